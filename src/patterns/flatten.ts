@@ -1,0 +1,184 @@
+/**
+ * An event seen as the reference matcher sees it: leaf values keyed by their
+ * dotted path (`{"a": {"b": 1}}` and `{"a.b": 1}` both give `a.b`). Arrays add
+ * no path segment; every leaf remembers which element of which array it sits
+ * in, so that two fields taken from different elements of one array are never
+ * combined into one match. Objects and empty arrays are not leaves.
+ */
+import { comparableValue } from './numbers.js';
+import { JsonNumber } from './eventJson.js';
+
+export const STRING = 0;
+export const NUMBER = 1;
+export const TRUE = 2;
+export const FALSE = 3;
+export const NULL = 4;
+
+/** Pairs of (array id, element index), outermost array first; null outside arrays. */
+export type Membership = readonly number[] | null;
+
+export interface Leaf {
+  readonly kind: number;
+  /** The string value, or the number's JSON text (computed on demand for parsed numbers). */
+  text: string | undefined;
+  /** The number's value, NaN when a double cannot carry it or the leaf is not a number. */
+  readonly num: number;
+  readonly membership: Membership;
+  /** Cached address form of a string leaf: hex, or null when it is not an address. */
+  ip?: string | null;
+}
+
+/**
+ * The paths a flattening keeps, as a tree of key segments: walking the event
+ * looks keys up here instead of building path strings. A node's slot says where
+ * its leaves go in FlatEvent.slots (-1: the path only leads to wanted paths).
+ */
+export interface PathNode {
+  readonly children: ReadonlyMap<string, PathNode>;
+  readonly slot: number;
+}
+
+/** A PathNode tree that paths can be added to and removed from (reference-counted). */
+export class PathTree implements PathNode {
+  readonly children = new Map<string, PathTree>();
+  slot = -1;
+  private uses = 0;
+  private slotUses = 0;
+
+  add(path: string, slot: number): void {
+    let node: PathTree = this;
+    node.uses++;
+    for (const segment of path.split('.')) {
+      let child = node.children.get(segment);
+      if (child === undefined) node.children.set(segment, (child = new PathTree()));
+      node = child;
+      node.uses++;
+    }
+    node.slotUses++;
+    node.slot = slot;
+  }
+
+  remove(path: string): void {
+    const trail: PathTree[] = [this];
+    for (const segment of path.split('.')) trail.push(trail[trail.length - 1]!.children.get(segment)!);
+    const last = trail[trail.length - 1]!;
+    if (--last.slotUses === 0) last.slot = -1;
+    const segments = path.split('.');
+    for (let i = trail.length - 1; i >= 0; i--) {
+      if (--trail[i]!.uses === 0 && i > 0) trail[i - 1]!.children.delete(segments[i - 1]!);
+    }
+  }
+}
+
+let generations = 0;
+
+export class FlatEvent {
+  /** Changes whenever the contents change, so per-event caches can tell events apart. */
+  generation = ++generations;
+  /** Leaves per slot (see PathNode); undefined where the event has none. */
+  readonly slots: (Leaf[] | undefined)[] = [];
+  /** Slots written, to reset a reused FlatEvent cheaply. */
+  readonly written: number[] = [];
+  /** True when some kept leaf lies inside an array. */
+  inArrays = false;
+
+  reset(): void {
+    this.generation = ++generations;
+    for (const slot of this.written) this.slots[slot] = undefined;
+    this.written.length = 0;
+    this.inArrays = false;
+  }
+}
+
+export function numberText(leaf: Leaf): string {
+  if (leaf.text === undefined) leaf.text = String(leaf.num);
+  return leaf.text;
+}
+
+/**
+ * Flattens a parsed event (or one parsed with `parseEventJson`, which keeps
+ * each number's text) into `into`, keeping only the paths of `filter`.
+ */
+export function flattenEvent(event: unknown, paths: PathNode, into: FlatEvent = new FlatEvent()): FlatEvent {
+  if (event === null || typeof event !== 'object' || Array.isArray(event) || event instanceof JsonNumber) return into;
+  new Flattener(into).object(event as Record<string, unknown>, paths, null);
+  return into;
+}
+
+class Flattener {
+  private nextArrayId = 0;
+
+  constructor(private readonly flat: FlatEvent) {}
+
+  object(obj: Record<string, unknown>, node: PathNode, membership: Membership): void {
+    const children = node.children;
+    for (const key in obj) {
+      if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
+      // A dot in an event key reads as nesting: {"a.b": 1} is the path a.b.
+      const child = children.get(key) ?? (key.indexOf('.') >= 0 ? descend(node, key) : undefined);
+      if (child !== undefined) this.value(obj[key], child, membership);
+    }
+  }
+
+  private value(value: unknown, node: PathNode, membership: Membership): void {
+    const slot = node.slot;
+    switch (typeof value) {
+      case 'string':
+        return this.leaf(slot, { kind: STRING, text: value, num: NaN, membership });
+      case 'number':
+        return this.leaf(slot, { kind: NUMBER, text: undefined, num: value, membership });
+      case 'boolean':
+        return this.leaf(slot, { kind: value ? TRUE : FALSE, text: value ? 'true' : 'false', num: NaN, membership });
+      case 'object':
+        if (value === null) return this.leaf(slot, { kind: NULL, text: 'null', num: NaN, membership });
+        if (value instanceof JsonNumber) {
+          return this.leaf(slot, { kind: NUMBER, text: value.text, num: comparableValue(value.text) ?? NaN, membership });
+        }
+        if (Array.isArray(value)) return this.array(value, node, membership);
+        return this.object(value as Record<string, unknown>, node, membership);
+      default:
+        return; // undefined, functions: not JSON
+    }
+  }
+
+  private array(items: unknown[], node: PathNode, membership: Membership): void {
+    const id = this.nextArrayId++;
+    for (let i = 0; i < items.length; i++) {
+      const inElement = membership === null ? [id, i] : [...membership, id, i];
+      this.value(items[i], node, inElement);
+    }
+  }
+
+  private leaf(slot: number, leaf: Leaf): void {
+    if (slot < 0) return;
+    const flat = this.flat;
+    if (leaf.membership !== null) flat.inArrays = true;
+    const list = flat.slots[slot];
+    if (list === undefined) {
+      flat.slots[slot] = [leaf];
+      flat.written.push(slot);
+    } else {
+      list.push(leaf);
+    }
+  }
+}
+
+function descend(node: PathNode, dottedKey: string): PathNode | undefined {
+  let current: PathNode | undefined = node;
+  for (const segment of dottedKey.split('.')) {
+    current = current.children.get(segment);
+    if (current === undefined) return undefined;
+  }
+  return current;
+}
+
+/** Can two leaves come from one choice of array elements? */
+export function consistent(a: Membership, b: Membership): boolean {
+  if (a === null || b === null) return true;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i += 2) {
+    if (a[i] !== b[i]) return true; // different arrays from here on: unrelated
+    if (a[i + 1] !== b[i + 1]) return false;
+  }
+  return true;
+}

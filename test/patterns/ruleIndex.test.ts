@@ -1,0 +1,82 @@
+import { RuleIndex, compilePattern } from '../../src/patterns/index.js';
+
+const rule = (pattern: object) => compilePattern(JSON.stringify(pattern));
+const event = (source: string, detail: object = {}) => ({ source, 'detail-type': 'T', detail });
+
+describe('RuleIndex', () => {
+  it('returns the values of matching rules in the order they were added', () => {
+    const index = new RuleIndex<string>();
+    index.add('b', rule({ source: ['s'] }), 'B');
+    index.add('a', rule({ detail: { x: [1] } }), 'A');
+    index.add('c', rule({ source: ['s'], detail: { x: [2] } }), 'C');
+    expect(index.match(event('s', { x: 1 }))).toEqual(['B', 'A']);
+    expect(index.match(event('s', { x: 2 }))).toEqual(['B', 'C']);
+    expect(index.match(event('t', { x: 1 }))).toEqual(['A']);
+  });
+
+  it('replaces a rule added again under the same key', () => {
+    const index = new RuleIndex<string>();
+    index.add('r', rule({ source: ['old'] }), 'first');
+    index.add('r', rule({ source: ['new'] }), 'second');
+    expect(index.size).toBe(1);
+    expect(index.match(event('old'))).toEqual([]);
+    expect(index.match(event('new'))).toEqual(['second']);
+  });
+
+  it('forgets removed rules, and removing an unknown key is harmless', () => {
+    const index = new RuleIndex<string>();
+    index.add('r1', rule({ source: ['s'] }), 'r1');
+    index.add('r2', rule({ detail: { x: [{ exists: true }] } }), 'r2');
+    index.remove('r1');
+    index.remove('r2');
+    index.remove('never-added');
+    expect(index.size).toBe(0);
+    expect(index.match(event('s', { x: 1 }))).toEqual([]);
+  });
+
+  it('stops reading paths no remaining rule needs, yet keeps shared ones', () => {
+    const index = new RuleIndex<string>();
+    index.add('deep', rule({ detail: { a: { b: ['1'] } } }), 'deep');
+    index.add('shallow', rule({ detail: { c: ['2'] } }), 'shallow');
+    index.remove('deep');
+    expect(index.match(event('s', { a: { b: '1' }, c: '2' }))).toEqual(['shallow']);
+    index.add('deep', rule({ detail: { a: { b: ['1'] } } }), 'deep');
+    expect(index.match(event('s', { a: { b: '1' }, c: '2' }))).toEqual(['shallow', 'deep']);
+  });
+
+  it('evaluates a rule once even when several anchor values are present', () => {
+    const index = new RuleIndex<string>();
+    index.add('r', rule({ source: ['a', 'b'] }), 'r');
+    expect(index.match({ source: ['a', 'b', 'a'] })).toEqual(['r']);
+  });
+
+  it('rules testing a field the same way share one evaluation but keep their own verdicts', () => {
+    const index = new RuleIndex<number>();
+    for (let i = 0; i < 50; i++) index.add(`r${i}`, rule({ source: ['s'], detail: { n: [{ numeric: ['>', i] }], t: ['x'] } }), i);
+    expect(index.match(event('s', { n: 10, t: 'x' }))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(index.match(event('s', { n: 3, t: 'y' }))).toEqual([]);
+    expect(index.match(event('s', { n: 3, t: 'x' }))).toEqual([0, 1, 2]);
+  });
+
+  it('walks the event once per match() call, however many rules there are', () => {
+    const index = new RuleIndex<number>();
+    for (let i = 0; i < 200; i++) index.add(`r${i}`, rule({ source: [`s${i % 7}`], detail: { v: [{ prefix: `${i}` }] } }), i);
+    let detailReads = 0;
+    const payload = { source: 's3', detail: { v: '31' } };
+    const counted = new Proxy(payload, {
+      get(target, key, receiver) {
+        if (key === 'detail') detailReads++;
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    expect(index.match(counted)).toEqual([3, 31]);
+    expect(detailReads).toBe(1);
+  });
+
+  it('accepts the event as JSON text, keeping number texts', () => {
+    const index = new RuleIndex<string>();
+    index.add('big', compilePattern('{"detail": {"id": [12345678901234567890]}}'), 'big');
+    expect(index.match('{"detail": {"id": 12345678901234567890}}')).toEqual(['big']);
+    expect(index.match('{"detail": {"id": 12345678901234567891}}')).toEqual([]);
+  });
+});
