@@ -1,0 +1,20 @@
+# eventbridge-local in a container: state in the /data volume, API on port 4010.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY bin ./bin
+VOLUME /data
+EXPOSE 4010
+# Bind all interfaces inside the container so the published port reaches it.
+CMD ["node", "dist/src/cli.js", "--host", "0.0.0.0", "--port", "4010", "--data-dir", "/data"]

@@ -1,0 +1,18 @@
+// The ceiling: a bare Node http server that parses the same PutEvents JSON and
+// answers the same response shape, doing nothing else.
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const entries = (input.Entries ?? []).map(() => ({ EventId: randomUUID() }));
+    const body = JSON.stringify({ FailedEntryCount: 0, Entries: entries });
+    res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': randomUUID() });
+    res.end(body);
+  });
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(`bare server listening on http://127.0.0.1:${server.address().port}\n`));
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

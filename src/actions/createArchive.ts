@@ -1,0 +1,36 @@
+import { ResourceAlreadyExistsException } from '../errors.js';
+import { archiveArn } from '../domain/archives.js';
+import { getEventBus } from '../domain/eventBuses.js';
+import { compilePattern } from '../patterns/index.js';
+import type { Action } from './types.js';
+
+interface Input {
+  ArchiveName: string;
+  EventSourceArn: string;
+  Description?: string;
+  EventPattern?: string;
+  RetentionDays?: number;
+  KmsKeyIdentifier?: string;
+}
+
+export const createArchive: Action = async (ctx, input: Input) => {
+  const { ns } = ctx;
+  const bus = getEventBus(ns, input.EventSourceArn);
+  if (input.EventPattern !== undefined) compilePattern(input.EventPattern);
+  if (ns.archives[input.ArchiveName]) throw new ResourceAlreadyExistsException(`Archive ${input.ArchiveName} already exists.`);
+  const archive = {
+    name: input.ArchiveName,
+    arn: archiveArn(ns, input.ArchiveName),
+    eventSourceArn: bus.arn,
+    eventBusName: bus.name,
+    description: input.Description,
+    eventPattern: input.EventPattern,
+    kmsKeyIdentifier: input.KmsKeyIdentifier,
+    retentionDays: input.RetentionDays ?? 0,
+    state: 'ENABLED' as const,
+    creationTime: ctx.clock.now(),
+  };
+  ns.archives[archive.name] = archive;
+  await ctx.store.persist();
+  return { ArchiveArn: archive.arn, State: archive.state, CreationTime: archive.creationTime / 1000 };
+};

@@ -1,0 +1,63 @@
+import { ValidationException } from '../errors.js';
+import { limits } from '../limits.js';
+import { parseEventBusNameOrArn } from '../domain/arns.js';
+import { busName } from '../domain/eventBuses.js';
+import { entryFailure, entrySize, envelopeOf, type EntryFailure, type PutEventsEntry } from '../events/putEventsEntry.js';
+import { putThroughEndpoint } from '../events/endpointRouting.js';
+import { accessDenied, policyAllows } from '../domain/permissions.js';
+import type { NamespaceState } from '../store/schema.js';
+import type { Action, ActionContext } from './types.js';
+
+interface Input {
+  Entries: PutEventsEntry[];
+  EndpointId?: string;
+}
+
+type ResultEntry = { EventId: string } | EntryFailure;
+
+export const putEvents: Action = async (ctx, input: Input) => {
+  if (input.EndpointId !== undefined) {
+    // The global endpoint picks the Region that handles the request; there it is an ordinary PutEvents.
+    return putThroughEndpoint(ctx, input.EndpointId, input.Entries, async (region, entries) =>
+      (await putEvents({ ...ctx, region, ns: ctx.store.namespace(ctx.account, region) }, { Entries: entries })) as { Entries: ResultEntry[] },
+    );
+  }
+  const total = input.Entries.reduce((sum, entry) => sum + entrySize(entry), 0);
+  if (total > limits.putEventsTotalBytes) throw new ValidationException('Total size of the entries in the request is over the limit.');
+
+  const now = ctx.clock.now();
+  const entries: ResultEntry[] = input.Entries.map((entry) => {
+    const failure = entryFailure(entry, { allowAwsSources: false });
+    if (failure) return failure;
+    const destination = resolveDestination(ctx, entry.EventBusName);
+    if ('ErrorCode' in destination) return destination;
+    const id = ctx.ids.uuid();
+    ctx.router.route(destination.ns, destination.busName, envelopeOf(entry, id, ctx.account, ctx.region, now));
+    return { EventId: id };
+  });
+  // Accepted means durable: every job this request produced is on disk before the answer.
+  await ctx.store.persist();
+  // AWS answers 200 with per-entry errors even when every entry failed (observed).
+  return { FailedEntryCount: entries.filter((e) => !('EventId' in e)).length, Entries: entries };
+};
+
+/**
+ * The bus an entry goes to. A bus ARN of another account (same region) is allowed
+ * when that bus's resource policy lets the caller's account put events; the event
+ * keeps the sender's account. Another region's bus is reached through bus-to-bus rules,
+ * not by PutEvents.
+ */
+function resolveDestination(ctx: ActionContext, eventBusName: string | undefined): { ns: NamespaceState; busName: string } | EntryFailure {
+  const target = eventBusName === undefined ? { name: busName(undefined) } : parseEventBusNameOrArn(eventBusName);
+  if (target.account === undefined || (target.account === ctx.account && target.region === ctx.region)) return { ns: ctx.ns, busName: target.name };
+  if (target.region !== ctx.region) {
+    return { ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter EventBusName is not valid. Reason: event bus ${eventBusName} is not in region ${ctx.region}.` };
+  }
+  const ns = ctx.store.namespace(target.account, target.region!);
+  const bus = ns.eventBuses[target.name];
+  // A bus that does not exist drops the event, as for the caller's own buses.
+  if (bus && !policyAllows(bus.policy, ctx.account, 'events:PutEvents', bus.arn)) {
+    return { ErrorCode: 'AccessDeniedException', ErrorMessage: accessDenied(ctx.account, bus.arn) };
+  }
+  return { ns, busName: target.name };
+}

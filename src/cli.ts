@@ -1,0 +1,47 @@
+/** argv/env -> config -> createEmulator().listen(); nothing else. */
+import { ConfigError, HelpRequested, configFromArgs, usage } from './config.js';
+import { createEmulator, type Emulator } from './index.js';
+import { StateFileError } from './store/lowdbFile.js';
+import { runSend } from './send/sendCommand.js';
+
+let emulator: Emulator | undefined;
+let stopping = false;
+
+// Installed before anything starts, so a signal that arrives right after the
+// "listening" line still flushes state and exits cleanly.
+function stop(signal: string): void {
+  if (stopping) return;
+  stopping = true;
+  (emulator ? emulator.close() : Promise.resolve()).then(
+    () => process.exit(0),
+    (err) => {
+      process.stderr.write(`eventbridge-local: error while stopping on ${signal}: ${err}\n`);
+      process.exit(1);
+    },
+  );
+}
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));
+
+async function main(): Promise<void> {
+  // `eventbridge-local send <file...>` puts fixture events on a running emulator, then exits.
+  if (process.argv[2] === 'send') {
+    process.exitCode = await runSend(process.argv.slice(3));
+    return;
+  }
+  const config = configFromArgs(process.argv.slice(2));
+  emulator = await createEmulator(config);
+  const { url } = await emulator.listen();
+  const state = emulator.store.path ? `state in ${emulator.store.path}` : 'state in memory';
+  process.stdout.write(`eventbridge-local listening on ${url} (${state})\n`);
+}
+
+main().catch((err) => {
+  if (err instanceof HelpRequested) {
+    process.stdout.write(usage);
+    process.exit(0);
+  }
+  const known = err instanceof ConfigError || err instanceof StateFileError || (err as { code?: string }).code === 'EADDRINUSE';
+  process.stderr.write(`eventbridge-local: ${known ? err.message : err?.stack ?? err}\n${err instanceof ConfigError ? usage : ''}`);
+  process.exit(1);
+});

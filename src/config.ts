@@ -1,0 +1,92 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { isLogLevel, type LogLevel } from './util/log.js';
+import { parseWebhookFlag, readWebhooksFile, WebhookConfigError, type WebhookConfig } from './webhooks/config.js';
+
+export interface EmulatorConfig {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Folder of the JSON state file; undefined keeps everything in memory. */
+  dataDir: string | undefined;
+  logLevel: LogLevel;
+  /** Inbound webhooks (`/webhooks/<provider>/<bus>`) and their signing secrets. */
+  webhooks: WebhookConfig[];
+  /** Refuse what AWS refuses even where a local emulator could be lenient: `http://` API destination and OAuth endpoints. */
+  strict: boolean;
+}
+
+export const defaultConfig: EmulatorConfig = {
+  host: '127.0.0.1',
+  port: 4010,
+  dataDir: resolve('.eventbridge-local'),
+  logLevel: 'warn',
+  webhooks: [],
+  strict: false,
+};
+
+const envPrefix = 'EVENTBRIDGE_LOCAL_';
+
+/** argv flags win over environment variables, which win over defaults. */
+export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): EmulatorConfig {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'in-memory': { type: 'boolean' },
+      'log-level': { type: 'string' },
+      webhook: { type: 'string', multiple: true },
+      'webhooks-config': { type: 'string' },
+      strict: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) throw new HelpRequested();
+  const pick = (flag: string | undefined, name: string) => flag ?? env[envPrefix + name];
+  const port = Number(pick(values.port, 'PORT') ?? defaultConfig.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port must be 0..65535, got ${values.port}`);
+  const logLevel = pick(values['log-level'], 'LOG_LEVEL') ?? defaultConfig.logLevel;
+  if (!isLogLevel(logLevel)) throw new ConfigError(`--log-level must be one of debug, info, warn, error, silent`);
+  const inMemory = values['in-memory'] ?? ['1', 'true'].includes(env[envPrefix + 'IN_MEMORY'] ?? '');
+  const dataDir = pick(values['data-dir'], 'DATA_DIR');
+  return {
+    host: pick(values.host, 'HOST') ?? defaultConfig.host,
+    port,
+    dataDir: inMemory || dataDir === ':memory:' ? undefined : resolve(dataDir ?? defaultConfig.dataDir!),
+    logLevel,
+    strict: values.strict ?? ['1', 'true'].includes(env[envPrefix + 'STRICT'] ?? ''),
+    webhooks: webhooksFromArgs(values.webhook ?? [], pick(values['webhooks-config'], 'WEBHOOKS_CONFIG'), env),
+  };
+}
+
+/** The config file's webhooks, then the flags' (a flag for the same provider and bus wins). */
+function webhooksFromArgs(flags: string[], file: string | undefined, env: NodeJS.ProcessEnv): WebhookConfig[] {
+  try {
+    const all = [...(file ? readWebhooksFile(resolve(file), env) : []), ...flags.map((flag) => parseWebhookFlag(flag, env))];
+    return [...new Map(all.map((w) => [`${w.provider}/${w.bus}`, w])).values()];
+  } catch (err) {
+    if (err instanceof WebhookConfigError) throw new ConfigError(err.message);
+    throw err;
+  }
+}
+
+export class ConfigError extends Error {}
+export class HelpRequested extends Error {}
+
+export const usage = `Usage: eventbridge-local [options]
+
+  --port <n>          port to listen on (default 4010; 0 picks a free one)   env EVENTBRIDGE_LOCAL_PORT
+  --host <addr>       address to bind (default 127.0.0.1)                    env EVENTBRIDGE_LOCAL_HOST
+  --data-dir <dir>    folder of the JSON state file (default ./.eventbridge-local)  env EVENTBRIDGE_LOCAL_DATA_DIR
+  --in-memory         keep state in memory only                              env EVENTBRIDGE_LOCAL_IN_MEMORY=1
+  --log-level <lvl>   debug | info | warn | error | silent (default warn)    env EVENTBRIDGE_LOCAL_LOG_LEVEL
+  --strict            refuse http:// API destination and OAuth endpoints, as AWS does  env EVENTBRIDGE_LOCAL_STRICT=1
+  --webhook <spec>    an inbound webhook, repeatable: provider=github|twilio,bus=<name>,secret=<s> | secretEnv=<VAR>[,account=<id>][,region=<r>]
+  --webhooks-config <file>  JSON {"webhooks": [{provider, bus, secret | secretEnv, account?, region?}]}  env EVENTBRIDGE_LOCAL_WEBHOOKS_CONFIG
+
+       eventbridge-local send <file...> [--endpoint <url>] [--bus <name>] [--account <id>] [--region <r>]
+                          put fixture events on a running emulator (see README, "Developing a SaaS integration offline")
+`;

@@ -1,0 +1,204 @@
+/**
+ * The delivery engine: a durable queue of (event, rule, target) jobs and the
+ * workers that deliver them. A job is in the state file before PutEvents answers
+ * and leaves it only when delivered, dead-lettered or dropped, so a restart resumes
+ * every pending delivery. Attempts wait on the injectable clock; a failed attempt
+ * is retried per the target's RetryPolicy with backoff, or dead-lettered.
+ */
+import { performance } from 'node:perf_hooks';
+import { limits } from '../limits.js';
+import type { DeliveryJob } from '../store/schema.js';
+import type { Store } from '../store/store.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/log.js';
+import type { DeliveryHistory, FinishedDelivery } from './history.js';
+import { decideRetry, type ExhaustedCondition } from './retryPolicy.js';
+import { appendBounded, targetKind, type SendOutcome, type Sender, type TargetKind } from './senders.js';
+
+export interface EngineDeps {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  history: DeliveryHistory;
+  random: () => number;
+  senders: Record<TargetKind, Sender>;
+}
+
+export class DeliveryEngine {
+  private ready: string[] = [];
+  private inFlight = 0;
+  private timers = new Map<string, () => void>();
+  private idleWaiters: Array<() => void> = [];
+  private stopped = false;
+
+  constructor(private readonly deps: EngineDeps) {}
+
+  private get jobs(): Record<string, DeliveryJob> {
+    return this.deps.store.delivery.deliveries;
+  }
+
+  /** Arm every job found in the store (after a restart). */
+  resume(): void {
+    for (const job of Object.values(this.jobs)) this.schedule(job);
+  }
+
+  /** Add jobs to the durable queue. The caller persists the store before answering. */
+  enqueue(job: DeliveryJob): void {
+    this.jobs[job.id] = job;
+    this.schedule(job);
+  }
+
+  /** A job that can never be delivered (e.g. its input does not render): dead-letter it at once. */
+  failNow(job: DeliveryJob, errorCode: string, errorMessage: string): void {
+    this.jobs[job.id] = job;
+    job.attempts.push({ at: this.deps.clock.now(), latencyMs: 0, ok: false, errorCode, errorMessage });
+    this.deadLetter(job, { ok: false, errorCode, errorMessage }, undefined);
+  }
+
+  /** Pending deliveries (in the durable queue). */
+  pending(): DeliveryJob[] {
+    return Object.values(this.jobs);
+  }
+
+  /** Resolves when nothing is due or in flight (future retries may still be waiting). */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Forget timers and queued work (the store's jobs were wiped by a reset). */
+  reset(): void {
+    for (const cancel of this.timers.values()) cancel();
+    this.timers.clear();
+    this.ready = [];
+    this.notifyIdle();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.reset();
+  }
+
+  private schedule(job: DeliveryJob): void {
+    this.timers.get(job.id)?.();
+    this.timers.delete(job.id);
+    if (job.nextAttemptAt <= this.deps.clock.now()) {
+      // Due now: no timer round-trip, so idle() sees the work at once.
+      this.ready.push(job.id);
+      this.pump();
+      return;
+    }
+    const cancel = this.deps.clock.at(job.nextAttemptAt, () => {
+      this.timers.delete(job.id);
+      this.ready.push(job.id);
+      this.pump();
+    });
+    this.timers.set(job.id, cancel);
+  }
+
+  private pump(): void {
+    while (!this.stopped && this.inFlight < limits.deliveryConcurrency && this.ready.length > 0) {
+      const job = this.jobs[this.ready.shift()!];
+      if (!job) continue;
+      this.inFlight++;
+      this.attempt(job)
+        .catch((err) => this.deps.log.error('delivery attempt crashed', { jobId: job.id, error: String(err) }))
+        .finally(() => {
+          this.inFlight--;
+          this.pump();
+          this.notifyIdle();
+        });
+    }
+    this.notifyIdle();
+  }
+
+  private async attempt(job: DeliveryJob): Promise<void> {
+    const { clock, senders, random, store } = this.deps;
+    const at = clock.now();
+    const started = performance.now();
+    let outcome: SendOutcome;
+    try {
+      outcome = await senders[targetKind(job.target.Arn)](job);
+    } catch (err) {
+      outcome = { ok: false, errorCode: 'INTERNAL_ERROR', errorMessage: (err as Error).message, retryable: true };
+    }
+    // A reset while the attempt was in flight: the job no longer exists.
+    if (this.stopped || this.jobs[job.id] !== job) return;
+    if (outcome.deferUntil !== undefined) {
+      // "Not yet" (a rate limit): wait in the durable queue; no attempt was made.
+      job.nextAttemptAt = outcome.deferUntil;
+      this.schedule(job);
+      await store.persist();
+      return;
+    }
+    job.attempts.push({
+      at,
+      latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
+      ok: outcome.ok,
+      statusCode: outcome.statusCode,
+      errorCode: outcome.errorCode,
+      errorMessage: outcome.errorMessage,
+      request: outcome.request,
+    });
+    if (outcome.ok) {
+      this.finish(job, { status: 'delivered' });
+    } else {
+      const retryPolicy = job.target.RetryPolicy as Parameters<typeof decideRetry>[0];
+      const failure = { retryable: outcome.retryable ?? false, retryAfterMs: outcome.retryAfterMs };
+      const decision = decideRetry(retryPolicy, failure, job.attempts.length, job.createdAt, clock.now(), random);
+      if (decision.retry) {
+        job.nextAttemptAt = decision.at;
+        this.schedule(job);
+        this.deps.log.info('delivery failed, retry scheduled', logFields(job, { errorCode: outcome.errorCode, nextAttemptAt: new Date(decision.at).toISOString() }));
+      } else {
+        this.deadLetter(job, outcome, decision.exhausted);
+      }
+    }
+    await store.persist();
+  }
+
+  private deadLetter(job: DeliveryJob, outcome: SendOutcome, exhausted: ExhaustedCondition | undefined): void {
+    const queueArn = (job.target.DeadLetterConfig as { Arn?: string } | undefined)?.Arn;
+    if (!queueArn) {
+      this.finish(job, { status: 'dropped' });
+      return;
+    }
+    const attributes: Record<string, string> = {
+      RULE_ARN: job.ruleArn,
+      TARGET_ARN: job.target.Arn,
+      ERROR_CODE: outcome.errorCode ?? 'UNKNOWN',
+      ERROR_MESSAGE: outcome.errorMessage ?? '',
+      RETRY_ATTEMPTS: String(Math.max(0, job.attempts.length - 1)),
+    };
+    if (exhausted) attributes.EXHAUSTED_RETRY_CONDITION = exhausted;
+    appendBounded(
+      this.deps.store.delivery.deadLetters,
+      queueArn,
+      { queueArn, at: this.deps.clock.now(), body: JSON.stringify(job.event), attributes },
+      limits.deadLettersPerQueue,
+    );
+    this.finish(job, { status: 'dead-lettered', deadLetterQueueArn: queueArn });
+  }
+
+  private finish(job: DeliveryJob, how: Pick<FinishedDelivery, 'status' | 'deadLetterQueueArn'>): void {
+    delete this.jobs[job.id];
+    this.deps.history.recordFinished({ job, finishedAt: this.deps.clock.now(), ...how });
+    const log = how.status === 'delivered' ? this.deps.log.info : this.deps.log.warn;
+    log(`delivery ${how.status}`, logFields(job, { attempts: job.attempts.length, deadLetterQueueArn: how.deadLetterQueueArn }));
+  }
+
+  private isIdle(): boolean {
+    return this.inFlight === 0 && this.ready.length === 0;
+  }
+
+  private notifyIdle(): void {
+    if (!this.isIdle()) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
+
+function logFields(job: DeliveryJob, extra: Record<string, unknown>): Record<string, unknown> {
+  return { eventId: job.event.id, ruleArn: job.ruleArn, targetId: job.target.Id, targetArn: job.target.Arn, ...extra };
+}

@@ -1,0 +1,87 @@
+/**
+ * Senders deliver one job to one kind of target. Each answers with an outcome;
+ * the engine decides about retries. Targets of AWS services this emulator does
+ * not run are captured: the exact payload is recorded per target ARN.
+ */
+import { parseArn } from '../domain/arns.js';
+import { limits } from '../limits.js';
+import type { CapturedPayload, DeliveryJob, State } from '../store/schema.js';
+
+export interface SendOutcome {
+  ok: boolean;
+  statusCode?: number;
+  errorCode?: string;
+  errorMessage?: string;
+  /** Worth another attempt (default false for failures). */
+  retryable?: boolean;
+  retryAfterMs?: number;
+  request?: unknown;
+  /**
+   * Not yet: the target cannot take the job before this time (an API destination's
+   * InvocationRateLimitPerSecond). The engine reschedules the job without counting an
+   * attempt; the sender guarantees the time is within the event's maximum age.
+   */
+  deferUntil?: number;
+}
+
+export type Sender = (job: DeliveryJob) => Promise<SendOutcome> | SendOutcome;
+
+/** Parameter blocks of a target that describe how its service would be called. */
+const serviceParameterKeys = [
+  'SqsParameters',
+  'KinesisParameters',
+  'EcsParameters',
+  'BatchParameters',
+  'RunCommandParameters',
+  'HttpParameters',
+  'RedshiftDataParameters',
+  'SageMakerPipelineParameters',
+  'AppSyncParameters',
+  'RoleArn',
+];
+
+export function captureSender(state: Pick<State, 'captures'>): Sender {
+  return (job) => {
+    const parameters: Record<string, unknown> = {};
+    for (const key of serviceParameterKeys) if (job.target[key] !== undefined) parameters[key] = job.target[key];
+    const capture: CapturedPayload = {
+      targetArn: job.target.Arn,
+      targetId: job.target.Id,
+      ruleArn: job.ruleArn,
+      eventId: String(job.event.id),
+      at: job.nextAttemptAt,
+      payload: job.payload,
+      parameters,
+    };
+    appendBounded(state.captures, job.target.Arn, capture, limits.capturesPerTarget);
+    return { ok: true };
+  };
+}
+
+/** Forward the event to another bus (same or another account/region), where it is matched again. */
+export type ForwardToBus = (account: string, region: string, busName: string, job: DeliveryJob) => SendOutcome;
+
+export function eventBusSender(forward: ForwardToBus): Sender {
+  return (job) => {
+    const arn = parseArn(job.target.Arn)!;
+    if (job.hops >= limits.eventBusHops) {
+      return { ok: false, errorCode: 'INVALID_PARAMETER', errorMessage: `Event was forwarded between event buses ${job.hops} times; refusing a loop.` };
+    }
+    return forward(arn.account, arn.region, arn.resource.slice('event-bus/'.length), job);
+  };
+}
+
+export function appendBounded<T>(lists: Record<string, T[]>, key: string, item: T, max: number): void {
+  const list = (lists[key] ??= []);
+  list.push(item);
+  if (list.length > max) list.splice(0, list.length - max);
+}
+
+export type TargetKind = 'event-bus' | 'api-destination' | 'captured';
+
+export function targetKind(arn: string): TargetKind {
+  const parsed = parseArn(arn);
+  if (parsed?.service === 'events' && parsed.resource.startsWith('event-bus/')) return 'event-bus';
+  if (parsed?.service === 'events' && parsed.resource.startsWith('api-destination/')) return 'api-destination';
+  return 'captured';
+}

@@ -1,0 +1,87 @@
+import { ResourceNotFoundException } from '../errors.js';
+import { compilePattern, matchPattern, type CompiledPattern } from '../patterns/index.js';
+import type { ArchivedEvent, ArchiveRecord, NamespaceState, ReplayRecord, State } from '../store/schema.js';
+import { toEpochSeconds } from './time.js';
+
+const dayMs = 86_400_000;
+
+export const archiveArn = (ns: Pick<NamespaceState, 'account' | 'region'>, name: string) => `arn:aws:events:${ns.region}:${ns.account}:archive/${name}`;
+export const replayArn = (ns: Pick<NamespaceState, 'account' | 'region'>, name: string) => `arn:aws:events:${ns.region}:${ns.account}:replay/${name}`;
+
+export const archiveNotFound = (name: string) => new ResourceNotFoundException(`Archive ${name} does not exist.`);
+export const replayNotFound = (name: string) => new ResourceNotFoundException(`Replay ${name} does not exist.`);
+
+export function getArchive(ns: NamespaceState, name: string): ArchiveRecord {
+  const archive = ns.archives[name];
+  if (!archive) throw archiveNotFound(name);
+  return archive;
+}
+
+export function getReplay(ns: NamespaceState, name: string): ReplayRecord {
+  const replay = ns.replays[name];
+  if (!replay) throw replayNotFound(name);
+  return replay;
+}
+
+/** The archive's events still within retention (older ones are dropped now: retention follows the virtual clock). */
+export function retainedEvents(records: Pick<State, 'archivedEvents'>, archive: ArchiveRecord, now: number): ArchivedEvent[] {
+  const events = (records.archivedEvents[archive.arn] ??= []);
+  if (archive.retentionDays > 0) {
+    const cutoff = now - archive.retentionDays * dayMs;
+    const firstKept = events.findIndex((e) => e.at >= cutoff);
+    events.splice(0, firstKept < 0 ? events.length : firstKept);
+  }
+  return events;
+}
+
+const compiled = new Map<string, CompiledPattern>();
+
+/** Keep a copy of an event put on the archive's bus when it matches the archive's pattern (all events without one). */
+export function archiveIfMatching(records: Pick<State, 'archivedEvents'>, archive: ArchiveRecord, event: Record<string, unknown>, now: number): void {
+  if (archive.state !== 'ENABLED') return;
+  if (archive.eventPattern !== undefined) {
+    let pattern = compiled.get(archive.eventPattern);
+    if (!pattern) compiled.set(archive.eventPattern, (pattern = compilePattern(archive.eventPattern)));
+    if (!matchPattern(pattern, event)) return;
+  }
+  const events = retainedEvents(records, archive, now);
+  events.push({ at: now, event, sizeBytes: Buffer.byteLength(JSON.stringify(event)) });
+}
+
+export function archiveStats(records: Pick<State, 'archivedEvents'>, archive: ArchiveRecord, now: number) {
+  const events = retainedEvents(records, archive, now);
+  return { EventCount: events.length, SizeBytes: events.reduce((sum, e) => sum + e.sizeBytes, 0) };
+}
+
+export function archiveToWire(records: Pick<State, 'archivedEvents'>, archive: ArchiveRecord, now: number) {
+  return {
+    ArchiveArn: archive.arn,
+    ArchiveName: archive.name,
+    EventSourceArn: archive.eventSourceArn,
+    Description: archive.description,
+    EventPattern: archive.eventPattern,
+    State: archive.state,
+    KmsKeyIdentifier: archive.kmsKeyIdentifier,
+    RetentionDays: archive.retentionDays,
+    ...archiveStats(records, archive, now),
+    CreationTime: toEpochSeconds(archive.creationTime),
+  };
+}
+
+export function replayToWire(replay: ReplayRecord) {
+  const at = (ms: number | undefined) => (ms === undefined ? undefined : toEpochSeconds(ms));
+  return {
+    ReplayName: replay.name,
+    ReplayArn: replay.arn,
+    Description: replay.description,
+    State: replay.state,
+    StateReason: replay.stateReason,
+    EventSourceArn: replay.eventSourceArn,
+    Destination: replay.destination,
+    EventStartTime: at(replay.eventStartTime),
+    EventEndTime: at(replay.eventEndTime),
+    EventLastReplayedTime: at(replay.eventLastReplayedTime),
+    ReplayStartTime: at(replay.replayStartTime),
+    ReplayEndTime: at(replay.replayEndTime),
+  };
+}

@@ -1,0 +1,18 @@
+/** The event as targets receive it, keys in the order AWS sends them. */
+export interface EventEnvelope {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  /** `YYYY-MM-DDThh:mm:ssZ`: second precision, UTC. */
+  time: string;
+  region: string;
+  'replay-name'?: string;
+  resources: string[];
+  detail: unknown;
+}
+
+export function formatEventTime(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}

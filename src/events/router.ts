@@ -1,0 +1,131 @@
+/**
+ * Puts one event on one bus: matches it against the bus's enabled rules through
+ * a compiled, indexed RuleIndex (built once per bus and rebuilt when its rules
+ * change), renders each target's input, and hands the jobs to the delivery engine.
+ * It does not persist: callers await the store before they answer.
+ */
+import { compilePattern, RuleIndex } from '../patterns/index.js';
+import { renderTargetInput, TargetInputError, type TargetInputConfig } from '../transform/index.js';
+import type { DeliveryJob, NamespaceState, RuleRecord, State } from '../store/schema.js';
+import { archiveIfMatching } from '../domain/archives.js';
+import type { Clock } from '../util/clock.js';
+import type { Ids } from '../util/ids.js';
+import type { Logger } from '../util/log.js';
+import type { DeliveryEngine } from '../delivery/engine.js';
+import type { DeliveryHistory } from '../delivery/history.js';
+import type { EventEnvelope } from './envelope.js';
+
+export interface RouterDeps {
+  /** Where archived events are kept. */
+  records: Pick<State, 'archivedEvents'>;
+  clock: Clock;
+  ids: Ids;
+  log: Logger;
+  history: DeliveryHistory;
+  engine: DeliveryEngine;
+}
+
+export interface RouteOptions {
+  /** Event-bus hops the event made before reaching this bus. */
+  hops?: number;
+  /** A rule whose targets receive the event whatever its pattern (the scheduled rule that fired). */
+  ownerRule?: RuleRecord;
+  /** For replayed events: only these rules (by ARN) receive it, when given. Replayed events are never archived. */
+  replay?: { filterArns?: string[] };
+}
+
+export class EventRouter {
+  private indexes = new Map<string, RuleIndex<RuleRecord>>();
+
+  constructor(private readonly deps: RouterDeps) {}
+
+  /** Rules of this bus changed: rebuild its index on next use. */
+  rulesChanged(ns: NamespaceState, bus: string): void {
+    this.indexes.delete(indexKey(ns, bus));
+  }
+
+  /** Forget every index (after a reset replaced all namespaces). */
+  clear(): void {
+    this.indexes.clear();
+  }
+
+  /** Match and enqueue. Returns the names of the rules the event reached; undefined when the bus does not exist. */
+  route(ns: NamespaceState, busName: string, event: EventEnvelope, options: RouteOptions = {}): string[] | undefined {
+    const { history, log, clock } = this.deps;
+    const receivedAt = clock.now();
+    const base = { account: ns.account, region: ns.region, eventBusName: busName, receivedAt, event: event as unknown as Record<string, unknown> };
+    if (!ns.eventBuses[busName]) {
+      // AWS accepts the entry (it gets an EventId) and the event goes nowhere; say so where users look.
+      const dropped = `Event bus ${busName} does not exist in account ${ns.account}, region ${ns.region}; the event was dropped.`;
+      log.warn('event dropped', { eventId: event.id, eventBusName: busName, reason: dropped });
+      history.recordEvent({ ...base, matchedRules: [], dropped });
+      return undefined;
+    }
+    let rules = [...this.index(ns, busName).match(event)];
+    if (options.ownerRule && !rules.includes(options.ownerRule)) rules.unshift(options.ownerRule);
+    const filterArns = options.replay?.filterArns;
+    if (filterArns?.length) rules = rules.filter((rule) => filterArns.includes(rule.arn));
+    if (!options.replay) this.archive(ns, busName, event, receivedAt);
+    const ingestionTime = new Date(receivedAt).toISOString();
+    for (const rule of rules) {
+      for (const target of rule.targets) this.enqueue(ns, rule, target, event, ingestionTime, options.hops ?? 0);
+    }
+    const matchedRules = rules.map((rule) => rule.name);
+    history.recordEvent({ ...base, matchedRules });
+    log.info('event accepted', { eventId: event.id, eventBusName: busName, source: event.source, detailType: event['detail-type'], matchedRules });
+    return matchedRules;
+  }
+
+  private enqueue(ns: NamespaceState, rule: RuleRecord, target: RuleRecord['targets'][number], event: EventEnvelope, ingestionTime: string, hops: number): void {
+    const now = this.deps.clock.now();
+    const job: DeliveryJob = {
+      id: this.deps.ids.uuid(),
+      account: ns.account,
+      region: ns.region,
+      ruleArn: rule.arn,
+      ruleName: rule.name,
+      eventBusName: rule.eventBusName,
+      target: structuredClone(target),
+      event: event as unknown as Record<string, unknown>,
+      payload: '',
+      hops,
+      createdAt: now,
+      nextAttemptAt: now,
+      attempts: [],
+    };
+    try {
+      job.payload = renderTargetInput(event, target as TargetInputConfig, { ruleArn: rule.arn, ruleName: rule.name, ingestionTime });
+    } catch (err) {
+      if (!(err instanceof TargetInputError)) throw err;
+      // AWS does not deliver an event whose input does not render; it counts as a failed invocation.
+      this.deps.engine.failNow(job, 'INVALID_JSON', err.reason);
+      return;
+    }
+    this.deps.engine.enqueue(job);
+  }
+
+  private archive(ns: NamespaceState, busName: string, event: EventEnvelope, now: number): void {
+    for (const archive of Object.values(ns.archives)) {
+      if (archive.eventBusName === busName) archiveIfMatching(this.deps.records, archive, event as unknown as Record<string, unknown>, now);
+    }
+  }
+
+  private index(ns: NamespaceState, bus: string): RuleIndex<RuleRecord> {
+    const key = indexKey(ns, bus);
+    let index = this.indexes.get(key);
+    if (!index) {
+      index = new RuleIndex<RuleRecord>();
+      for (const rule of Object.values(ns.rules[bus] ?? {})) {
+        // Disabled rules and schedule-only rules match no events.
+        if (rule.state === 'DISABLED' || rule.eventPattern === undefined) continue;
+        index.add(rule.name, compilePattern(rule.eventPattern), rule);
+      }
+      this.indexes.set(key, index);
+    }
+    return index;
+  }
+}
+
+function indexKey(ns: NamespaceState, bus: string): string {
+  return `${ns.account}:${ns.region}:${bus}`;
+}

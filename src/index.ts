@@ -1,0 +1,176 @@
+/**
+ * createEmulator(): the whole emulator as a library, usable from a user's own tests.
+ *
+ *   const emu = await createEmulator({ port: 0, dataDir: undefined });
+ *   const { url } = await emu.listen();
+ *   ...
+ *   await emu.close();
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import express from 'express';
+import { defaultConfig, type EmulatorConfig } from './config.js';
+import { awsApiRouter } from './wire/app.js';
+import { inspectRouter } from './inspect/routes.js';
+import { Store } from './store/store.js';
+import { lowdbStateFile } from './store/lowdbFile.js';
+import { newEventBus, defaultBusName } from './domain/eventBuses.js';
+import type { NamespaceState } from './store/schema.js';
+import { VirtualClock } from './util/clock.js';
+import { DeliveryEngine } from './delivery/engine.js';
+import { DeliveryHistory } from './delivery/history.js';
+import { captureSender, eventBusSender, type ForwardToBus } from './delivery/senders.js';
+import { apiDestinationSender } from './delivery/apiDestinationSender.js';
+import { ConnectionAuth } from './delivery/connectionAuth.js';
+import { invocationTimeoutMs, sendHttp } from './delivery/httpClient.js';
+import { InvocationRateLimiter } from './delivery/rateLimiter.js';
+import { EventRouter } from './events/router.js';
+import { accessDenied, policyAllows } from './domain/permissions.js';
+import type { EventEnvelope } from './events/envelope.js';
+import { RuleScheduler } from './scheduler/ruleScheduler.js';
+import { ReplayRunner } from './replay/replayRunner.js';
+import { randomIds, type Ids } from './util/ids.js';
+import { createLogger, type LogSink } from './util/log.js';
+import { version } from './version.js';
+import { WebhookRegistry } from './webhooks/registry.js';
+import { webhookAdminRouter, webhooksRouter } from './webhooks/routes.js';
+
+export interface EmulatorOptions extends Partial<EmulatorConfig> {
+  clock?: VirtualClock;
+  ids?: Ids;
+  logSink?: LogSink;
+  /** Randomness for retry jitter (tests pin it). */
+  random?: () => number;
+}
+
+export interface Emulator {
+  readonly app: express.Express;
+  readonly store: Store;
+  readonly clock: VirtualClock;
+  readonly config: EmulatorConfig;
+  readonly engine: DeliveryEngine;
+  readonly history: DeliveryHistory;
+  /** Inbound webhooks and their secrets (configuration: kept across reset, never persisted). */
+  readonly webhooks: WebhookRegistry;
+  listen(): Promise<{ url: string; port: number }>;
+  close(): Promise<void>;
+}
+
+export const stateFileName = 'state.json';
+
+export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const config: EmulatorConfig = { ...defaultConfig, ...options };
+  if ('dataDir' in options) config.dataDir = options.dataDir;
+  const clock = options.clock ?? new VirtualClock();
+  const ids = options.ids ?? randomIds;
+  const log = createLogger(config.logLevel, options.logSink);
+  const file = config.dataDir ? lowdbStateFile(join(config.dataDir, stateFileName)) : undefined;
+  const store = await Store.open(file, (account, region) => newNamespace(account, region, clock.now()));
+
+  const history = new DeliveryHistory();
+  let router: EventRouter;
+  const forwardToBus: ForwardToBus = (account, region, busName, job) => {
+    const ns = store.namespace(account, region);
+    const bus = ns.eventBuses[busName];
+    if (!bus) return { ok: false, errorCode: 'NO_RESOURCE', errorMessage: `Event bus ${busName} does not exist.` };
+    // Another account's bus takes the event only if its resource policy allows the rule's account.
+    if (account !== job.account && !policyAllows(bus.policy, job.account, 'events:PutEvents', bus.arn)) {
+      return { ok: false, errorCode: 'NO_PERMISSIONS', errorMessage: accessDenied(job.account, bus.arn) };
+    }
+    router.route(ns, busName, job.event as unknown as EventEnvelope, { hops: job.hops + 1 });
+    return { ok: true };
+  };
+  // Connections and API destinations: one token manager for the actions and the sender, and the rate limiter.
+  const connectionAuth = new ConnectionAuth({
+    clock,
+    ids,
+    log,
+    router: { route: (ns, busName, event) => router.route(ns, busName, event) },
+    send: sendHttp,
+    timeoutMs: invocationTimeoutMs,
+  });
+  const limiter = new InvocationRateLimiter();
+  const apiDestinations = { strict: config.strict, auth: connectionAuth };
+  const toApiDestination = apiDestinationSender({ store, clock, auth: connectionAuth, limiter, send: sendHttp, timeoutMs: invocationTimeoutMs });
+  const engine = new DeliveryEngine({
+    store,
+    clock,
+    log,
+    history,
+    random: options.random ?? Math.random,
+    senders: { 'event-bus': eventBusSender(forwardToBus), 'api-destination': toApiDestination, captured: captureSender(store.delivery) },
+  });
+  router = new EventRouter({ records: store.delivery, clock, ids, log, history, engine });
+  const scheduler = new RuleScheduler(clock, ids, (ns, busName, event, rule) => {
+    router.route(ns, busName, event, { ownerRule: rule });
+    void store.persist();
+  });
+  const rulesChanged = (ns: NamespaceState, bus: string) => {
+    router.rulesChanged(ns, bus);
+    scheduler.sync(ns);
+  };
+  const replays = new ReplayRunner(store, clock, router, log);
+  engine.resume();
+  scheduler.syncAll(store.namespaces());
+  replays.resumeAll(store.namespaces());
+
+  const onReset = [
+    () => {
+      engine.reset();
+      router.clear();
+      scheduler.stop();
+      replays.stop();
+      history.clear();
+      connectionAuth.reset();
+      limiter.reset();
+    },
+  ];
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  const webhooks = new WebhookRegistry(config.webhooks, () => clock.now());
+  app.use('/_eventbridge-local/webhooks', webhookAdminRouter(webhooks));
+  app.use('/webhooks', webhooksRouter({ registry: webhooks, store, clock, ids, log, router }));
+  app.use('/_eventbridge-local', inspectRouter({ store, clock, version, startedAt: Date.now(), onReset, engine, history }));
+  app.use(awsApiRouter({ store, clock, ids, log, router, rulesChanged, replays, apiDestinations }));
+
+  let server: Server | undefined;
+  return {
+    app,
+    store,
+    clock,
+    config,
+    engine,
+    history,
+    webhooks,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        const s = app.listen(config.port, config.host, () => {
+          const port = (s.address() as AddressInfo).port;
+          const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+          resolve({ url: `http://${host}:${port}`, port });
+        });
+        s.once('error', reject);
+        server = s;
+      }),
+    async close() {
+      if (server) {
+        const s = server;
+        await new Promise<void>((resolve) => s.close(() => resolve()));
+        s.closeAllConnections();
+      }
+      scheduler.stop();
+      replays.stop();
+      engine.stop();
+      clock.stop();
+      await store.flush();
+    },
+  };
+}
+
+function newNamespace(account: string, region: string, now: number): NamespaceState {
+  const ns: NamespaceState = { account, region, eventBuses: {}, rules: {}, tags: {}, partnerEventSources: {}, eventSources: {}, archives: {}, replays: {}, endpoints: {}, connections: {}, apiDestinations: {} };
+  ns.eventBuses[defaultBusName] = newEventBus(ns, defaultBusName, now);
+  return ns;
+}

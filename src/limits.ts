@@ -1,0 +1,35 @@
+/** Every AWS quota and emulator limit in one place. Sources in docs/compatibility.md and ../shared/aws-facts.md. */
+export const limits = {
+  /** Request bodies beyond this are refused before parsing (emulator limit; AWS's entry cap is 1 MB). */
+  maxRequestBodyBytes: 4 * 1024 * 1024,
+  /** Default page size when a List* call gives no Limit. */
+  defaultPageSize: 100,
+  tagsPerResource: 50,
+  targetsPerRule: 5,
+  eventBusesPerAccount: 100,
+  rulesPerEventBus: 300,
+  putEventsEntries: 10,
+  /** Sum of entry sizes per PutEvents request (raised from 256 KB to 1 MB on 2026-01-29). */
+  putEventsTotalBytes: 1024 * 1024,
+  connectionsPerAccount: 3_000,
+  apiDestinationsPerAccount: 3_000,
+  /** InvocationRateLimitPerSecond when none is given (the quota's default). */
+  defaultInvocationRateLimitPerSecond: 300,
+  /** API destinations: client execution timeout of one invocation. */
+  invocationTimeoutMs: 5_000,
+  /** AWS's default RetryPolicy: 185 retries within 24 hours. */
+  defaultMaximumRetryAttempts: 185,
+  defaultMaximumEventAgeSeconds: 86_400,
+  /** Backoff between attempts: exponential from the base, capped, with jitter (AWS publishes no schedule). */
+  retryBaseDelayMs: 1_000,
+  retryMaxDelayMs: 5 * 60_000,
+  /** Deliveries in flight at once across all targets. */
+  deliveryConcurrency: 32,
+  /** Event-bus targets may forward an event this many times before it is refused (loop guard). */
+  eventBusHops: 5,
+  /** Inspection records kept (oldest dropped first). */
+  capturesPerTarget: 1_000,
+  deadLettersPerQueue: 10_000,
+  recentEventsPerBus: 1_000,
+  deliveryHistory: 10_000,
+} as const;

@@ -1,0 +1,96 @@
+/**
+ * Runs replays: the archive's events of the replay's window go back onto the bus,
+ * in ingestion order, carrying `replay-name`, through matching and delivery (only
+ * to the FilterArns rules when given). Paced on the virtual clock — a batch per
+ * virtual second — so tests can advance through a replay or cancel it mid-way.
+ * A restart resumes an unfinished replay where it stopped.
+ */
+import type { EventRouter } from '../events/router.js';
+import type { EventEnvelope } from '../events/envelope.js';
+import { retainedEvents } from '../domain/archives.js';
+import type { NamespaceState, ReplayRecord } from '../store/schema.js';
+import type { Store } from '../store/store.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/log.js';
+
+export const replayBatchSize = 100;
+export const replayStepMs = 1000;
+
+export class ReplayRunner {
+  private timers = new Map<string, () => void>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly router: EventRouter,
+    private readonly log: Logger,
+  ) {}
+
+  /** Take up a replay now (it was just started or cancelled). */
+  wake(ns: NamespaceState, replay: ReplayRecord, delayMs = 0): void {
+    const key = `${ns.account}:${ns.region}:${replay.name}`;
+    this.timers.get(key)?.();
+    this.timers.set(
+      key,
+      this.clock.at(this.clock.now() + delayMs, () => {
+        this.timers.delete(key);
+        this.step(ns, replay.name);
+      }),
+    );
+  }
+
+  resumeAll(namespaces: NamespaceState[]): void {
+    for (const ns of namespaces) {
+      for (const replay of Object.values(ns.replays ?? {})) {
+        if (['STARTING', 'RUNNING', 'CANCELLING'].includes(replay.state)) this.wake(ns, replay);
+      }
+    }
+  }
+
+  stop(): void {
+    for (const cancel of this.timers.values()) cancel();
+    this.timers.clear();
+  }
+
+  private step(ns: NamespaceState, name: string): void {
+    const replay = ns.replays[name];
+    if (!replay) return;
+    const now = this.clock.now();
+    if (replay.state === 'CANCELLING') return this.end(replay, 'CANCELLED', now);
+    if (replay.state !== 'STARTING' && replay.state !== 'RUNNING') return;
+    replay.state = 'RUNNING';
+    const archive = ns.archives[replay.archiveName];
+    if (!archive) {
+      replay.stateReason = `Archive ${replay.archiveName} does not exist.`;
+      return this.end(replay, 'FAILED', now);
+    }
+    const window = retainedEvents(this.store.delivery, archive, now).filter((e) => e.at >= replay.eventStartTime && e.at < replay.eventEndTime);
+    const batch = window.slice(replay.replayedCount, replay.replayedCount + replayBatchSize);
+    const busName = replay.destination.Arn.slice(replay.destination.Arn.indexOf(':event-bus/') + ':event-bus/'.length);
+    for (const archived of batch) {
+      this.router.route(ns, busName, withReplayName(archived.event, replay.name), { replay: { filterArns: replay.destination.FilterArns } });
+      replay.eventLastReplayedTime = archived.at;
+    }
+    replay.replayedCount += batch.length;
+    if (replay.replayedCount >= window.length) return this.end(replay, 'COMPLETED', now);
+    void this.store.persist();
+    this.wake(ns, replay, replayStepMs);
+  }
+
+  private end(replay: ReplayRecord, state: 'COMPLETED' | 'CANCELLED' | 'FAILED', now: number): void {
+    replay.state = state;
+    replay.replayEndTime = now;
+    this.log.info(`replay ${state.toLowerCase()}`, { replayName: replay.name, replayed: replay.replayedCount });
+    void this.store.persist();
+  }
+}
+
+/** The envelope with `replay-name` where AWS puts it: after `region`, before `resources`. */
+function withReplayName(event: Record<string, unknown>, replayName: string): EventEnvelope {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(event)) {
+    if (key === 'resources') out['replay-name'] = replayName;
+    if (key !== 'replay-name') out[key] = value;
+  }
+  return out as unknown as EventEnvelope;
+}

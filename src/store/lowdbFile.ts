@@ -1,0 +1,52 @@
+/**
+ * The only file that imports lowdb. lowdb's file adapters write through steno, which
+ * writes a temp file and renames it over the target: a crash mid-write leaves the
+ * previous complete file. (JSONFilePreset is avoided on purpose: it silently
+ * switches to memory under NODE_ENV=test.)
+ */
+import { chmod, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Low } from 'lowdb';
+import { DataFile } from 'lowdb/node';
+import type { State } from './schema.js';
+
+export interface StateFile {
+  readonly path: string;
+  /** The stored state, or undefined when there is no file yet. Throws StateFileError on a corrupt or unreadable file. */
+  read(): Promise<State | undefined>;
+  write(state: State): Promise<void>;
+}
+
+export class StateFileError extends Error {}
+
+export function lowdbStateFile(path: string): StateFile {
+  // Compact JSON: the file is rewritten on every coalesced flush, and indentation doubles its size.
+  const db = new Low<State | null>(new DataFile<State | null>(path, { parse: JSON.parse, stringify: (data) => JSON.stringify(data) }), null);
+  return {
+    path,
+    async read() {
+      // Owner-only: the file holds connection secrets.
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      try {
+        await db.read();
+      } catch (err) {
+        const why = err instanceof SyntaxError ? `it is not valid JSON (${err.message})` : `it cannot be read (${(err as Error).message})`;
+        throw new StateFileError(
+          `State file ${path} is unusable: ${why}. Refusing to start so that no state is lost; ` +
+            `move the file aside (or fix it) and start again.`,
+        );
+      }
+      const data = db.data;
+      if (data === null) return undefined;
+      if (typeof data !== 'object' || typeof data.namespaces !== 'object' || data.namespaces === null) {
+        throw new StateFileError(`State file ${path} is unusable: it does not hold eventbridge-local state. Refusing to start.`);
+      }
+      return data;
+    },
+    async write(state) {
+      db.data = state;
+      await db.write();
+      await chmod(path, 0o600);
+    },
+  };
+}

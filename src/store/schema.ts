@@ -1,0 +1,354 @@
+/**
+ * The persisted state, versioned. Resources are namespaced by (account, region);
+ * times are epoch milliseconds. These are store records, not wire shapes:
+ * src/domain/ mappers build responses from them.
+ */
+export const schemaVersion = 1;
+
+export interface DeadLetterConfig {
+  Arn?: string;
+}
+
+export interface LogConfig {
+  IncludeDetail?: string;
+  Level?: string;
+}
+
+export interface EventBusRecord {
+  name: string;
+  arn: string;
+  description?: string;
+  kmsKeyIdentifier?: string;
+  deadLetterConfig?: DeadLetterConfig;
+  logConfig?: LogConfig;
+  /** The bus's resource policy as a JSON document (PutPermission). */
+  policy?: string;
+  /** Partner event source this bus receives from, for partner buses. */
+  eventSourceName?: string;
+  creationTime: number;
+  lastModifiedTime: number;
+}
+
+export const ruleStates = ['ENABLED', 'DISABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS'] as const;
+export type RuleState = (typeof ruleStates)[number];
+
+/**
+ * A rule target is kept exactly as PutTargets gave it (Id, Arn, RoleArn, Input*,
+ * RetryPolicy, DeadLetterConfig and every service parameter block), because
+ * ListTargetsByRule returns it as given and delivery reads it as configured.
+ */
+export type TargetRecord = { Id: string; Arn: string } & Record<string, unknown>;
+
+export interface RuleRecord {
+  name: string;
+  arn: string;
+  eventBusName: string;
+  eventPattern?: string;
+  scheduleExpression?: string;
+  state: RuleState;
+  description?: string;
+  roleArn?: string;
+  /** The AWS service that manages the rule, for managed rules. */
+  managedBy?: string;
+  /** The account that created the rule. */
+  createdBy: string;
+  /** Targets in the order they were first put. */
+  targets: TargetRecord[];
+  creationTime: number;
+  /** When the rule was created or last (re)enabled: anchors `rate()` schedules. */
+  scheduleAnchor: number;
+}
+
+export interface NamespaceState {
+  account: string;
+  region: string;
+  eventBuses: Record<string, EventBusRecord>;
+  /** Rules by bus name, then by rule name. */
+  rules: Record<string, Record<string, RuleRecord>>;
+  /** Tags by resource ARN. */
+  tags: Record<string, Record<string, string>>;
+  /**
+   * Partner side: the partner event sources this account created as a SaaS partner, by name.
+   * Optional because state files written before partner sources existed lack it; read it
+   * through partnerSourcesOf() in src/domain/partnerSources.ts.
+   */
+  partnerEventSources?: Record<string, PartnerEventSourceRecord>;
+  /** Customer side: the partner event sources offered to this account, by name (read through eventSourcesOf()). */
+  eventSources?: Record<string, EventSourceRecord>;
+  /** Connections by name (read through connectionsOf() in src/domain/connections.ts; absent in older state files). */
+  connections?: Record<string, ConnectionRecord>;
+  /** API destinations by name (read through apiDestinationsOf() in src/domain/apiDestinations.ts). */
+  apiDestinations?: Record<string, ApiDestinationRecord>;
+  /** Archives by name (their events are in State.archivedEvents). */
+  archives: Record<string, ArchiveRecord>;
+  /** Replays by name. */
+  replays: Record<string, ReplayRecord>;
+  /** Global endpoints whose home (primary) Region this is, by name (read through endpointsOf() in src/domain/endpoints.ts). */
+  endpoints?: Record<string, EndpointRecord>;
+}
+
+export const endpointStates = ['ACTIVE', 'CREATING', 'UPDATING', 'DELETING', 'CREATE_FAILED', 'UPDATE_FAILED', 'DELETE_FAILED'] as const;
+export type EndpointState = (typeof endpointStates)[number];
+
+/** A global endpoint. It lives in the namespace of its home Region, which is its primary Region. */
+export interface EndpointRecord {
+  name: string;
+  arn: string;
+  description?: string;
+  /** `<10 lowercase alphanumerics>.veo`, the subdomain of its URL. */
+  endpointId: string;
+  /** Route 53 health check of the primary Region (RoutingConfig.FailoverConfig.Primary.HealthCheck). */
+  healthCheck: string;
+  /** RoutingConfig.FailoverConfig.Secondary.Route. */
+  secondaryRegion: string;
+  replicationState: 'ENABLED' | 'DISABLED';
+  /** The two event bus ARNs, in the order given. */
+  eventBusArns: string[];
+  roleArn?: string;
+  state: EndpointState;
+  stateReason?: string;
+  /** When the current CREATING, UPDATING or DELETING state ends, on the virtual clock. */
+  transitionEndsAt?: number;
+  creationTime: number;
+  lastModifiedTime: number;
+}
+
+/** A Route 53 health check's status as a test set it (POST /_eventbridge-local/health-checks). */
+export interface HealthCheckRecord {
+  healthy: boolean;
+  updatedAt: number;
+}
+
+export const archiveStates = ['ENABLED', 'DISABLED', 'CREATING', 'UPDATING', 'CREATE_FAILED', 'UPDATE_FAILED'] as const;
+
+export interface ArchiveRecord {
+  name: string;
+  arn: string;
+  /** The ARN of the bus whose events it keeps. */
+  eventSourceArn: string;
+  eventBusName: string;
+  description?: string;
+  eventPattern?: string;
+  kmsKeyIdentifier?: string;
+  /** 0 keeps events forever. */
+  retentionDays: number;
+  state: (typeof archiveStates)[number];
+  creationTime: number;
+}
+
+/** An event as an archive keeps it: the envelope and when it was ingested. */
+export interface ArchivedEvent {
+  at: number;
+  event: Record<string, unknown>;
+  sizeBytes: number;
+}
+
+export type ReplayState = 'STARTING' | 'RUNNING' | 'CANCELLING' | 'COMPLETED' | 'CANCELLED' | 'FAILED';
+
+export interface ReplayRecord {
+  name: string;
+  arn: string;
+  description?: string;
+  /** The archive's ARN. */
+  eventSourceArn: string;
+  archiveName: string;
+  destination: { Arn: string; FilterArns?: string[] };
+  eventStartTime: number;
+  eventEndTime: number;
+  state: ReplayState;
+  stateReason?: string;
+  replayStartTime: number;
+  replayEndTime?: number;
+  eventLastReplayedTime?: number;
+  /** How many of the window's events were replayed so far (to resume after a restart). */
+  replayedCount: number;
+}
+
+/** A partner event source as its partner sees it: which customer account it was offered to. */
+export interface PartnerEventSourceRecord {
+  name: string;
+  arn: string;
+  /** The customer account the source was offered to. */
+  account: string;
+  creationTime: number;
+}
+
+/**
+ * A partner event source as the customer sees it. Its State is derived, not stored:
+ * DELETED once the partner deleted it, ACTIVE while the matching partner bus exists
+ * and is not deactivated, PENDING otherwise (src/domain/partnerSources.ts).
+ */
+export interface EventSourceRecord {
+  name: string;
+  arn: string;
+  /** The partner name (second segment of the source name), e.g. `datadog.com`. */
+  createdBy: string;
+  /** The partner account that owns the source (and may put events to it). */
+  partnerAccount: string;
+  creationTime: number;
+  /** Start of the current PENDING spell the 2-week expiry counts from (creation or deactivation); unset once associated. */
+  pendingSince?: number;
+  deactivated?: boolean;
+  /** The partner deleted the source while the customer's partner bus existed. */
+  deleted?: boolean;
+}
+
+/** One attempt to deliver a job, as the inspection API shows it. */
+export interface AttemptRecord {
+  at: number;
+  latencyMs: number;
+  ok: boolean;
+  /** HTTP status, for HTTP targets. */
+  statusCode?: number;
+  /** AWS's DLQ error code vocabulary: ERROR_FROM_TARGET, TIMEOUT, CONNECTION_FAILURE, NO_RESOURCE ... */
+  errorCode?: string;
+  errorMessage?: string;
+  /** What was sent, for HTTP targets (secrets masked). */
+  request?: unknown;
+}
+
+/**
+ * One (event, rule, target) pair that PutEvents accepted. It is in the state file
+ * before PutEvents answers and leaves it only when delivered, dead-lettered or dropped.
+ */
+export interface DeliveryJob {
+  id: string;
+  account: string;
+  region: string;
+  ruleArn: string;
+  ruleName: string;
+  eventBusName: string;
+  /** The target as configured when the event matched. */
+  target: TargetRecord;
+  event: Record<string, unknown>;
+  /** The rendered target input (what goes on the wire). */
+  payload: string;
+  /** Event-bus hops so far, to stop loops between buses. */
+  hops: number;
+  createdAt: number;
+  nextAttemptAt: number;
+  attempts: AttemptRecord[];
+}
+
+/** What a target of a service this emulator does not run would have received. */
+export interface CapturedPayload {
+  targetArn: string;
+  targetId: string;
+  ruleArn: string;
+  eventId: string;
+  at: number;
+  /** The body as sent: the rendered target input. */
+  payload: string;
+  /** Service parameter blocks of the target (SqsParameters, KinesisParameters ...), as configured. */
+  parameters: Record<string, unknown>;
+}
+
+/** A message in a dead-letter queue, with AWS's message attributes. */
+export interface DeadLetterMessage {
+  queueArn: string;
+  at: number;
+  body: string;
+  attributes: Record<string, string>;
+}
+
+export interface State {
+  schemaVersion: number;
+  /** Keyed by `${account}:${region}`. */
+  namespaces: Record<string, NamespaceState>;
+  /** The durable delivery queue, by job id. */
+  deliveries: Record<string, DeliveryJob>;
+  /** Captured payloads by target ARN, oldest first (bounded). */
+  captures: Record<string, CapturedPayload[]>;
+  /** Dead-letter queue contents by queue ARN, oldest first (bounded). */
+  deadLetters: Record<string, DeadLetterMessage[]>;
+  /** Archived events by archive ARN, in ingestion order. */
+  archivedEvents: Record<string, ArchivedEvent[]>;
+  /** Route 53 health-check statuses by ARN (global, as Route 53 is); absent in older state files. */
+  healthChecks?: Record<string, HealthCheckRecord>;
+}
+
+export function emptyState(): State {
+  return { schemaVersion, namespaces: {}, deliveries: {}, captures: {}, deadLetters: {}, archivedEvents: {}, healthChecks: {} };
+}
+
+export function namespaceKey(account: string, region: string): string {
+  return `${account}:${region}`;
+}
+
+export const connectionStates = ['CREATING', 'UPDATING', 'DELETING', 'AUTHORIZED', 'DEAUTHORIZED', 'AUTHORIZING', 'DEAUTHORIZING', 'ACTIVE', 'FAILED_CONNECTIVITY'] as const;
+export type ConnectionState = (typeof connectionStates)[number];
+export type ConnectionAuthorizationType = 'BASIC' | 'OAUTH_CLIENT_CREDENTIALS' | 'API_KEY';
+
+/** One header, query-string or body parameter of a connection, as given (Value may be secret). */
+export interface ConnectionHttpParameter {
+  Key: string;
+  Value?: string;
+  IsValueSecret?: boolean;
+}
+
+export interface ConnectionHttpParameters {
+  HeaderParameters?: ConnectionHttpParameter[];
+  QueryStringParameters?: ConnectionHttpParameter[];
+  BodyParameters?: ConnectionHttpParameter[];
+}
+
+/**
+ * A connection's authorization parameters exactly as given, secrets included (AWS keeps
+ * them in a Secrets Manager secret; here they live in the state file, mode 0600). They
+ * never reach a response, a log line or the inspection API: src/domain/connections.ts
+ * builds the wire form without them.
+ */
+export interface ConnectionAuthParameters {
+  BasicAuthParameters?: { Username?: string; Password?: string };
+  ApiKeyAuthParameters?: { ApiKeyName?: string; ApiKeyValue?: string };
+  OAuthParameters?: {
+    ClientParameters?: { ClientID?: string; ClientSecret?: string };
+    AuthorizationEndpoint?: string;
+    HttpMethod?: string;
+    OAuthHttpParameters?: ConnectionHttpParameters;
+  };
+  InvocationHttpParameters?: ConnectionHttpParameters;
+  ConnectivityParameters?: { ResourceParameters: { ResourceConfigurationArn: string } };
+}
+
+/** An OAuth access token obtained for a connection (persisted, as AWS keeps it in the connection's secret). */
+export interface OAuthTokenRecord {
+  accessToken: string;
+  obtainedAt: number;
+  /** Absent when the authorization endpoint gave no expires_in: then only a 401/407 refreshes it. */
+  expiresAt?: number;
+}
+
+export interface ConnectionRecord {
+  name: string;
+  arn: string;
+  description?: string;
+  authorizationType: ConnectionAuthorizationType;
+  /** Undefined after DeauthorizeConnection removed them (and the secret with them). */
+  authParameters?: ConnectionAuthParameters;
+  /** Undefined while the connection holds no authorization parameters. */
+  secretArn?: string;
+  /** For a connection to a private API (VPC Lattice resource configuration); then its success state is ACTIVE. */
+  invocationConnectivityParameters?: { ResourceParameters: { ResourceConfigurationArn: string } };
+  kmsKeyIdentifier?: string;
+  state: ConnectionState;
+  stateReason?: string;
+  creationTime: number;
+  lastModifiedTime: number;
+  lastAuthorizedTime?: number;
+  oauthToken?: OAuthTokenRecord;
+}
+
+export interface ApiDestinationRecord {
+  name: string;
+  arn: string;
+  description?: string;
+  connectionArn: string;
+  invocationEndpoint: string;
+  httpMethod: string;
+  invocationRateLimitPerSecond: number;
+  /** ACTIVE while its connection is AUTHORIZED (or ACTIVE), INACTIVE otherwise; kept in step by src/domain/connectionStates.ts. */
+  state: 'ACTIVE' | 'INACTIVE';
+  creationTime: number;
+  lastModifiedTime: number;
+}

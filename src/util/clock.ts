@@ -1,0 +1,147 @@
+/**
+ * Time is injectable. Everything that waits (retries, schedules, token expiry,
+ * replays, retention) asks a Clock, so tests and users can move time forward
+ * instead of sleeping.
+ */
+export interface Clock {
+  /** Milliseconds since the epoch, in the emulator's (possibly virtual) time. */
+  now(): number;
+  /** Run `fn` once the clock reaches `atMs`. Returns a cancel function. */
+  at(atMs: number, fn: () => void): () => void;
+}
+
+interface Timer {
+  atMs: number;
+  seq: number;
+  fn: () => void;
+  cancelled: boolean;
+}
+
+/**
+ * Real time plus an offset that `advance()` moves forward. Timers due within the
+ * advanced span fire at once, in time order (timers they arm that are also due
+ * fire in the same pass); later timers still fire in real time. Timers sit in a
+ * binary heap, so a hundred thousand pending retries cost O(log n) each.
+ */
+export class VirtualClock implements Clock {
+  private offsetMs = 0;
+  private seq = 0;
+  private heap: Timer[] = [];
+  private wake: NodeJS.Timeout | undefined;
+  private wakeAt = Infinity;
+  private firing = false;
+
+  constructor(private readonly realNow: () => number = Date.now) {}
+
+  now(): number {
+    return this.realNow() + this.offsetMs;
+  }
+
+  at(atMs: number, fn: () => void): () => void {
+    const timer: Timer = { atMs, seq: this.seq++, fn, cancelled: false };
+    this.push(timer);
+    if (!this.firing && atMs < this.wakeAt) this.rearm();
+    return () => {
+      timer.cancelled = true;
+    };
+  }
+
+  /**
+   * Move virtual time forward by `ms`. Time passes through each due timer: while a
+   * timer fires, now() is its due time, so what it arms relative to now() fires in
+   * the same advance when that is still within the span.
+   */
+  advance(ms: number): void {
+    if (!(ms >= 0)) throw new RangeError('time only moves forward');
+    const target = this.now() + ms;
+    this.firing = true;
+    try {
+      while (this.heap.length > 0 && this.heap[0].atMs <= target) {
+        const timer = this.pop()!;
+        if (timer.cancelled) continue;
+        if (timer.atMs > this.now()) this.offsetMs += timer.atMs - this.now();
+        timer.fn();
+      }
+      if (target > this.now()) this.offsetMs += target - this.now();
+    } finally {
+      this.firing = false;
+    }
+    this.fireDue();
+  }
+
+  /** Drop every pending timer and the real-time wake-up. */
+  stop(): void {
+    if (this.wake) clearTimeout(this.wake);
+    this.wake = undefined;
+    this.wakeAt = Infinity;
+    this.heap = [];
+  }
+
+  /** Pending (not cancelled) timers, for inspection. */
+  get pending(): number {
+    return this.heap.filter((t) => !t.cancelled).length;
+  }
+
+  private fireDue(): void {
+    if (this.firing) return;
+    this.firing = true;
+    try {
+      while (this.heap.length > 0 && this.heap[0].atMs <= this.now()) {
+        const timer = this.pop()!;
+        if (!timer.cancelled) timer.fn();
+      }
+    } finally {
+      this.firing = false;
+      this.rearm();
+    }
+  }
+
+  private rearm(): void {
+    while (this.heap.length > 0 && this.heap[0].cancelled) this.pop();
+    if (this.wake) clearTimeout(this.wake);
+    this.wake = undefined;
+    this.wakeAt = this.heap.length > 0 ? this.heap[0].atMs : Infinity;
+    if (this.wakeAt === Infinity) return;
+    // Cap the real wait so a far-away timer does not overflow setTimeout.
+    const wait = Math.min(Math.max(0, this.wakeAt - this.now()), 2 ** 30);
+    this.wake = setTimeout(() => this.fireDue(), wait);
+    this.wake.unref();
+  }
+
+  private before(a: Timer, b: Timer): boolean {
+    return a.atMs < b.atMs || (a.atMs === b.atMs && a.seq < b.seq);
+  }
+
+  private push(timer: Timer): void {
+    const heap = this.heap;
+    heap.push(timer);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.before(heap[i], heap[parent])) break;
+      [heap[i], heap[parent]] = [heap[parent], heap[i]];
+      i = parent;
+    }
+  }
+
+  private pop(): Timer | undefined {
+    const heap = this.heap;
+    const top = heap[0];
+    const last = heap.pop();
+    if (heap.length > 0 && last) {
+      heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && this.before(heap[l], heap[m])) m = l;
+        if (r < heap.length && this.before(heap[r], heap[m])) m = r;
+        if (m === i) break;
+        [heap[i], heap[m]] = [heap[m], heap[i]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}

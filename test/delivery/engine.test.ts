@@ -1,0 +1,177 @@
+/**
+ * The delivery engine with a real store (a JSON file) and a real virtual clock;
+ * only the sender is scripted, so retries, exhaustion and restarts can be forced.
+ * (End-to-end retries against real HTTP servers are in the API destination tests.)
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DeliveryEngine } from '../../src/delivery/engine.js';
+import { DeliveryHistory } from '../../src/delivery/history.js';
+import type { SendOutcome, Sender } from '../../src/delivery/senders.js';
+import { lowdbStateFile } from '../../src/store/lowdbFile.js';
+import { Store } from '../../src/store/store.js';
+import type { DeliveryJob } from '../../src/store/schema.js';
+import { VirtualClock } from '../../src/util/clock.js';
+import { createLogger } from '../../src/util/log.js';
+
+const t0 = Date.UTC(2026, 0, 1);
+
+async function setup(dataDir: string, script: Array<SendOutcome>, clock = new VirtualClock(() => t0)) {
+  const store = await Store.open(lowdbStateFile(join(dataDir, 'state.json')), (account, region) => ({ account, region, eventBuses: {}, rules: {}, tags: {}, archives: {}, replays: {} }));
+  const sent: string[] = [];
+  const scripted: Sender = (job) => {
+    sent.push(job.id);
+    return script.shift() ?? { ok: true };
+  };
+  const history = new DeliveryHistory();
+  const engine = new DeliveryEngine({
+    store,
+    clock,
+    log: createLogger('silent'),
+    history,
+    random: () => 0.5,
+    senders: { 'event-bus': scripted, 'api-destination': scripted, captured: scripted },
+  });
+  return { store, engine, clock, sent, history };
+}
+
+function job(id: string, target: Record<string, unknown> = {}): DeliveryJob {
+  return {
+    id,
+    account: '000000000000',
+    region: 'us-east-1',
+    ruleArn: 'arn:aws:events:us-east-1:000000000000:rule/r',
+    ruleName: 'r',
+    eventBusName: 'default',
+    target: { Id: 't', Arn: 'arn:aws:lambda:us-east-1:000000000000:function:f', ...target },
+    event: { id: `event-${id}`, source: 's' },
+    payload: '{}',
+    hops: 0,
+    createdAt: t0,
+    nextAttemptAt: t0,
+    attempts: [],
+  };
+}
+
+const failure = (retryable = true): SendOutcome => ({ ok: false, retryable, errorCode: 'ERROR_FROM_TARGET', errorMessage: 'boom', statusCode: 503 });
+const dir = () => mkdtempSync(join(tmpdir(), 'ebl-engine-'));
+
+test('a failing delivery is retried with backoff on the clock, then succeeds', async () => {
+  const { engine, clock, sent, history } = await setup(dir(), [failure(), failure()]);
+  engine.enqueue(job('a'));
+  clock.advance(0);
+  await engine.idle();
+  expect(sent).toHaveLength(1);
+  expect(engine.pending()[0].nextAttemptAt).toBe(t0 + 750);
+  clock.advance(749);
+  await engine.idle();
+  expect(sent).toHaveLength(1);
+  clock.advance(1);
+  await engine.idle();
+  expect(sent).toHaveLength(2);
+  clock.advance(1500);
+  await engine.idle();
+  expect(sent).toHaveLength(3);
+  expect(engine.pending()).toEqual([]);
+  const [done] = history.finishedDeliveries();
+  expect(done.status).toBe('delivered');
+  expect(done.job.attempts.map((a) => a.ok)).toEqual([false, false, true]);
+  expect(done.job.attempts.map((a) => a.at - t0)).toEqual([0, 750, 2250]);
+  engine.stop();
+});
+
+test('after MaximumRetryAttempts the event goes to the dead-letter queue with AWS attributes', async () => {
+  const { engine, clock, store } = await setup(dir(), [failure(), failure(), failure()]);
+  engine.enqueue(job('b', { RetryPolicy: { MaximumRetryAttempts: 2 }, DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:000000000000:dlq' } }));
+  for (let i = 0; i < 5; i++) {
+    clock.advance(60_000);
+    await engine.idle();
+  }
+  const [message] = store.delivery.deadLetters['arn:aws:sqs:us-east-1:000000000000:dlq'];
+  expect(JSON.parse(message.body)).toEqual({ id: 'event-b', source: 's' });
+  expect(message.attributes).toEqual({
+    RULE_ARN: 'arn:aws:events:us-east-1:000000000000:rule/r',
+    TARGET_ARN: 'arn:aws:lambda:us-east-1:000000000000:function:f',
+    ERROR_CODE: 'ERROR_FROM_TARGET',
+    ERROR_MESSAGE: 'boom',
+    EXHAUSTED_RETRY_CONDITION: 'MaximumRetryAttempts',
+    RETRY_ATTEMPTS: '2',
+  });
+  expect(engine.pending()).toEqual([]);
+  engine.stop();
+});
+
+test('MaximumEventAgeInSeconds ends retries too; without a DLQ the event is dropped and recorded', async () => {
+  const failures = Array.from({ length: 50 }, () => failure());
+  const { engine, clock, history } = await setup(dir(), failures);
+  engine.enqueue(job('c', { RetryPolicy: { MaximumEventAgeInSeconds: 60 } }));
+  for (let i = 0; i < 20; i++) {
+    clock.advance(10_000);
+    await engine.idle();
+  }
+  const [done] = history.finishedDeliveries();
+  expect(done.status).toBe('dropped');
+  const last = done.job.attempts[done.job.attempts.length - 1];
+  expect(last.at - t0).toBeLessThanOrEqual(60_000);
+  engine.stop();
+});
+
+test('a non-retryable failure goes to the DLQ at once, without EXHAUSTED_RETRY_CONDITION', async () => {
+  const { engine, clock, store } = await setup(dir(), [failure(false)]);
+  engine.enqueue(job('d', { DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:000000000000:dlq' } }));
+  clock.advance(0);
+  await engine.idle();
+  const [message] = store.delivery.deadLetters['arn:aws:sqs:us-east-1:000000000000:dlq'];
+  expect(message.attributes.RETRY_ATTEMPTS).toBe('0');
+  expect(message.attributes).not.toHaveProperty('EXHAUSTED_RETRY_CONDITION');
+  engine.stop();
+});
+
+test('a restart in the middle of a retry schedule loses nothing and resumes where it was', async () => {
+  const dataDir = dir();
+  const first = await setup(dataDir, [failure(), failure()]);
+  first.engine.enqueue(job('e'));
+  first.engine.enqueue(job('f'));
+  await first.store.persist();
+  first.clock.advance(0);
+  await first.engine.idle();
+  await first.store.flush();
+  expect(first.sent).toEqual(['e', 'f']);
+  first.engine.stop();
+  first.clock.stop();
+
+  // A new process: same data dir, the clock where the first one stopped.
+  const second = await setup(dataDir, [], new VirtualClock(() => t0));
+  const pending = second.engine.pending();
+  expect(pending.map((j) => j.id).sort()).toEqual(['e', 'f']);
+  expect(pending.every((j) => j.attempts.length === 1 && j.nextAttemptAt === t0 + 750)).toBe(true);
+  second.engine.resume();
+  second.clock.advance(750);
+  await second.engine.idle();
+  expect(second.sent.sort()).toEqual(['e', 'f']);
+  expect(second.engine.pending()).toEqual([]);
+  expect(second.history.finishedDeliveries().map((d) => d.job.attempts.length)).toEqual([2, 2]);
+  second.engine.stop();
+});
+
+test('jobs are delivered with bounded concurrency', async () => {
+  const { store, clock, history } = await setup(dir(), []);
+  let inFlight = 0;
+  let peak = 0;
+  const slow: Sender = async () => {
+    inFlight++;
+    peak = Math.max(peak, inFlight);
+    await new Promise((r) => setImmediate(r));
+    inFlight--;
+    return { ok: true };
+  };
+  const engine = new DeliveryEngine({ store, clock, log: createLogger('silent'), history, random: () => 0.5, senders: { 'event-bus': slow, 'api-destination': slow, captured: slow } });
+  for (let i = 0; i < 200; i++) engine.enqueue(job(`j${i}`));
+  clock.advance(0);
+  await engine.idle();
+  expect(history.finishedDeliveries()).toHaveLength(200);
+  expect(peak).toBeLessThanOrEqual(32);
+  expect(peak).toBeGreaterThan(1);
+  engine.stop();
+});

@@ -1,0 +1,52 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runProcess, startProcess } from '../helpers/process.js';
+import { rawCall } from '../helpers/emulator.js';
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'ebl-cli-'));
+
+test('--port 0 --in-memory prints the chosen port and the store, answers health, and stops on SIGTERM', async () => {
+  const server = await startProcess(['--port', '0', '--in-memory']);
+  expect(server.firstLine).toMatch(/^eventbridge-local listening on http:\/\/127\.0\.0\.1:\d+ \(state in memory\)$/);
+  expect(server.url).not.toMatch(/:0$/);
+  const health: any = await (await fetch(`${server.url}/_eventbridge-local/health`)).json();
+  expect(health.store.kind).toBe('memory');
+  expect(await server.stop('SIGTERM')).toBe(0);
+});
+
+test('environment variables configure it too', async () => {
+  const server = await startProcess([], { EVENTBRIDGE_LOCAL_PORT: '0', EVENTBRIDGE_LOCAL_IN_MEMORY: '1', EVENTBRIDGE_LOCAL_HOST: '127.0.0.1' });
+  expect(server.firstLine).toContain('(state in memory)');
+  expect(await server.stop('SIGINT')).toBe(0);
+});
+
+test('state written before SIGINT is there after a restart on the same data dir', async () => {
+  const dataDir = tempDir();
+  const first = await startProcess(['--port', '0', '--data-dir', dataDir]);
+  expect(first.firstLine).toContain(`state in ${join(dataDir, 'state.json')}`);
+  expect((await rawCall(first.url, 'CreateEventBus', '{"Name":"from-process"}')).status).toBe(200);
+  expect(await first.stop('SIGINT')).toBe(0);
+
+  const second = await startProcess(['--port', '0', '--data-dir', dataDir]);
+  const res = await rawCall(second.url, 'DescribeEventBus', '{"Name":"from-process"}');
+  expect(res.status).toBe(200);
+  expect(res.json.Arn).toBe('arn:aws:events:us-east-1:000000000000:event-bus/from-process');
+  await second.stop();
+});
+
+test('a corrupt state file stops start-up with a clear message', async () => {
+  const dataDir = tempDir();
+  writeFileSync(join(dataDir, 'state.json'), 'not json');
+  const { code, stderr } = await runProcess(['--port', '0', '--data-dir', dataDir]);
+  expect(code).toBe(1);
+  expect(stderr).toContain('is unusable: it is not valid JSON');
+  expect(stderr).toContain('Refusing to start');
+});
+
+test('a bad flag prints usage and exits non-zero', async () => {
+  const { code, stderr } = await runProcess(['--log-level', 'loud']);
+  expect(code).toBe(1);
+  expect(stderr).toContain('--log-level must be one of');
+  expect(stderr).toContain('Usage: eventbridge-local');
+});

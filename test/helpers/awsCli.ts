@@ -1,0 +1,31 @@
+/** Run the real `aws` CLI against the emulator with dummy credentials. */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  json?: any;
+}
+
+export async function awsEvents(url: string, args: string[], accessKeyId = 'test', region = 'us-east-1'): Promise<CliResult> {
+  const env = {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: accessKeyId,
+    AWS_SECRET_ACCESS_KEY: 'test-secret',
+    AWS_DEFAULT_REGION: region,
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_PAGER: '',
+    AWS_MAX_ATTEMPTS: '1',
+  };
+  try {
+    const { stdout, stderr } = await run('aws', ['events', ...args, '--endpoint-url', url, '--output', 'json'], { env });
+    return { code: 0, stdout, stderr, json: stdout.trim() ? JSON.parse(stdout) : undefined };
+  } catch (err: any) {
+    return { code: err.code ?? 1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+  }
+}

@@ -1,0 +1,69 @@
+/** Start the real emulator on an ephemeral port and talk to it as a user would. */
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/index.js';
+
+export interface Running {
+  emulator: Emulator;
+  url: string;
+  /** An SDK client for account 000000000000 in us-east-1. */
+  client: EventBridgeClient;
+  clientFor(accessKeyId: string, region?: string): EventBridgeClient;
+  close(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Running> {
+  const emulator = await createEmulator({ port: 0, dataDir: undefined, logLevel: 'silent', ...options });
+  const { url } = await emulator.listen();
+  const clients: EventBridgeClient[] = [];
+  const clientFor = (accessKeyId: string, region = 'us-east-1') => {
+    const client = new EventBridgeClient({
+      endpoint: url,
+      region,
+      credentials: { accessKeyId, secretAccessKey: 'test-secret' },
+      maxAttempts: 1,
+    });
+    clients.push(client);
+    return client;
+  };
+  const client = clientFor('test');
+  return {
+    emulator,
+    url,
+    client,
+    clientFor,
+    async close() {
+      for (const c of clients) c.destroy();
+      await emulator.close();
+    },
+  };
+}
+
+/** Expect an SDK call to fail with this AWS error type, message and HTTP status. */
+export async function expectAwsError(call: Promise<unknown>, type: string, message?: string | RegExp, status = 400): Promise<void> {
+  let caught: any;
+  try {
+    await call;
+  } catch (err) {
+    caught = err;
+  }
+  expect(caught).toBeDefined();
+  expect(caught.name).toBe(type);
+  expect(caught.$metadata?.httpStatusCode).toBe(status);
+  if (typeof message === 'string') expect(caught.message).toBe(message);
+  else if (message) expect(caught.message).toMatch(message);
+}
+
+/** A raw AWS JSON 1.1 request, for what the SDK would never send. */
+export async function rawCall(url: string, target: string | undefined, body: string, headers: Record<string, string> = {}) {
+  const res = await fetch(url + '/', {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      ...(target ? { 'X-Amz-Target': `AWSEvents.${target}` } : {}),
+      ...headers,
+    },
+    body,
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, text, json: text ? JSON.parse(text) : undefined };
+}

@@ -1,0 +1,18 @@
+/** Read the emulator's inspection API as a user's test would. */
+export async function inspect<T = any>(url: string, path: string): Promise<T> {
+  const res = await fetch(`${url}/_eventbridge-local/${path}`);
+  if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}`);
+  return (await res.json()) as T;
+}
+
+export async function captures(url: string, targetArn: string): Promise<any[]> {
+  return (await inspect(url, `captures?targetArn=${encodeURIComponent(targetArn)}`)).captures;
+}
+
+export async function deadLetters(url: string, queueArn: string): Promise<any[]> {
+  return (await inspect(url, `dead-letters?queueArn=${encodeURIComponent(queueArn)}`)).messages;
+}
+
+export async function reset(url: string): Promise<void> {
+  await fetch(`${url}/_eventbridge-local/reset`, { method: 'POST' });
+}

@@ -1,0 +1,51 @@
+/** Run the built CLI (`node dist/src/cli.js`) as a user would, and read its first line. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const cliPath = fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url));
+
+export interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  firstLine: string;
+  stderr: () => string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function startProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      stdout += d;
+      const line = stdout.split('\n')[0];
+      if (!stdout.includes('\n')) return;
+      const url = /listening on (http:\/\/\S+)/.exec(line)?.[1];
+      if (!url) return reject(new Error(`unexpected first line: ${line}`));
+      resolve({
+        child,
+        url,
+        firstLine: line,
+        stderr: () => stderr,
+        stop: (signal = 'SIGTERM') =>
+          new Promise((done) => {
+            child.once('exit', (code) => done(code));
+            child.kill(signal);
+          }),
+      });
+    });
+    child.once('exit', (code) => reject(Object.assign(new Error(`exited with ${code}: ${stderr}`), { code, stderr })));
+  });
+}
+
+/** Run the CLI to completion (for start-up failures). */
+export function runProcess(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+}

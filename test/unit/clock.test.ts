@@ -1,0 +1,50 @@
+import { VirtualClock } from '../../src/util/clock.js';
+
+test('advance fires due timers in time order, including ones armed while firing', () => {
+  let real = 1_000_000;
+  const clock = new VirtualClock(() => real);
+  const fired: string[] = [];
+  clock.at(real + 3000, () => fired.push('c'));
+  clock.at(real + 1000, () => {
+    fired.push('a');
+    clock.at(clock.now() + 500, () => fired.push('a+500'));
+  });
+  clock.at(real + 2000, () => fired.push('b'));
+  clock.at(real + 10_000, () => fired.push('later'));
+  clock.advance(3000);
+  expect(fired).toEqual(['a', 'a+500', 'b', 'c']);
+  expect(clock.now()).toBe(real + 3000);
+  clock.stop();
+});
+
+test('a cancelled timer never fires; time never moves back', () => {
+  const clock = new VirtualClock(() => 0);
+  const fired: number[] = [];
+  const cancel = clock.at(100, () => fired.push(1));
+  clock.at(200, () => fired.push(2));
+  cancel();
+  clock.advance(1000);
+  expect(fired).toEqual([2]);
+  expect(() => clock.advance(-1)).toThrow(RangeError);
+  clock.stop();
+});
+
+test('timers also fire in real time', async () => {
+  const clock = new VirtualClock();
+  const fired = await new Promise<boolean>((resolve) => clock.at(clock.now() + 20, () => resolve(true)));
+  expect(fired).toBe(true);
+  clock.stop();
+});
+
+test('a rate-like chain of 10,000 ticks advances in one call', () => {
+  const clock = new VirtualClock(() => 0);
+  let ticks = 0;
+  const tick = (at: number) => clock.at(at, () => {
+    ticks++;
+    tick(at + 60_000);
+  });
+  tick(60_000);
+  clock.advance(10_000 * 60_000);
+  expect(ticks).toBe(10_000);
+  clock.stop();
+});

@@ -1,0 +1,23 @@
+import { callerFromAuthorization } from '../../src/wire/sigv4.js';
+
+const auth = (akid: string, region: string) =>
+  `AWS4-HMAC-SHA256 Credential=${akid}/20261123/${region}/events/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc`;
+
+test.each([
+  [undefined, '000000000000', 'us-east-1'],
+  ['', '000000000000', 'us-east-1'],
+  ['Bearer token', '000000000000', 'us-east-1'],
+  [auth('123456789012', 'eu-west-1'), '123456789012', 'eu-west-1'],
+  [auth('AKIAIOSFODNN7EXAMPLE', 'ap-southeast-2'), '000000000000', 'ap-southeast-2'],
+  [auth('12345678901', 'us-west-2'), '000000000000', 'us-west-2'],
+  [auth('1234567890123', 'us-west-2'), '000000000000', 'us-west-2'],
+])('%s -> account %s, region %s', (header, account, region) => {
+  expect(callerFromAuthorization(header)).toMatchObject({ account, region });
+});
+
+test('a SigV4a scope (no region) takes the region from X-Amz-Region-Set', () => {
+  const v4a = 'AWS4-ECDSA-P256-SHA256 Credential=123456789012/20261123/events/aws4_request, SignedHeaders=host, Signature=abc';
+  expect(callerFromAuthorization(v4a, 'eu-west-1')).toMatchObject({ account: '123456789012', region: 'eu-west-1' });
+  expect(callerFromAuthorization(v4a, '*')).toMatchObject({ account: '123456789012', region: 'us-east-1' });
+  expect(callerFromAuthorization(v4a)).toMatchObject({ account: '123456789012', region: 'us-east-1' });
+});
