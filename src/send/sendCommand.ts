@@ -1,0 +1,142 @@
+/**
+ * `eventbridge-local send <file...>`: put fixture events on a running emulator, so a
+ * flow can be driven without the SaaS.
+ *
+ * AWS reserves `aws.` sources: PutEvents refuses them per entry
+ * (NotAuthorizedForSourceException). So an event whose source is a partner event source
+ * (`aws.partner/...`) goes the way a partner's does: PutPartnerEvents, signed as the
+ * partner account, onto the customer's partner event bus named after the source. Unless
+ * --skip-setup, the partner side first offers the source to the customer account and the
+ * customer side accepts it (creates the partner bus), both idempotently. Every other
+ * event (e.g. `github.com` from the inbound-webhook quick start) is a PutEvents on --bus.
+ */
+import { parseArgs } from 'node:util';
+import { defaultAccount, defaultRegion } from '../wire/sigv4.js';
+import { AwsCallError, callEvents, type Caller } from './eventsClient.js';
+import { entryOf, isPartnerSource, readFixtureEvent, type SendEntry } from './fixture.js';
+
+/** The account that plays the SaaS partner unless --partner-account says otherwise. */
+export const defaultPartnerAccount = '111111111111';
+
+export const sendUsage = `Usage: eventbridge-local send <file...> [options]
+
+  --endpoint <url>          the emulator (default http://127.0.0.1:4010)     env EVENTBRIDGE_LOCAL_ENDPOINT
+  --bus <name>              bus for PutEvents (default: the default bus); not for aws.partner/ sources
+  --account <id>            the customer account (default ${defaultAccount})
+  --region <region>         (default ${defaultRegion})
+  --partner-account <id>    the account playing the SaaS partner (default ${defaultPartnerAccount})
+  --source <name>           put the events with this source instead of the fixture's
+  --keep-time               keep the fixture's "time" (default: now)
+  --skip-setup              do not create/accept the partner event source and its bus
+`;
+
+interface SendOptions {
+  endpoint: string;
+  bus?: string;
+  customer: Caller;
+  partner: Caller;
+  source?: string;
+  keepTime: boolean;
+  setup: boolean;
+}
+
+type Output = Pick<NodeJS.WriteStream, 'write'>;
+
+/** Runs the command; resolves to the exit code (0 all put, 1 some failed, 2 usage). */
+export async function runSend(argv: string[], out: Output = process.stdout, err: Output = process.stderr, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let parsed: { options: SendOptions; files: string[] };
+  try {
+    parsed = parseSendArgs(argv, env);
+  } catch (error) {
+    err.write(`eventbridge-local send: ${(error as Error).message}\n\n${sendUsage}`);
+    return 2;
+  }
+  let failures = 0;
+  for (const file of parsed.files) {
+    try {
+      failures += await sendFile(file, parsed.options, out, err);
+    } catch (error) {
+      const text = error instanceof AwsCallError ? `${error.type}: ${error.message}` : (error as Error).message;
+      err.write(`${file}: ${text}\n`);
+      failures++;
+    }
+  }
+  return failures ? 1 : 0;
+}
+
+function parseSendArgs(argv: string[], env: NodeJS.ProcessEnv): { options: SendOptions; files: string[] } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      endpoint: { type: 'string' },
+      bus: { type: 'string' },
+      account: { type: 'string' },
+      region: { type: 'string' },
+      'partner-account': { type: 'string' },
+      source: { type: 'string' },
+      'keep-time': { type: 'boolean' },
+      'skip-setup': { type: 'boolean' },
+    },
+  });
+  if (positionals.length === 0) throw new Error('give at least one fixture file');
+  const account = values.account ?? defaultAccount;
+  const partnerAccount = values['partner-account'] ?? defaultPartnerAccount;
+  for (const [flag, id] of [['--account', account], ['--partner-account', partnerAccount]]) {
+    if (!/^\d{12}$/.test(id)) throw new Error(`${flag} must be 12 digits`);
+  }
+  const region = values.region ?? defaultRegion;
+  const options: SendOptions = {
+    endpoint: values.endpoint ?? env.EVENTBRIDGE_LOCAL_ENDPOINT ?? 'http://127.0.0.1:4010',
+    bus: values.bus,
+    customer: { account, region },
+    partner: { account: partnerAccount, region },
+    source: values.source,
+    keepTime: values['keep-time'] ?? false,
+    setup: !values['skip-setup'],
+  };
+  return { options, files: positionals };
+}
+
+async function sendFile(file: string, options: SendOptions, out: Output, err: Output): Promise<number> {
+  const entry = entryOf(readFixtureEvent(file), options);
+  if (!isPartnerSource(entry.Source)) {
+    const res = await callEvents(options.endpoint, options.customer, 'PutEvents', { Entries: [{ ...entry, EventBusName: options.bus }] });
+    return report(file, `PutEvents on ${options.bus ?? 'default'}`, res.Entries[0], out, err);
+  }
+  if (options.bus !== undefined) {
+    throw new Error(`--bus does not apply to ${entry.Source}: partner events land on the partner event bus named after their source`);
+  }
+  if (options.setup) await acceptPartnerSource(entry.Source, options, err);
+  const res = await callEvents(options.endpoint, options.partner, 'PutPartnerEvents', { Entries: [entry satisfies SendEntry] });
+  return report(file, `PutPartnerEvents on ${entry.Source}`, res.Entries[0], out, err);
+}
+
+/** The partner offers the source to the customer; the customer accepts it by creating its partner bus. */
+async function acceptPartnerSource(source: string, options: SendOptions, err: Output): Promise<void> {
+  const { endpoint, partner, customer } = options;
+  await unlessExists(callEvents(endpoint, partner, 'CreatePartnerEventSource', { Name: source, Account: customer.account }));
+  await unlessExists(callEvents(endpoint, customer, 'CreateEventBus', { Name: source, EventSourceName: source }));
+  const described = await callEvents(endpoint, customer, 'DescribeEventSource', { Name: source });
+  if (described.State !== 'ACTIVE') {
+    err.write(`warning: event source ${source} is ${described.State} in account ${customer.account}: its events are accepted and dropped\n`);
+  }
+}
+
+async function unlessExists(call: Promise<unknown>): Promise<void> {
+  try {
+    await call;
+  } catch (error) {
+    if (!(error instanceof AwsCallError && error.type === 'ResourceAlreadyExistsException')) throw error;
+  }
+}
+
+function report(file: string, where: string, result: { EventId?: string; ErrorCode?: string; ErrorMessage?: string }, out: Output, err: Output): number {
+  if (result.EventId) {
+    out.write(`${file}: ${where}: EventId ${result.EventId}\n`);
+    return 0;
+  }
+  err.write(`${file}: ${where}: ${result.ErrorCode}: ${result.ErrorMessage}\n`);
+  return 1;
+}
