@@ -6,6 +6,7 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const benches = [
   ['patterns', ['bench/patterns/run.mjs']],
   ['putevents', ['bench/putevents/run.mjs']],
+  ['putevents latency', ['bench/putevents/latency.mjs']],
 ];
 
 execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
