@@ -14,15 +14,10 @@ import {
   UpdateArchiveCommand,
 } from '@aws-sdk/client-eventbridge';
 import { awsEvents } from '../helpers/awsCli.js';
-import { expectAwsError, startEmulator, type Running } from '../helpers/emulator.js';
-import { captures, reset } from '../helpers/inspect.js';
+import { expectAwsError, useEmulator } from '../helpers/emulator.js';
+import { captures } from '../helpers/inspect.js';
 
-let emu: Running;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.close());
-beforeEach(() => reset(emu.url));
+const emu = useEmulator();
 
 const account = '000000000000';
 const busArn = (name: string) => `arn:aws:events:us-east-1:${account}:event-bus/${name}`;

@@ -8,14 +8,9 @@ import {
   UntagResourceCommand,
   UpdateEventBusCommand,
 } from '@aws-sdk/client-eventbridge';
-import { expectAwsError, startEmulator, type Running } from '../helpers/emulator.js';
+import { expectAwsError, useEmulator } from '../helpers/emulator.js';
 
-let emu: Running;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.close());
-beforeEach(() => fetch(`${emu.url}/_eventbridge-local/reset`, { method: 'POST' }));
+const emu = useEmulator();
 
 const arn = (name: string, account = '000000000000', region = 'us-east-1') => `arn:aws:events:${region}:${account}:event-bus/${name}`;
 

@@ -10,15 +10,10 @@ import {
   RemovePermissionCommand,
 } from '@aws-sdk/client-eventbridge';
 import { awsEvents } from '../helpers/awsCli.js';
-import { expectAwsError, startEmulator, type Running } from '../helpers/emulator.js';
-import { captures, deadLetters, reset } from '../helpers/inspect.js';
+import { expectAwsError, useEmulator } from '../helpers/emulator.js';
+import { captures, deadLetters } from '../helpers/inspect.js';
 
-let emu: Running;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.close());
-beforeEach(() => reset(emu.url));
+const emu = useEmulator();
 
 const owner = '111111111111';
 const sender = '222222222222';

@@ -1,14 +1,9 @@
 import { CreateEventBusCommand, DeleteEventBusCommand, PutEventsCommand, PutPermissionCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { expectAwsError, startEmulator, type Running } from '../helpers/emulator.js';
-import { captures, deadLetters, inspect, reset } from '../helpers/inspect.js';
+import { expectAwsError, useEmulator } from '../helpers/emulator.js';
+import { captures, deadLetters, inspect } from '../helpers/inspect.js';
 import { awsEvents } from '../helpers/awsCli.js';
 
-let emu: Running;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.close());
-beforeEach(() => reset(emu.url));
+const emu = useEmulator();
 
 const queue = (name: string) => `arn:aws:sqs:us-east-1:000000000000:${name}`;
 const busArn = (name: string, account = '000000000000', region = 'us-east-1') => `arn:aws:events:${region}:${account}:event-bus/${name}`;

@@ -2,15 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteRuleCommand, DisableRuleCommand, EnableRuleCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { startEmulator, type Running } from '../helpers/emulator.js';
-import { captures, reset } from '../helpers/inspect.js';
+import { startEmulator, useEmulator } from '../helpers/emulator.js';
+import { captures } from '../helpers/inspect.js';
 
-let emu: Running;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.close());
-beforeEach(() => reset(emu.url));
+const emu = useEmulator();
 
 const queue = (name: string) => `arn:aws:sqs:us-east-1:000000000000:${name}`;
 const minutes = (n: number) => n * 60_000;

@@ -1,12 +1,8 @@
 import { TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
 import { awsEvents } from '../helpers/awsCli.js';
-import { expectAwsError, startEmulator, type Running } from '../helpers/emulator.js';
+import { expectAwsError, useEmulator } from '../helpers/emulator.js';
 
-let emu: Running;
-beforeAll(async () => {
-  emu = await startEmulator();
-});
-afterAll(() => emu.close());
+const emu = useEmulator({}, { resetEach: false });
 
 const event = (detail: object, extra: object = {}) =>
   JSON.stringify({

@@ -67,3 +67,23 @@ export async function rawCall(url: string, target: string | undefined, body: str
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, json: text ? JSON.parse(text) : undefined };
 }
+
+/**
+ * One emulator for a test file: started before all tests, closed after, and reset
+ * before each test unless `resetEach` is false. The returned object stands for the
+ * running emulator once the file's tests run.
+ */
+export function useEmulator(options: EmulatorOptions = {}, { resetEach = true } = {}): Running {
+  let running: Running | undefined;
+  beforeAll(async () => {
+    running = await startEmulator(options);
+  });
+  afterAll(() => running?.close());
+  if (resetEach) beforeEach(() => fetch(`${running!.url}/_eventbridge-local/reset`, { method: 'POST' }));
+  return new Proxy({} as Running, {
+    get(_target, key) {
+      if (!running) throw new Error('the emulator starts in beforeAll: use it inside tests');
+      return running[key as keyof Running];
+    },
+  });
+}
