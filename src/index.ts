@@ -13,6 +13,8 @@ import express from 'express';
 import { defaultConfig, type EmulatorConfig } from './config.js';
 import { awsApiRouter } from './wire/app.js';
 import { inspectRouter } from './inspect/routes.js';
+import { dashboardRouter } from './inspect/dashboard.js';
+import { EventStream } from './inspect/stream.js';
 import { Store } from './store/store.js';
 import { lowdbStateFile } from './store/lowdbFile.js';
 import { newEventBus, defaultBusName } from './domain/eventBuses.js';
@@ -132,6 +134,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const webhooks = new WebhookRegistry(config.webhooks, () => clock.now());
   app.use('/_eventbridge-local/webhooks', webhookAdminRouter(webhooks));
   app.use('/webhooks', webhooksRouter({ registry: webhooks, store, clock, ids, log, router }));
+  const stream = new EventStream({ history, engine });
+  app.use('/_eventbridge-local', dashboardRouter({ store, engine, history, stream }));
   app.use('/_eventbridge-local', inspectRouter({ store, clock, version, startedAt: Date.now(), onReset, engine, history }));
   app.use(awsApiRouter({ store, clock, ids, log, router, rulesChanged, replays, apiDestinations }));
 
@@ -155,6 +159,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
         server = s;
       }),
     async close() {
+      stream.close();
       if (server) {
         const s = server;
         await new Promise<void>((resolve) => s.close(() => resolve()));

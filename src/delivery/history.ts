@@ -26,9 +26,31 @@ export interface FinishedDelivery {
   deadLetterQueueArn?: string;
 }
 
+/** What a listener hears: an event recorded, a delivery finished, or everything cleared. */
+export type HistoryChange = { kind: 'event'; event: RecentEvent } | { kind: 'finished'; delivery: FinishedDelivery } | { kind: 'cleared' };
+export type HistoryListener = (change: HistoryChange) => void;
+
 export class DeliveryHistory {
   private events = new Map<string, RecentEvent[]>();
   private finished: FinishedDelivery[] = [];
+  private listeners = new Set<HistoryListener>();
+
+  /** Hear every change as it is recorded (the dashboard's live stream). Returns the unsubscribe function. */
+  subscribe(listener: HistoryListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private notify(change: HistoryChange): void {
+    // A listener's failure must never break recording (or the delivery that triggered it).
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch {
+        /* ignored: listeners own their errors */
+      }
+    }
+  }
 
   recordEvent(event: RecentEvent): void {
     const key = `${event.account}:${event.region}:${event.eventBusName}`;
@@ -36,11 +58,13 @@ export class DeliveryHistory {
     list.push(event);
     if (list.length > limits.recentEventsPerBus) list.shift();
     this.events.set(key, list);
+    this.notify({ kind: 'event', event });
   }
 
   recordFinished(delivery: FinishedDelivery): void {
     this.finished.push(delivery);
     if (this.finished.length > limits.deliveryHistory) this.finished.shift();
+    this.notify({ kind: 'finished', delivery });
   }
 
   /** Recent events, newest first. */
@@ -58,5 +82,6 @@ export class DeliveryHistory {
   clear(): void {
     this.events.clear();
     this.finished = [];
+    this.notify({ kind: 'cleared' });
   }
 }
