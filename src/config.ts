@@ -14,6 +14,8 @@ export interface EmulatorConfig {
   webhooks: WebhookConfig[];
   /** Refuse what AWS refuses even where a local emulator could be lenient: `http://` API destination and OAuth endpoints. */
   strict: boolean;
+  /** `--move-aside-corrupt-state`: rename an unusable state file to `state.json.corrupt-<timestamp>` and start empty. */
+  moveAsideCorruptState: boolean;
 }
 
 export const defaultConfig: EmulatorConfig = {
@@ -23,6 +25,7 @@ export const defaultConfig: EmulatorConfig = {
   logLevel: 'warn',
   webhooks: [],
   strict: false,
+  moveAsideCorruptState: false,
 };
 
 const envPrefix = 'EVENTBRIDGE_LOCAL_';
@@ -40,6 +43,7 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       webhook: { type: 'string', multiple: true },
       'webhooks-config': { type: 'string' },
       strict: { type: 'boolean' },
+      'move-aside-corrupt-state': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -58,6 +62,7 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     dataDir: inMemory || dataDir === ':memory:' ? undefined : resolve(dataDir ?? defaultConfig.dataDir!),
     logLevel,
     strict: values.strict ?? ['1', 'true'].includes(env[envPrefix + 'STRICT'] ?? ''),
+    moveAsideCorruptState: values['move-aside-corrupt-state'] ?? ['1', 'true'].includes(env[envPrefix + 'MOVE_ASIDE_CORRUPT_STATE'] ?? ''),
     webhooks: webhooksFromArgs(values.webhook ?? [], pick(values['webhooks-config'], 'WEBHOOKS_CONFIG'), env),
   };
 }
@@ -84,6 +89,8 @@ export const usage = `Usage: eventbridge-local [options]
   --in-memory         keep state in memory only                              env EVENTBRIDGE_LOCAL_IN_MEMORY=1
   --log-level <lvl>   debug | info | warn | error | silent (default warn)    env EVENTBRIDGE_LOCAL_LOG_LEVEL
   --strict            refuse http:// API destination and OAuth endpoints, as AWS does  env EVENTBRIDGE_LOCAL_STRICT=1
+  --move-aside-corrupt-state  rename an unusable state file to state.json.corrupt-<timestamp> and start empty
+                      (default: refuse to start)                             env EVENTBRIDGE_LOCAL_MOVE_ASIDE_CORRUPT_STATE=1
   --webhook <spec>    an inbound webhook, repeatable: provider=github|twilio,bus=<name>,secret=<s> | secretEnv=<VAR>[,account=<id>][,region=<r>]
   --webhooks-config <file>  JSON {"webhooks": [{provider, bus, secret | secretEnv, account?, region?}]}  env EVENTBRIDGE_LOCAL_WEBHOOKS_CONFIG
 

@@ -67,7 +67,12 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const clock = options.clock ?? new VirtualClock();
   const ids = options.ids ?? randomIds;
   const log = createLogger(config.logLevel, options.logSink);
-  const file = config.dataDir ? lowdbStateFile(join(config.dataDir, stateFileName)) : undefined;
+  const file = config.dataDir
+    ? lowdbStateFile(join(config.dataDir, stateFileName), {
+        moveAsideCorrupt: config.moveAsideCorruptState,
+        onMovedAside: (from, to, why) => log.warn('unusable state file moved aside; starting empty', { from, to, why }),
+      })
+    : undefined;
   const store = await Store.open(file, (account, region) => newNamespace(account, region, clock.now()));
 
   const history = new DeliveryHistory();

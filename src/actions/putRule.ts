@@ -60,7 +60,7 @@ export const putRule: Action = async (ctx, input: Input) => {
   };
   // Tags are honoured only when the rule is created.
   if (!existing) applyTags(ns, rule.arn, input.Tags);
-  rules[rule.name] = rule;
+  (ns.rules[bus] ??= {})[rule.name] = rule;
   ctx.rulesChanged(ns, bus);
   await ctx.store.persist();
   return { RuleArn: rule.arn };

@@ -5,11 +5,15 @@ import { busName, getEventBus } from './eventBuses.js';
 
 export const ruleNotFound = (rule: string, bus: string) => new ResourceNotFoundException(`Rule ${rule} does not exist on EventBus ${bus}.`);
 
-/** The rules of an existing bus (named or by ARN; default when omitted). */
-export function rulesOfBus(ns: NamespaceState, eventBusName: string | undefined): { bus: string; rules: Record<string, RuleRecord> } {
+/**
+ * The rules of an existing bus (named or by ARN; default when omitted). Reading does not
+ * create the bus's rule table (a lookup that fails must leave state as it was): a writer
+ * adds its rule with `ns.rules[bus] ??= {}` once the request is valid.
+ */
+export function rulesOfBus(ns: NamespaceState, eventBusName: string | undefined): { bus: string; rules: Readonly<Record<string, RuleRecord>> } {
   checkSameNamespace(ns, eventBusName);
   const bus = getEventBus(ns, eventBusName).name;
-  return { bus, rules: (ns.rules[bus] ??= {}) };
+  return { bus, rules: ns.rules[bus] ?? {} };
 }
 
 /**

@@ -4,7 +4,7 @@
  * previous complete file. (JSONFilePreset is avoided on purpose: it silently
  * switches to memory under NODE_ENV=test.)
  */
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
@@ -19,7 +19,17 @@ export interface StateFile {
 
 export class StateFileError extends Error {}
 
-export function lowdbStateFile(path: string): StateFile {
+export interface StateFileOptions {
+  /**
+   * `--move-aside-corrupt-state`: rename an unusable file to `<path>.corrupt-<timestamp>` and
+   * start empty, instead of refusing to start. Off by default: state is never silently dropped.
+   */
+  moveAsideCorrupt?: boolean;
+  /** Told where the unusable file went (the emulator logs it at warn). */
+  onMovedAside?: (from: string, to: string, why: string) => void;
+}
+
+export function lowdbStateFile(path: string, options: StateFileOptions = {}): StateFile {
   // Compact JSON: the file is rewritten on every coalesced flush, and indentation doubles its size.
   const db = new Low<State | null>(new DataFile<State | null>(path, { parse: JSON.parse, stringify: (data) => JSON.stringify(data) }), null);
   return {
@@ -27,19 +37,30 @@ export function lowdbStateFile(path: string): StateFile {
     async read() {
       // Owner-only: the file holds connection secrets.
       await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      const unusable = async (why: string, movable = true): Promise<undefined> => {
+        if (!options.moveAsideCorrupt || !movable) {
+          throw new StateFileError(
+            `State file ${path} is unusable: ${why}. Refusing to start so that no state is lost; ` +
+              `move the file aside (or fix it), or start with --move-aside-corrupt-state.`,
+          );
+        }
+        const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+        await rename(path, aside);
+        db.data = null;
+        options.onMovedAside?.(path, aside, why);
+        return undefined;
+      };
       try {
         await db.read();
       } catch (err) {
         const why = err instanceof SyntaxError ? `it is not valid JSON (${err.message})` : `it cannot be read (${(err as Error).message})`;
-        throw new StateFileError(
-          `State file ${path} is unusable: ${why}. Refusing to start so that no state is lost; ` +
-            `move the file aside (or fix it) and start again.`,
-        );
+        // A file that cannot be read (permissions, a directory) is not corrupt: never moved aside.
+        return unusable(why, err instanceof SyntaxError);
       }
       const data = db.data;
       if (data === null) return undefined;
       if (typeof data !== 'object' || typeof data.namespaces !== 'object' || data.namespaces === null) {
-        throw new StateFileError(`State file ${path} is unusable: it does not hold eventbridge-local state. Refusing to start.`);
+        return unusable('it does not hold eventbridge-local state');
       }
       return data;
     },

@@ -75,7 +75,9 @@ function readValue(value: unknown, shape: ShapeSpec): unknown {
 function readStructure(value: Record<string, unknown>, members: Readonly<Record<string, string>>) {
   const read: Record<string, unknown> = {};
   for (const [name, member] of Object.entries(value)) {
-    const memberShape = members[name];
+    // Own members only: a key such as `__proto__` or `toString` would otherwise find
+    // Object.prototype's and fail as an unknown shape (a 500); AWS ignores unknown members.
+    const memberShape = Object.hasOwn(members, name) ? members[name] : undefined;
     if (memberShape === undefined || member === null) continue;
     read[name] = readValue(member, shapeNamed(memberShape));
   }
@@ -90,7 +92,10 @@ function readList(items: unknown[], itemShape: ShapeSpec) {
 
 function readMap(entries: Record<string, unknown>, valueShape: ShapeSpec) {
   const read: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(entries)) if (item !== null) read[key] = readValue(item, valueShape);
+  // defineProperty: a map key `__proto__` is data, and must not replace the result's prototype.
+  for (const [key, item] of Object.entries(entries)) {
+    if (item !== null) Object.defineProperty(read, key, { value: readValue(item, valueShape), enumerable: true, writable: true, configurable: true });
+  }
   return read;
 }
 
