@@ -2,7 +2,7 @@ import { ValidationException } from '../errors.js';
 import { limits } from '../limits.js';
 import { parseEventBusNameOrArn } from '../domain/arns.js';
 import { busName } from '../domain/eventBuses.js';
-import { entryFailure, entrySize, envelopeOf, type EntryFailure, type PutEventsEntry } from '../events/putEventsEntry.js';
+import { checkEntry, entrySize, envelopeOf, isEntryFailure, type EntryFailure, type PutEventsEntry } from '../events/putEventsEntry.js';
 import { putThroughEndpoint } from '../events/endpointRouting.js';
 import { accessDenied, policyAllows } from '../domain/permissions.js';
 import type { NamespaceState } from '../store/schema.js';
@@ -27,12 +27,12 @@ export const putEvents: Action = async (ctx, input: Input) => {
 
   const now = ctx.clock.now();
   const entries: ResultEntry[] = input.Entries.map((entry) => {
-    const failure = entryFailure(entry, { allowAwsSources: false });
-    if (failure) return failure;
+    const checked = checkEntry(entry, { allowAwsSources: false });
+    if (isEntryFailure(checked)) return checked;
     const destination = resolveDestination(ctx, entry.EventBusName);
     if ('ErrorCode' in destination) return destination;
     const id = ctx.ids.uuid();
-    ctx.router.route(destination.ns, destination.busName, envelopeOf(entry, id, ctx.account, ctx.region, now));
+    ctx.router.route(destination.ns, destination.busName, envelopeOf(checked, id, ctx.account, ctx.region, now));
     return { EventId: id };
   });
   // Accepted means durable: every job this request produced is on disk before the answer.

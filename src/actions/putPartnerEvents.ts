@@ -1,7 +1,7 @@
 import { ValidationException } from '../errors.js';
 import { limits } from '../limits.js';
 import { eventSourcesOf, eventSourceState, expireEventSources, partnerSourcesOf } from '../domain/partnerSources.js';
-import { entryFailure, entrySize, envelopeOf, type EntryFailure, type PutEventsEntry } from '../events/putEventsEntry.js';
+import { checkEntry, entrySize, envelopeOf, isEntryFailure, type CheckedEntry, type EntryFailure, type PutEventsEntry } from '../events/putEventsEntry.js';
 import type { Action, ActionContext } from './types.js';
 
 type PartnerEntry = Pick<PutEventsEntry, 'Time' | 'Source' | 'Resources' | 'DetailType' | 'Detail'>;
@@ -20,10 +20,12 @@ export const putPartnerEvents: Action = async (ctx, input: { Entries: PartnerEnt
   const now = ctx.clock.now();
   expireEventSources(ctx.store, ctx.region, now);
   const entries: ResultEntry[] = input.Entries.map((entry) => {
-    const failure = entryFailure(entry, { allowAwsSources: true }) ?? ownershipFailure(ctx, entry.Source!);
+    const checked = checkEntry(entry, { allowAwsSources: true });
+    if (isEntryFailure(checked)) return checked;
+    const failure = ownershipFailure(ctx, entry.Source!);
     if (failure) return failure;
     const id = ctx.ids.uuid();
-    putOnPartnerBus(ctx, entry, id, now);
+    putOnPartnerBus(ctx, checked, id, now);
     return { EventId: id };
   });
   await ctx.store.persist();
@@ -45,7 +47,8 @@ function ownershipFailure(ctx: ActionContext, source: string): EntryFailure | un
  * be persisted at rest." The entry still gets an EventId (aws-facts §10.7); the drop is
  * logged, and the event is neither routed nor recorded.
  */
-function putOnPartnerBus(ctx: ActionContext, entry: PartnerEntry, id: string, now: number): void {
+function putOnPartnerBus(ctx: ActionContext, checked: CheckedEntry, id: string, now: number): void {
+  const entry = checked.entry;
   const record = partnerSourcesOf(ctx.ns)[entry.Source!];
   const customerNs = ctx.store.findNamespace(record.account, ctx.region);
   const source = customerNs && eventSourcesOf(customerNs)[record.name];
@@ -55,5 +58,5 @@ function putOnPartnerBus(ctx: ActionContext, entry: PartnerEntry, id: string, no
     ctx.log.warn('partner event dropped', { eventId: id, source: record.name, reason });
     return;
   }
-  ctx.router.route(customerNs!, record.name, envelopeOf(entry, id, record.account, ctx.region, now));
+  ctx.router.route(customerNs!, record.name, envelopeOf(checked, id, record.account, ctx.region, now));
 }

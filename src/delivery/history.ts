@@ -4,6 +4,7 @@
  * pending deliveries are read from the durable queue itself.
  */
 import { limits } from '../limits.js';
+import { Ring } from '../util/ring.js';
 import type { DeliveryJob } from '../store/schema.js';
 
 export interface RecentEvent {
@@ -31,8 +32,8 @@ export type HistoryChange = { kind: 'event'; event: RecentEvent } | { kind: 'fin
 export type HistoryListener = (change: HistoryChange) => void;
 
 export class DeliveryHistory {
-  private events = new Map<string, RecentEvent[]>();
-  private finished: FinishedDelivery[] = [];
+  private events = new Map<string, Ring<RecentEvent>>();
+  private finished = new Ring<FinishedDelivery>(limits.deliveryHistory);
   private listeners = new Set<HistoryListener>();
 
   /** Hear every change as it is recorded (the dashboard's live stream). Returns the unsubscribe function. */
@@ -54,34 +55,33 @@ export class DeliveryHistory {
 
   recordEvent(event: RecentEvent): void {
     const key = `${event.account}:${event.region}:${event.eventBusName}`;
-    const list = this.events.get(key) ?? [];
+    let list = this.events.get(key);
+    if (!list) this.events.set(key, (list = new Ring(limits.recentEventsPerBus)));
     list.push(event);
-    if (list.length > limits.recentEventsPerBus) list.shift();
-    this.events.set(key, list);
     this.notify({ kind: 'event', event });
   }
 
   recordFinished(delivery: FinishedDelivery): void {
     this.finished.push(delivery);
-    if (this.finished.length > limits.deliveryHistory) this.finished.shift();
     this.notify({ kind: 'finished', delivery });
   }
 
   /** Recent events, newest first. */
   recentEvents(filter: { account?: string; region?: string; eventBusName?: string }): RecentEvent[] {
-    const all = [...this.events.values()].flat();
+    const all = [...this.events.values()].flatMap((list) => list.toArray());
     return all
       .filter((e) => (!filter.account || e.account === filter.account) && (!filter.region || e.region === filter.region) && (!filter.eventBusName || e.eventBusName === filter.eventBusName))
       .sort((a, b) => b.receivedAt - a.receivedAt);
   }
 
+  /** Finished deliveries, oldest first. */
   finishedDeliveries(): FinishedDelivery[] {
-    return this.finished;
+    return this.finished.toArray();
   }
 
   clear(): void {
     this.events.clear();
-    this.finished = [];
+    this.finished = new Ring(limits.deliveryHistory);
     this.notify({ kind: 'cleared' });
   }
 }

@@ -5,8 +5,8 @@ import { limits } from '../limits.js';
  * its `Range` header. The timeout covers the whole exchange and runs on real time: it
  * bounds real network I/O, which the virtual clock cannot move.
  */
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { HttpRequestSpec } from './httpRequest.js';
 
 /** "EventBridge requests to an API destination endpoint must have a maximum client execution timeout of 5 seconds." */
@@ -19,6 +19,10 @@ export type HttpResult =
   | { kind: 'timeout' | 'connection' | 'dns' | 'invalid'; message: string };
 
 export type HttpSend = (req: HttpRequestSpec, timeoutMs: number) => Promise<HttpResult>;
+
+// One agent per protocol that never keeps a connection (each request still gets its own, with
+// `Connection: close`): `agent: false` would build a fresh Agent for every delivery.
+const agents = { 'http:': new HttpAgent({ keepAlive: false }), 'https:': new HttpsAgent({ keepAlive: false }) };
 
 const dnsErrors = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
 
@@ -39,7 +43,7 @@ export const sendHttp: HttpSend = (spec, timeoutMs) =>
     }, timeoutMs);
     let req: ReturnType<typeof httpRequest> | undefined;
     try {
-      req = send(url, { method: spec.method, headers: spec.headers, agent: false });
+      req = send(url, { method: spec.method, headers: spec.headers, agent: url.protocol === 'https:' ? agents['https:'] : agents['http:'] });
     } catch (err) {
       finish({ kind: 'invalid', message: (err as Error).message });
       return;

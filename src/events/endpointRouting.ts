@@ -109,7 +109,8 @@ function replicate(deps: EndpointPutDeps, route: EndpointRoute, entries: PutEven
     // A bus of another account (allowed by its policy) is that account's, not the endpoint's: no replica.
     const target = entry.EventBusName === undefined ? undefined : parseEventBusNameOrArn(entry.EventBusName);
     if (target?.account !== undefined && target.account !== deps.account) return;
-    const replica = envelopeOf(entry, deps.ids.uuid(), deps.account, route.region, now);
+    // Its own copy of the detail: the replica is a separate event.
+    const replica = envelopeOf({ entry, detail: JSON.parse(entry.Detail!) }, deps.ids.uuid(), deps.account, route.region, now);
     replica.resources = [...replica.resources, route.endpoint.arn];
     deps.router.route(ns, busName(entry.EventBusName), replica);
   });

@@ -13,6 +13,15 @@ export interface EventEnvelope {
   detail: unknown;
 }
 
+// Events arrive many to the second: format each second once.
+let cachedSecond = NaN;
+let cachedText = '';
+
 export function formatEventTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(ms / 1000);
+  if (second !== cachedSecond) {
+    cachedText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+    cachedSecond = second;
+  }
+  return cachedText;
 }

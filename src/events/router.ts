@@ -5,7 +5,7 @@
  * It does not persist: callers await the store before they answer.
  */
 import { compilePattern, RuleIndex } from '../patterns/index.js';
-import { renderTargetInput, TargetInputError, type TargetInputConfig } from '../transform/index.js';
+import { renderTargetInput, TargetInputError, type RuleContext, type TargetInputConfig } from '../transform/index.js';
 import type { DeliveryJob, NamespaceState, RuleRecord, State } from '../store/schema.js';
 import { archiveIfMatching } from '../domain/archives.js';
 import type { Clock } from '../util/clock.js';
@@ -35,30 +35,38 @@ export interface RouteOptions {
 }
 
 export class EventRouter {
-  private indexes = new Map<string, RuleIndex<RuleRecord>>();
+  private indexes = new WeakMap<NamespaceState, Map<string, RuleIndex<RuleRecord>>>();
 
   constructor(private readonly deps: RouterDeps) {}
 
   /** Rules of this bus changed: rebuild its index on next use. */
   rulesChanged(ns: NamespaceState, bus: string): void {
-    this.indexes.delete(indexKey(ns, bus));
+    this.indexes.get(ns)?.delete(bus);
   }
 
   /** Forget every index (after a reset replaced all namespaces). */
   clear(): void {
-    this.indexes.clear();
+    this.indexes = new WeakMap();
   }
 
   /** Match and enqueue. Returns the names of the rules the event reached; undefined when the bus does not exist. */
   route(ns: NamespaceState, busName: string, event: EventEnvelope, options: RouteOptions = {}): string[] | undefined {
     const { history, log, clock } = this.deps;
     const receivedAt = clock.now();
-    const base = { account: ns.account, region: ns.region, eventBusName: busName, receivedAt, event: event as unknown as Record<string, unknown> };
+    const recorded = (matchedRules: string[], dropped?: string) => ({
+      account: ns.account,
+      region: ns.region,
+      eventBusName: busName,
+      receivedAt,
+      event: event as unknown as Record<string, unknown>,
+      matchedRules,
+      ...(dropped ? { dropped } : {}),
+    });
     if (!ns.eventBuses[busName]) {
       // AWS accepts the entry (it gets an EventId) and the event goes nowhere; say so where users look.
       const dropped = `Event bus ${busName} does not exist in account ${ns.account}, region ${ns.region}; the event was dropped.`;
       log.warn('event dropped', { eventId: event.id, eventBusName: busName, reason: dropped });
-      history.recordEvent({ ...base, matchedRules: [], dropped });
+      history.recordEvent(recorded([], dropped));
       return undefined;
     }
     let rules = [...this.index(ns, busName).match(event)];
@@ -66,17 +74,18 @@ export class EventRouter {
     const filterArns = options.replay?.filterArns;
     if (filterArns?.length) rules = rules.filter((rule) => filterArns.includes(rule.arn));
     if (!options.replay) this.archive(ns, busName, event, receivedAt);
-    const ingestionTime = new Date(receivedAt).toISOString();
+    const ingestionTime = isoTime(receivedAt);
+    const eventJson = {};
     for (const rule of rules) {
-      for (const target of rule.targets) this.enqueue(ns, rule, target, event, ingestionTime, options.hops ?? 0);
+      for (const target of rule.targets) this.enqueue(ns, rule, target, event, { ruleArn: rule.arn, ruleName: rule.name, ingestionTime, eventJson }, options.hops ?? 0);
     }
     const matchedRules = rules.map((rule) => rule.name);
-    history.recordEvent({ ...base, matchedRules });
+    history.recordEvent(recorded(matchedRules));
     log.info('event accepted', { eventId: event.id, eventBusName: busName, source: event.source, detailType: event['detail-type'], matchedRules });
     return matchedRules;
   }
 
-  private enqueue(ns: NamespaceState, rule: RuleRecord, target: RuleRecord['targets'][number], event: EventEnvelope, ingestionTime: string, hops: number): void {
+  private enqueue(ns: NamespaceState, rule: RuleRecord, target: RuleRecord['targets'][number], event: EventEnvelope, ruleContext: RuleContext, hops: number): void {
     const now = this.deps.clock.now();
     const job: DeliveryJob = {
       id: this.deps.ids.uuid(),
@@ -85,7 +94,8 @@ export class EventRouter {
       ruleArn: rule.arn,
       ruleName: rule.name,
       eventBusName: rule.eventBusName,
-      target: structuredClone(target),
+      // Shared, not copied: PutTargets replaces a rule's target objects and never changes one in place.
+      target,
       event: event as unknown as Record<string, unknown>,
       payload: '',
       hops,
@@ -94,7 +104,7 @@ export class EventRouter {
       attempts: [],
     };
     try {
-      job.payload = renderTargetInput(event, target as TargetInputConfig, { ruleArn: rule.arn, ruleName: rule.name, ingestionTime });
+      job.payload = renderTargetInput(event, target as TargetInputConfig, ruleContext);
     } catch (err) {
       if (!(err instanceof TargetInputError)) throw err;
       // AWS does not deliver an event whose input does not render; it counts as a failed invocation.
@@ -111,8 +121,9 @@ export class EventRouter {
   }
 
   private index(ns: NamespaceState, bus: string): RuleIndex<RuleRecord> {
-    const key = indexKey(ns, bus);
-    let index = this.indexes.get(key);
+    let ofNamespace = this.indexes.get(ns);
+    if (!ofNamespace) this.indexes.set(ns, (ofNamespace = new Map()));
+    let index = ofNamespace.get(bus);
     if (!index) {
       index = new RuleIndex<RuleRecord>();
       for (const rule of Object.values(ns.rules[bus] ?? {})) {
@@ -120,12 +131,19 @@ export class EventRouter {
         if (rule.state === 'DISABLED' || rule.eventPattern === undefined) continue;
         index.add(rule.name, compilePattern(rule.eventPattern), rule);
       }
-      this.indexes.set(key, index);
+      ofNamespace.set(bus, index);
     }
     return index;
   }
 }
 
-function indexKey(ns: NamespaceState, bus: string): string {
-  return `${ns.account}:${ns.region}:${bus}`;
+// Many events share a millisecond: format each one once.
+let isoMs = NaN;
+let isoText = '';
+function isoTime(ms: number): string {
+  if (ms !== isoMs) {
+    isoText = new Date(ms).toISOString();
+    isoMs = ms;
+  }
+  return isoText;
 }

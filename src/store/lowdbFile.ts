@@ -4,8 +4,8 @@
  * previous complete file. (JSONFilePreset is avoided on purpose: it silently
  * switches to memory under NODE_ENV=test.)
  */
-import { chmod, mkdir, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, open, rename } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import type { State } from './schema.js';
@@ -31,6 +31,8 @@ export interface StateFileOptions {
 
 export function lowdbStateFile(path: string, options: StateFileOptions = {}): StateFile {
   // Compact JSON: the file is rewritten on every coalesced flush, and indentation doubles its size.
+  // Where lowdb's writer (steno) puts the new content before renaming it over `path`.
+  const tempPath = join(dirname(path), `.${basename(path)}.tmp`);
   const db = new Low<State | null>(new DataFile<State | null>(path, { parse: JSON.parse, stringify: (data) => JSON.stringify(data) }), null);
   return {
     path,
@@ -66,8 +68,13 @@ export function lowdbStateFile(path: string, options: StateFileOptions = {}): St
     },
     async write(state) {
       db.data = state;
+      // The writer fills a temp file and renames it over the state file. Made owner-only
+      // before it is filled, the file is never readable by others, not even for the moment
+      // between the rename and a chmod (a kill -9 there would leave it so).
+      const temp = await open(tempPath, 'a', 0o600);
+      await temp.chmod(0o600);
+      await temp.close();
       await db.write();
-      await chmod(path, 0o600);
     },
   };
 }

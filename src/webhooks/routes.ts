@@ -11,7 +11,7 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { limits } from '../limits.js';
-import { entryFailure, entrySize, envelopeOf } from '../events/putEventsEntry.js';
+import { checkEntry, entrySize, envelopeOf, isEntryFailure } from '../events/putEventsEntry.js';
 import type { EventRouter } from '../events/router.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../util/clock.js';
@@ -64,14 +64,15 @@ export function webhooksRouter(deps: WebhookDeps): express.Router {
 /** PutEvents of the one entry, as the function does; its failures answer 500 with the function's texts. */
 async function putEvent(deps: WebhookDeps, webhook: ConfiguredWebhook, entry: ForwardedEntry): Promise<[number, string]> {
   const put = { ...entry, EventBusName: webhook.bus };
-  if (entrySize(put) > limits.putEventsTotalBytes || entryFailure(put, { allowAwsSources: false })) {
+  const checked = checkEntry(put, { allowAwsSources: false });
+  if (entrySize(put) > limits.putEventsTotalBytes || isEntryFailure(checked)) {
     // Text as AWS's function answers it, spelling included.
     return [500, 'FailedEntry Error - The entry could not be succesfully forwarded to Amazon EventBridge'];
   }
   const id = deps.ids.uuid();
   const ns = deps.store.namespace(webhook.account, webhook.region);
   // A bus that does not exist drops the event after accepting it, as PutEvents does.
-  deps.router.route(ns, webhook.bus, envelopeOf(put, id, webhook.account, webhook.region, deps.clock.now()));
+  deps.router.route(ns, webhook.bus, envelopeOf(checked, id, webhook.account, webhook.region, deps.clock.now()));
   await deps.store.persist();
   deps.log.info('webhook accepted', { provider: webhook.provider, bus: webhook.bus, eventId: id, detailType: entry.DetailType });
   return [202, 'Message forwarded to Amazon EventBridge'];

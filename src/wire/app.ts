@@ -2,8 +2,12 @@
  * The only place that speaks HTTP for the AWS API. One fixed pipeline, each
  * stage owning one AWS error:
  *   size cap -> content type -> JSON -> X-Amz-Target -> SigV4 scope -> validate -> action.
+ * It works on Node's plain request and response, so the server can hand it `POST /`
+ * without going through express (the hot path of every SDK call); the express router
+ * below mounts the same handler for apps that embed the emulator's express app.
  */
-import express, { type NextFunction, type Request, type Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express from 'express';
 import { AwsError, InternalException, NotImplementedException, SerializationException, UnknownOperationException } from '../errors.js';
 import { limits } from '../limits.js';
 import { OPERATION_NAMES, type OperationName } from '../api/shapes.generated.js';
@@ -26,26 +30,52 @@ class RequestEntityTooLarge extends AwsError {
   }
 }
 
-export function awsApiRouter(deps: WireDeps): express.Router {
-  const router = express.Router();
-  router.post('/', express.raw({ type: () => true, limit: limits.maxRequestBodyBytes }), (req, res) => {
+export type AwsApiHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export function awsApiHandler(deps: WireDeps): AwsApiHandler {
+  return (req, res) => {
     const requestId = deps.ids.uuid();
-    handle(deps, req, requestId)
+    readBody(req, limits.maxRequestBodyBytes)
+      .then((body) => handle(deps, req, body, requestId))
       .then((result) => sendResult(res, requestId, result))
       .catch((err) => sendError(res, requestId, toAwsError(err, deps.log, requestId)));
-  });
-  router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if ((err as { type?: string }).type === 'entity.too.large') return sendError(res, deps.ids.uuid(), new RequestEntityTooLarge());
-    next(err);
-  });
+  };
+}
+
+export function awsApiRouter(handler: AwsApiHandler): express.Router {
+  const router = express.Router();
+  router.post('/', (req, res) => handler(req, res));
   return router;
 }
 
-async function handle(deps: WireDeps, req: Request, requestId: string): Promise<object | void> {
+/** The body, refused as soon as it is known to exceed the cap (by Content-Length, or while it streams). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const refuse = () => {
+      // Stop reading: the answer goes out now, and the rest of the body is not wanted.
+      req.removeAllListeners('data');
+      req.pause();
+      reject(new RequestEntityTooLarge());
+    };
+    if (Number(req.headers['content-length']) > limit) return refuse();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) return refuse();
+      chunks.push(chunk);
+    });
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
+    req.once('error', reject);
+  });
+}
+
+async function handle(deps: WireDeps, req: IncomingMessage, rawBody: Buffer, requestId: string): Promise<object | void> {
   checkContentType(req.headers['content-type']);
-  const body = parseBody(req.body as Buffer);
+  const body = parseBody(rawBody);
   const operation = operationFromTarget(req.headers['x-amz-target']);
-  const caller = callerFromAuthorization(req.headers.authorization, req.header('x-amz-region-set'));
+  const regionSet = req.headers['x-amz-region-set'];
+  const caller = callerFromAuthorization(req.headers.authorization, Array.isArray(regionSet) ? regionSet[0] : regionSet);
   // Validated, with unknown members and nulls dropped, as AWS reads it.
   const input = parseRequest(operation, body);
   const action = actions[operation as OperationName];
@@ -68,8 +98,8 @@ function checkContentType(header: string | undefined): void {
   }
 }
 
-function parseBody(body: Buffer | undefined): Record<string, unknown> {
-  if (!body || body.length === 0) return {};
+function parseBody(body: Buffer): Record<string, unknown> {
+  if (body.length === 0) return {};
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));

@@ -1,20 +1,22 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { AwsError } from '../errors.js';
 
 export const jsonContentType = 'application/x-amz-json-1.1';
 
-export function sendResult(res: Response, requestId: string, result: object | void): void {
-  res.status(200).set({ 'Content-Type': jsonContentType, 'x-amzn-RequestId': requestId });
-  // Operations without output members answer an empty body, as the protocol allows; the SDKs accept both.
-  res.end(result === undefined ? '{}' : JSON.stringify(result));
+/** One writeHead + end: headers and body leave in a single write. */
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  headers['Content-Length'] = String(Buffer.byteLength(body));
+  res.writeHead(status, headers);
+  res.end(body);
 }
 
-export function sendError(res: Response, requestId: string, err: AwsError): void {
-  res.status(err.status).set({
-    'Content-Type': jsonContentType,
-    'x-amzn-RequestId': requestId,
-    'x-amzn-ErrorType': err.type,
-  });
+export function sendResult(res: ServerResponse, requestId: string, result: object | void): void {
+  // Operations without output members answer an empty body, as the protocol allows; the SDKs accept both.
+  send(res, 200, { 'Content-Type': jsonContentType, 'x-amzn-RequestId': requestId }, result === undefined ? '{}' : JSON.stringify(result));
+}
+
+export function sendError(res: ServerResponse, requestId: string, err: AwsError): void {
   // Some AWS errors carry no message at all; send none rather than an empty one.
-  res.end(JSON.stringify(err.message ? { __type: err.type, message: err.message } : { __type: err.type }));
+  const body = JSON.stringify(err.message ? { __type: err.type, message: err.message } : { __type: err.type });
+  send(res, err.status, { 'Content-Type': jsonContentType, 'x-amzn-RequestId': requestId, 'x-amzn-ErrorType': err.type }, body);
 }
