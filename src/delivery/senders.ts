@@ -79,7 +79,20 @@ export function appendBounded<T>(lists: Record<string, T[]>, key: string, item: 
 
 export type TargetKind = 'event-bus' | 'api-destination' | 'captured';
 
+// Every attempt asks; the answer depends on the ARN alone, and a rule's target ARNs are few.
+const kinds = new Map<string, TargetKind>();
+
 export function targetKind(arn: string): TargetKind {
+  let kind = kinds.get(arn);
+  if (kind === undefined) {
+    kind = kindOf(arn);
+    if (kinds.size >= 10_000) kinds.clear();
+    kinds.set(arn, kind);
+  }
+  return kind;
+}
+
+function kindOf(arn: string): TargetKind {
   const parsed = parseArn(arn);
   if (parsed?.service === 'events' && parsed.resource.startsWith('event-bus/')) return 'event-bus';
   if (parsed?.service === 'events' && parsed.resource.startsWith('api-destination/')) return 'api-destination';
