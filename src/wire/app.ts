@@ -1,7 +1,7 @@
 /**
  * The only place that speaks HTTP for the AWS API. One fixed pipeline, each
  * stage owning one AWS error:
- *   size cap -> content type -> JSON -> X-Amz-Target -> SigV4 scope -> validate -> action.
+ *   size cap -> content type -> JSON -> X-Amz-Target -> SigV4 (verified under --require-auth) + scope -> validate -> action.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { AwsError, InternalException, NotImplementedException, SerializationException, UnknownOperationException } from '../errors.js';
@@ -12,6 +12,7 @@ import { actions } from '../actions/index.js';
 import type { ActionContext } from '../actions/types.js';
 import type { Logger } from '../util/log.js';
 import { callerFromAuthorization } from './sigv4.js';
+import { verifySigV4, type VerifyOptions } from './sigv4Verify.js';
 import { sendError, sendResult } from './respond.js';
 
 export type WireDeps = Pick<ActionContext, 'store' | 'clock' | 'ids' | 'log' | 'router' | 'rulesChanged' | 'replays' | 'apiDestinations'>;
@@ -26,11 +27,12 @@ class RequestEntityTooLarge extends AwsError {
   }
 }
 
-export function awsApiRouter(deps: WireDeps): express.Router {
+/** `auth`: verify every request's signature (--require-auth); undefined trusts the scope as given. */
+export function awsApiRouter(deps: WireDeps, auth?: VerifyOptions): express.Router {
   const router = express.Router();
   router.post('/', express.raw({ type: () => true, limit: limits.maxRequestBodyBytes }), (req, res) => {
     const requestId = deps.ids.uuid();
-    handle(deps, req, requestId)
+    handle(deps, req, requestId, auth)
       .then((result) => sendResult(res, requestId, result))
       .catch((err) => sendError(res, requestId, toAwsError(err, deps.log, requestId)));
   });
@@ -41,10 +43,11 @@ export function awsApiRouter(deps: WireDeps): express.Router {
   return router;
 }
 
-async function handle(deps: WireDeps, req: Request, requestId: string): Promise<object | void> {
+async function handle(deps: WireDeps, req: Request, requestId: string, auth: VerifyOptions | undefined): Promise<object | void> {
   checkContentType(req.headers['content-type']);
   const body = parseBody(req.body as Buffer);
   const operation = operationFromTarget(req.headers['x-amz-target']);
+  if (auth) await verify(req, auth);
   const caller = callerFromAuthorization(req.headers.authorization, req.header('x-amz-region-set'));
   // Validated, with unknown members and nulls dropped, as AWS reads it.
   const input = parseRequest(operation, body);
@@ -58,6 +61,13 @@ async function handle(deps: WireDeps, req: Request, requestId: string): Promise<
     ns: deps.store.namespace(caller.account, caller.region),
   };
   return action(ctx, input);
+}
+
+function verify(req: Request, auth: VerifyOptions): Promise<unknown> {
+  const url = req.originalUrl;
+  const q = url.indexOf('?');
+  const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  return verifySigV4({ method: req.method, path: q < 0 ? url : url.slice(0, q), query: q < 0 ? '' : url.slice(q + 1), headers: req.headers, body: raw }, auth);
 }
 
 function checkContentType(header: string | undefined): void {
