@@ -90,7 +90,7 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.
 export const requireAuthWithoutCredentials =
   '--require-auth needs the credentials it accepts: --credentials <access key id>:<secret> (repeatable) or EVENTBRIDGE_LOCAL_CREDENTIALS=<id>:<secret>,...';
 
-const splitList = (value: string | undefined) => (value ?? '').split(',').filter((entry) => entry.trim() !== '');
+export const splitList = (value: string | undefined) => (value ?? '').split(',').filter((entry) => entry.trim() !== '');
 
 /**
  * `<access key id>:<secret>` entries (the secret may itself hold ':'). Messages name the
