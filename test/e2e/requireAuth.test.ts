@@ -161,3 +161,12 @@ test('the aws CLI signs with the right credentials and gets AWS errors with wron
   expect(unknown.stderr).toContain(`An error occurred (UnrecognizedClientException) when calling the CreateEventBus operation: ${unknownKey}`);
   expect(await busNames()).toEqual(['default', 'from-cli']);
 });
+
+test("the dashboard's unsigned request (as ui/app.js builds it) is refused: the dashboard cannot put events under --require-auth", async () => {
+  const res = await rawCall(emu.url, 'PutEvents', JSON.stringify({ Entries: [{ Source: 'ui', DetailType: 'x', Detail: '{}' }] }), {
+    Authorization: 'AWS4-HMAC-SHA256 Credential=000000000000/20240101/us-east-1/events/aws4_request, SignedHeaders=host, Signature=0',
+  });
+  expect(res.status).toBe(400);
+  expect(res.json.__type).toBe('IncompleteSignatureException');
+  expect((await inspect(emu.url, 'events')).events).toEqual([]);
+});
