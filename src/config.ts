@@ -16,6 +16,15 @@ export interface EmulatorConfig {
   strict: boolean;
   /** `--move-aside-corrupt-state`: rename an unusable state file to `state.json.corrupt-<timestamp>` and start empty. */
   moveAsideCorruptState: boolean;
+  /** `--require-auth`: verify SigV4 signatures on the AWS API against `credentials`. */
+  requireAuth: boolean;
+  /** `--credentials <id>:<secret>`: the access keys --require-auth accepts (never logged or echoed). */
+  credentials: AccessKey[];
+}
+
+export interface AccessKey {
+  accessKeyId: string;
+  secretAccessKey: string;
 }
 
 export const defaultConfig: EmulatorConfig = {
@@ -26,6 +35,8 @@ export const defaultConfig: EmulatorConfig = {
   webhooks: [],
   strict: false,
   moveAsideCorruptState: false,
+  requireAuth: false,
+  credentials: [],
 };
 
 const envPrefix = 'EVENTBRIDGE_LOCAL_';
@@ -44,6 +55,8 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       'webhooks-config': { type: 'string' },
       strict: { type: 'boolean' },
       'move-aside-corrupt-state': { type: 'boolean' },
+      'require-auth': { type: 'boolean' },
+      credentials: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -56,6 +69,11 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   if (!isLogLevel(logLevel)) throw new ConfigError(`--log-level must be one of debug, info, warn, error, silent`);
   const inMemory = values['in-memory'] ?? ['1', 'true'].includes(env[envPrefix + 'IN_MEMORY'] ?? '');
   const dataDir = pick(values['data-dir'], 'DATA_DIR');
+  const credentials = values.credentials?.length
+    ? parseCredentials(values.credentials, '--credentials')
+    : parseCredentials(splitList(env[envPrefix + 'CREDENTIALS']), envPrefix + 'CREDENTIALS');
+  const requireAuth = values['require-auth'] ?? ['1', 'true'].includes(env[envPrefix + 'REQUIRE_AUTH'] ?? '');
+  if (requireAuth && credentials.length === 0) throw new ConfigError(requireAuthWithoutCredentials);
   return {
     host: pick(values.host, 'HOST') ?? defaultConfig.host,
     port,
@@ -64,7 +82,33 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     strict: values.strict ?? ['1', 'true'].includes(env[envPrefix + 'STRICT'] ?? ''),
     moveAsideCorruptState: values['move-aside-corrupt-state'] ?? ['1', 'true'].includes(env[envPrefix + 'MOVE_ASIDE_CORRUPT_STATE'] ?? ''),
     webhooks: webhooksFromArgs(values.webhook ?? [], pick(values['webhooks-config'], 'WEBHOOKS_CONFIG'), env),
+    requireAuth,
+    credentials,
   };
+}
+
+export const requireAuthWithoutCredentials =
+  '--require-auth needs the credentials it accepts: --credentials <access key id>:<secret> (repeatable) or EVENTBRIDGE_LOCAL_CREDENTIALS=<id>:<secret>,...';
+
+export const splitList = (value: string | undefined) => (value ?? '').split(',').filter((entry) => entry.trim() !== '');
+
+/**
+ * `<access key id>:<secret>` entries (the secret may itself hold ':'). Messages name the
+ * entry by position and never repeat what was given: a malformed entry may be a secret.
+ */
+export function parseCredentials(entries: string[], source: string): AccessKey[] {
+  const keys = new Map<string, string>();
+  entries.forEach((raw, i) => {
+    const entry = raw.trim();
+    const colon = entry.indexOf(':');
+    const accessKeyId = entry.slice(0, colon);
+    const secretAccessKey = entry.slice(colon + 1);
+    if (colon <= 0 || secretAccessKey === '') throw new ConfigError(`${source}: entry ${i + 1} must be <access key id>:<secret>`);
+    if (!/^[A-Za-z0-9]{1,128}$/.test(accessKeyId)) throw new ConfigError(`${source}: entry ${i + 1}: an access key id is 1 to 128 letters and digits`);
+    if (keys.has(accessKeyId)) throw new ConfigError(`${source}: access key id ${accessKeyId} is given twice`);
+    keys.set(accessKeyId, secretAccessKey);
+  });
+  return [...keys].map(([accessKeyId, secretAccessKey]) => ({ accessKeyId, secretAccessKey }));
 }
 
 /** The config file's webhooks, then the flags' (a flag for the same provider and bus wins). */
@@ -91,6 +135,9 @@ export const usage = `Usage: eventbridge-local [options]
   --strict            refuse http:// API destination and OAuth endpoints, as AWS does  env EVENTBRIDGE_LOCAL_STRICT=1
   --move-aside-corrupt-state  rename an unusable state file to state.json.corrupt-<timestamp> and start empty
                       (default: refuse to start)                             env EVENTBRIDGE_LOCAL_MOVE_ASIDE_CORRUPT_STATE=1
+  --require-auth      verify SigV4 signatures on the AWS API; needs --credentials  env EVENTBRIDGE_LOCAL_REQUIRE_AUTH=1
+  --credentials <id>:<secret>  an access key --require-auth accepts, repeatable (a 12-digit id is the account)
+                      env EVENTBRIDGE_LOCAL_CREDENTIALS=<id>:<secret>,<id>:<secret>
   --webhook <spec>    an inbound webhook, repeatable: provider=github|twilio,bus=<name>,secret=<s> | secretEnv=<VAR>[,account=<id>][,region=<r>]
   --webhooks-config <file>  JSON {"webhooks": [{provider, bus, secret | secretEnv, account?, region?}]}  env EVENTBRIDGE_LOCAL_WEBHOOKS_CONFIG
 

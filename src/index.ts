@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import express from 'express';
-import { defaultConfig, type EmulatorConfig } from './config.js';
+import { defaultConfig, requireAuthWithoutCredentials, type EmulatorConfig } from './config.js';
 import { awsApiHandler, awsApiRouter } from './wire/app.js';
 import { inspectRouter } from './inspect/routes.js';
 import { dashboardRouter } from './inspect/dashboard.js';
@@ -64,6 +64,7 @@ export const stateFileName = 'state.json';
 export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const config: EmulatorConfig = { ...defaultConfig, ...options };
   if ('dataDir' in options) config.dataDir = options.dataDir;
+  if (config.requireAuth && config.credentials.length === 0) throw new Error(requireAuthWithoutCredentials);
   const clock = options.clock ?? new VirtualClock();
   const ids = options.ids ?? randomIds;
   const log = createLogger(config.logLevel, options.logSink);
@@ -142,7 +143,11 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const stream = new EventStream({ history, engine });
   app.use('/_eventbridge-local', dashboardRouter({ store, engine, history, stream }));
   app.use('/_eventbridge-local', inspectRouter({ store, clock, version, startedAt: Date.now(), onReset, engine, history }));
-  const awsApi = awsApiHandler({ store, clock, ids, log, router, rulesChanged, replays, apiDestinations });
+  // Signatures are checked against wall-clock time: SDKs sign with real time, whatever the virtual clock says.
+  const auth = config.requireAuth
+    ? { credentials: new Map(config.credentials.map((k) => [k.accessKeyId, k.secretAccessKey])), now: () => Date.now() }
+    : undefined;
+  const awsApi = awsApiHandler({ store, clock, ids, log, router, rulesChanged, replays, apiDestinations }, auth);
   app.use(awsApiRouter(awsApi));
   // Every SDK call is `POST /`: the server hands those straight to the wire layer, sparing
   // each one express's routing (a large share of a PutEvents' cost); the rest goes to express.

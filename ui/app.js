@@ -56,6 +56,8 @@ async function getJson(path) {
   return res.json();
 }
 
+const authErrorTypes = new Set(['MissingAuthenticationTokenException', 'IncompleteSignatureException', 'UnrecognizedClientException', 'InvalidSignatureException']);
+
 /** The AWS JSON 1.1 API; the credential scope names the account (12-digit key) and region. */
 async function aws(operation, body) {
   const scope = `${state.account}/20240101/${state.region}/events/aws4_request`;
@@ -72,7 +74,9 @@ async function aws(operation, body) {
   const json = text ? JSON.parse(text) : {};
   if (!res.ok) {
     const type = String(json.__type ?? res.headers.get('x-amzn-ErrorType') ?? 'Error').split('#').pop();
-    return { error: { type, message: json.message ?? json.Message ?? '' } };
+    // The page holds no credentials, so it cannot sign: under --require-auth the AWS API refuses it.
+    const hint = authErrorTypes.has(type) ? ' (the emulator runs with --require-auth and the dashboard cannot sign requests: use the SDK, the aws CLI or eventbridge-local send)' : '';
+    return { error: { type, message: (json.message ?? json.Message ?? '') + hint } };
   }
   return { result: json };
 }

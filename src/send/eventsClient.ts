@@ -1,13 +1,18 @@
 /**
  * The smallest AWS JSON 1.1 client, for `eventbridge-local send` (the package's runtime
- * dependencies carry no AWS SDK). It talks to eventbridge-local only: the emulator reads
- * the account from the access key id and the region from the SigV4 credential scope and
- * does not verify signatures, so the Authorization header carries the scope and a
- * placeholder signature.
+ * dependencies carry no AWS SDK). It talks to eventbridge-local only. The emulator reads the
+ * account from the access key id, so the key id is the account id; requests are SigV4-signed
+ * with the caller's secret (@smithy/signature-v4, as the SDK signs), which an emulator
+ * started with --require-auth verifies and any other ignores.
  */
+import { SignatureV4 } from '@smithy/signature-v4';
+import { Sha256 } from '../util/sha256.js';
+
 export interface Caller {
   account: string;
   region: string;
+  /** The secret for the access key id `account`. */
+  secretAccessKey: string;
 }
 
 export class AwsCallError extends Error {
@@ -20,17 +25,26 @@ export class AwsCallError extends Error {
 }
 
 export async function callEvents(endpoint: string, caller: Caller, operation: string, input: object): Promise<any> {
-  const day = new Date().toISOString().slice(0, 10).replaceAll('-', '');
-  const scope = `${caller.account}/${day}/${caller.region}/events/aws4_request`;
-  const res = await fetch(endpoint.replace(/\/+$/, '') + '/', {
+  const url = new URL(endpoint.replace(/\/+$/, '') + '/');
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: caller.account, secretAccessKey: caller.secretAccessKey },
+    region: caller.region,
+    service: 'events',
+    sha256: Sha256,
+  });
+  const signed = await signer.sign({
     method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-amz-json-1.1',
-      'X-Amz-Target': `AWSEvents.${operation}`,
-      Authorization: `AWS4-HMAC-SHA256 Credential=${scope}, SignedHeaders=content-type;host;x-amz-target, Signature=${'0'.repeat(64)}`,
-    },
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port ? Number(url.port) : undefined,
+    path: url.pathname,
+    query: {},
+    // fetch sends Host from the URL: the same value is signed.
+    headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSEvents.${operation}` },
     body: JSON.stringify(input),
   });
+  const { host: _host, ...headers } = signed.headers;
+  const res = await fetch(url, { method: 'POST', headers, body: signed.body as string });
   const text = await res.text();
   let body: any = {};
   try {

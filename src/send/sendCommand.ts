@@ -12,6 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { defaultAccount, defaultRegion } from '../wire/sigv4.js';
+import { parseCredentials, splitList } from '../config.js';
 import { AwsCallError, callEvents, type Caller } from './eventsClient.js';
 import { entryOf, isPartnerSource, readFixtureEvent, type SendEntry } from './fixture.js';
 
@@ -28,6 +29,10 @@ export const sendUsage = `Usage: eventbridge-local send <file...> [options]
   --source <name>           put the events with this source instead of the fixture's
   --keep-time               keep the fixture's "time" (default: now)
   --skip-setup              do not create/accept the partner event source and its bus
+
+Requests are signed with the account id as access key id. The secret for each account's key
+comes from EVENTBRIDGE_LOCAL_CREDENTIALS (<id>:<secret>,..., as the server's --require-auth
+reads it), else AWS_SECRET_ACCESS_KEY; an emulator without --require-auth accepts any.
 `;
 
 interface SendOptions {
@@ -87,16 +92,25 @@ function parseSendArgs(argv: string[], env: NodeJS.ProcessEnv): { options: SendO
     if (!/^\d{12}$/.test(id)) throw new Error(`${flag} must be 12 digits`);
   }
   const region = values.region ?? defaultRegion;
+  const secretFor = signingSecrets(env);
   const options: SendOptions = {
     endpoint: values.endpoint ?? env.EVENTBRIDGE_LOCAL_ENDPOINT ?? 'http://127.0.0.1:4010',
     bus: values.bus,
-    customer: { account, region },
-    partner: { account: partnerAccount, region },
+    customer: { account, region, secretAccessKey: secretFor(account) },
+    partner: { account: partnerAccount, region, secretAccessKey: secretFor(partnerAccount) },
     source: values.source,
     keepTime: values['keep-time'] ?? false,
     setup: !values['skip-setup'],
   };
   return { options, files: positionals };
+}
+
+/** The secret to sign with for an access key id: its EVENTBRIDGE_LOCAL_CREDENTIALS entry, else AWS_SECRET_ACCESS_KEY. */
+function signingSecrets(env: NodeJS.ProcessEnv): (accessKeyId: string) => string {
+  const listed = parseCredentials(splitList(env.EVENTBRIDGE_LOCAL_CREDENTIALS), 'EVENTBRIDGE_LOCAL_CREDENTIALS');
+  // Without --require-auth the emulator checks no signature: any secret will do.
+  const fallback = env.AWS_SECRET_ACCESS_KEY || 'eventbridge-local';
+  return (accessKeyId) => listed.find((k) => k.accessKeyId === accessKeyId)?.secretAccessKey ?? fallback;
 }
 
 async function sendFile(file: string, options: SendOptions, out: Output, err: Output): Promise<number> {

@@ -1,7 +1,7 @@
 /**
  * The only place that speaks HTTP for the AWS API. One fixed pipeline, each
  * stage owning one AWS error:
- *   size cap -> content type -> JSON -> X-Amz-Target -> SigV4 scope -> validate -> action.
+ *   size cap -> content type -> JSON -> X-Amz-Target -> SigV4 (verified under --require-auth) + scope -> validate -> action.
  * It works on Node's plain request and response, so the server can hand it `POST /`
  * without going through express (the hot path of every SDK call); the express router
  * below mounts the same handler for apps that embed the emulator's express app.
@@ -16,6 +16,7 @@ import { actions } from '../actions/index.js';
 import type { ActionContext } from '../actions/types.js';
 import type { Logger } from '../util/log.js';
 import { callerFromAuthorization } from './sigv4.js';
+import { verifySigV4, type VerifyOptions } from './sigv4Verify.js';
 import { sendError, sendResult } from './respond.js';
 
 export type WireDeps = Pick<ActionContext, 'store' | 'clock' | 'ids' | 'log' | 'router' | 'rulesChanged' | 'replays' | 'apiDestinations'>;
@@ -32,11 +33,12 @@ class RequestEntityTooLarge extends AwsError {
 
 export type AwsApiHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-export function awsApiHandler(deps: WireDeps): AwsApiHandler {
+/** `auth`: verify every request's signature (--require-auth); undefined trusts the scope as given. */
+export function awsApiHandler(deps: WireDeps, auth?: VerifyOptions): AwsApiHandler {
   return (req, res) => {
     const requestId = deps.ids.uuid();
     readBody(req, limits.maxRequestBodyBytes)
-      .then((body) => handle(deps, req, body, requestId))
+      .then((body) => handle(deps, req, body, requestId, auth))
       .then((result) => sendResult(res, requestId, result))
       .catch((err) => sendError(res, requestId, toAwsError(err, deps.log, requestId)));
   };
@@ -70,10 +72,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-async function handle(deps: WireDeps, req: IncomingMessage, rawBody: Buffer, requestId: string): Promise<object | void> {
+async function handle(deps: WireDeps, req: IncomingMessage, rawBody: Buffer, requestId: string, auth: VerifyOptions | undefined): Promise<object | void> {
   checkContentType(req.headers['content-type']);
   const body = parseBody(rawBody);
   const operation = operationFromTarget(req.headers['x-amz-target']);
+  if (auth) await verify(req, rawBody, auth);
   const regionSet = req.headers['x-amz-region-set'];
   const caller = callerFromAuthorization(req.headers.authorization, Array.isArray(regionSet) ? regionSet[0] : regionSet);
   // Validated, with unknown members and nulls dropped, as AWS reads it.
@@ -88,6 +91,12 @@ async function handle(deps: WireDeps, req: IncomingMessage, rawBody: Buffer, req
     ns: deps.store.namespace(caller.account, caller.region),
   };
   return action(ctx, input);
+}
+
+function verify(req: IncomingMessage, body: Buffer, auth: VerifyOptions): Promise<unknown> {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return verifySigV4({ method: req.method ?? 'POST', path: q < 0 ? url : url.slice(0, q), query: q < 0 ? '' : url.slice(q + 1), headers: req.headers, body }, auth);
 }
 
 function checkContentType(header: string | undefined): void {

@@ -1,4 +1,4 @@
-/** Run the real `aws` CLI against the emulator with dummy credentials. */
+/** Run the real `aws` CLI against the emulator (dummy credentials unless a secret is given for --require-auth). */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
@@ -11,11 +11,11 @@ export interface CliResult {
   json?: any;
 }
 
-export async function awsEvents(url: string, args: string[], accessKeyId = 'test', region = 'us-east-1'): Promise<CliResult> {
+export async function awsEvents(url: string, args: string[], accessKeyId = 'test', region = 'us-east-1', secretAccessKey = 'test-secret'): Promise<CliResult> {
   const env = {
     ...process.env,
     AWS_ACCESS_KEY_ID: accessKeyId,
-    AWS_SECRET_ACCESS_KEY: 'test-secret',
+    AWS_SECRET_ACCESS_KEY: secretAccessKey,
     AWS_DEFAULT_REGION: region,
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
