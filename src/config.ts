@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { isLogLevel, type LogLevel } from './util/log.js';
+import { limits } from './limits.js';
 import { parseWebhookFlag, readWebhooksFile, WebhookConfigError, type WebhookConfig } from './webhooks/config.js';
 
 export interface EmulatorConfig {
@@ -16,6 +17,8 @@ export interface EmulatorConfig {
   strict: boolean;
   /** `--move-aside-corrupt-state`: rename an unusable state file to `state.json.corrupt-<timestamp>` and start empty. */
   moveAsideCorruptState: boolean;
+  /** Pending deliveries at which PutEvents and PutPartnerEvents answer ThrottlingException (backpressure). */
+  maxPendingDeliveries: number;
 }
 
 export const defaultConfig: EmulatorConfig = {
@@ -26,6 +29,7 @@ export const defaultConfig: EmulatorConfig = {
   webhooks: [],
   strict: false,
   moveAsideCorruptState: false,
+  maxPendingDeliveries: limits.defaultMaxPendingDeliveries,
 };
 
 const envPrefix = 'EVENTBRIDGE_LOCAL_';
@@ -44,6 +48,7 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       'webhooks-config': { type: 'string' },
       strict: { type: 'boolean' },
       'move-aside-corrupt-state': { type: 'boolean' },
+      'max-pending-deliveries': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -56,6 +61,8 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   if (!isLogLevel(logLevel)) throw new ConfigError(`--log-level must be one of debug, info, warn, error, silent`);
   const inMemory = values['in-memory'] ?? ['1', 'true'].includes(env[envPrefix + 'IN_MEMORY'] ?? '');
   const dataDir = pick(values['data-dir'], 'DATA_DIR');
+  const maxPending = Number(pick(values['max-pending-deliveries'], 'MAX_PENDING_DELIVERIES') ?? defaultConfig.maxPendingDeliveries);
+  if (!Number.isInteger(maxPending) || maxPending < 1) throw new ConfigError(`--max-pending-deliveries must be a whole number >= 1`);
   return {
     host: pick(values.host, 'HOST') ?? defaultConfig.host,
     port,
@@ -63,6 +70,7 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     logLevel,
     strict: values.strict ?? ['1', 'true'].includes(env[envPrefix + 'STRICT'] ?? ''),
     moveAsideCorruptState: values['move-aside-corrupt-state'] ?? ['1', 'true'].includes(env[envPrefix + 'MOVE_ASIDE_CORRUPT_STATE'] ?? ''),
+    maxPendingDeliveries: maxPending,
     webhooks: webhooksFromArgs(values.webhook ?? [], pick(values['webhooks-config'], 'WEBHOOKS_CONFIG'), env),
   };
 }
@@ -91,6 +99,8 @@ export const usage = `Usage: eventbridge-local [options]
   --strict            refuse http:// API destination and OAuth endpoints, as AWS does  env EVENTBRIDGE_LOCAL_STRICT=1
   --move-aside-corrupt-state  rename an unusable state file to state.json.corrupt-<timestamp> and start empty
                       (default: refuse to start)                             env EVENTBRIDGE_LOCAL_MOVE_ASIDE_CORRUPT_STATE=1
+  --max-pending-deliveries <n>  queue size at which PutEvents answers ThrottlingException (default 100000)
+                                                                             env EVENTBRIDGE_LOCAL_MAX_PENDING_DELIVERIES
   --webhook <spec>    an inbound webhook, repeatable: provider=github|twilio,bus=<name>,secret=<s> | secretEnv=<VAR>[,account=<id>][,region=<r>]
   --webhooks-config <file>  JSON {"webhooks": [{provider, bus, secret | secretEnv, account?, region?}]}  env EVENTBRIDGE_LOCAL_WEBHOOKS_CONFIG
 

@@ -6,6 +6,7 @@ import { entryFailure, entrySize, envelopeOf, type EntryFailure, type PutEventsE
 import { putThroughEndpoint } from '../events/endpointRouting.js';
 import { accessDenied, policyAllows } from '../domain/permissions.js';
 import type { NamespaceState } from '../store/schema.js';
+import { refuseWhenQueueFull } from '../delivery/backpressure.js';
 import type { Action, ActionContext } from './types.js';
 
 interface Input {
@@ -16,6 +17,7 @@ interface Input {
 type ResultEntry = { EventId: string } | EntryFailure;
 
 export const putEvents: Action = async (ctx, input: Input) => {
+  refuseWhenQueueFull(ctx.store);
   if (input.EndpointId !== undefined) {
     // The global endpoint picks the Region that handles the request; there it is an ordinary PutEvents.
     return putThroughEndpoint(ctx, input.EndpointId, input.Entries, async (region, entries) =>

@@ -8,16 +8,18 @@ import { chmod, mkdir, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
-import type { State } from './schema.js';
+import type { LegacyState } from './schema.js';
+import { StateFileError } from './errors.js';
+
+export { StateFileError };
 
 export interface StateFile {
   readonly path: string;
   /** The stored state, or undefined when there is no file yet. Throws StateFileError on a corrupt or unreadable file. */
-  read(): Promise<State | undefined>;
-  write(state: State): Promise<void>;
+  read(): Promise<LegacyState | undefined>;
+  /** `text`, when given, is `JSON.stringify(state)` already computed by the caller (it is written as is). */
+  write(state: LegacyState, text?: string): Promise<void>;
 }
-
-export class StateFileError extends Error {}
 
 export interface StateFileOptions {
   /**
@@ -31,7 +33,9 @@ export interface StateFileOptions {
 
 export function lowdbStateFile(path: string, options: StateFileOptions = {}): StateFile {
   // Compact JSON: the file is rewritten on every coalesced flush, and indentation doubles its size.
-  const db = new Low<State | null>(new DataFile<State | null>(path, { parse: JSON.parse, stringify: (data) => JSON.stringify(data) }), null);
+  let prepared: { data: LegacyState; text: string } | undefined;
+  const stringify = (data: LegacyState | null) => (prepared && prepared.data === data ? prepared.text : JSON.stringify(data));
+  const db = new Low<LegacyState | null>(new DataFile<LegacyState | null>(path, { parse: JSON.parse, stringify }), null);
   return {
     path,
     async read() {
@@ -64,9 +68,14 @@ export function lowdbStateFile(path: string, options: StateFileOptions = {}): St
       }
       return data;
     },
-    async write(state) {
+    async write(state, text) {
       db.data = state;
-      await db.write();
+      prepared = text === undefined ? undefined : { data: state, text };
+      try {
+        await db.write();
+      } finally {
+        prepared = undefined;
+      }
       await chmod(path, 0o600);
     },
   };
