@@ -24,12 +24,20 @@ export interface EngineDeps {
   senders: Record<TargetKind, Sender>;
 }
 
+const maxShared = 10_000;
+
 export class DeliveryEngine {
   private ready: string[] = [];
   private inFlight = 0;
   private timers = new Map<string, () => void>();
   private idleWaiters: Array<() => void> = [];
   private stopped = false;
+  /**
+   * Pending jobs share what is the same across them: the target configuration (each job
+   * holds the target as configured when its event matched, usually identical for thousands
+   * of jobs) and, after a restart, the strings the journal gave each job its own copy of.
+   */
+  private shared = new Map<string, unknown>();
 
   constructor(private readonly deps: EngineDeps) {}
 
@@ -39,11 +47,16 @@ export class DeliveryEngine {
 
   /** Arm every job found in the store (after a restart). */
   resume(): void {
-    for (const job of Object.values(this.jobs)) this.schedule(job);
+    for (const job of Object.values(this.jobs)) {
+      for (const key of ['account', 'region', 'ruleArn', 'ruleName', 'eventBusName'] as const) job[key] = this.share(job[key], job[key]);
+      job.target = this.share(JSON.stringify(job.target), job.target);
+      this.schedule(job);
+    }
   }
 
   /** Add jobs to the durable queue. The caller persists the store before answering. */
   enqueue(job: DeliveryJob): void {
+    job.target = this.share(JSON.stringify(job.target), job.target);
     this.deps.store.delivery.putJob(job);
     this.schedule(job);
   }
@@ -75,6 +88,7 @@ export class DeliveryEngine {
   reset(): void {
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
+    this.shared.clear();
     this.ready = [];
     this.notifyIdle();
   }
@@ -82,6 +96,15 @@ export class DeliveryEngine {
   stop(): void {
     this.stopped = true;
     this.reset();
+  }
+
+  /** The value already held under this key, else this one (kept). Never mutated afterwards: jobs only read it. */
+  private share<T>(key: string, value: T): T {
+    const held = this.shared.get(key) as T | undefined;
+    if (held !== undefined) return held;
+    if (this.shared.size >= maxShared) this.shared.clear(); // a bound, not a cache policy: sharing is only an optimisation
+    this.shared.set(key, value);
+    return value;
   }
 
   private schedule(job: DeliveryJob): void {

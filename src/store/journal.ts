@@ -20,7 +20,7 @@
  * start, as a corrupt state.json does (or, with --move-aside-corrupt-state, the delivery
  * files are moved aside and the delivery side starts empty).
  */
-import { appendFile, mkdir, open, readdir, readFile, rename, rm, truncate, type FileHandle } from 'node:fs/promises';
+import { appendFile, mkdir, open, readdir, rename, rm, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyOperation, JournalFormatError, type JournalOperation } from './deliveryRecords.js';
 import { StateFileError } from './errors.js';
@@ -185,32 +185,75 @@ export class DeliveryJournal {
     return { data, found: found || generations.length > 0, lines };
   }
 
-  /** Apply the snapshot; returns its generation. A snapshot is renamed into place whole: any damage is an error. */
+  /**
+   * Apply the snapshot; returns its generation. A snapshot is renamed into place whole: any
+   * damage (no header, no matching end line, a torn or invalid line) is an error.
+   */
   private async readSnapshot(path: string, data: DeliveryData): Promise<number> {
-    const text = await readFile(path, 'utf8');
-    const lines = text.split('\n');
-    if (lines.pop() !== '') throw new JournalFormatError(`${snapshotFileName} does not end with a complete line`);
-    const header = parseLine(lines[0] ?? '', snapshotFileName, 1) as unknown as { snapshot?: number; generation?: number };
-    if (header.snapshot !== 1 || !Number.isInteger(header.generation)) throw new JournalFormatError(`${snapshotFileName} has no snapshot header`);
-    const trailer = parseLine(lines[lines.length - 1] ?? '', snapshotFileName, lines.length) as unknown as { end?: number };
-    if (lines.length < 2 || trailer.end !== lines.length - 2) throw new JournalFormatError(`${snapshotFileName} is incomplete (no matching end line)`);
-    for (let i = 1; i < lines.length - 1; i++) apply(data, parseLine(lines[i], snapshotFileName, i + 1), snapshotFileName, i + 1);
+    let header: { snapshot?: number; generation?: number } | undefined;
+    let trailer: { end?: number } | undefined;
+    let count = 0;
+    const { tornBytes } = await forEachLine(path, (line, lineNo) => {
+      const op = parseLine(line, snapshotFileName, lineNo);
+      if (trailer) throw new JournalFormatError(`${snapshotFileName} has lines after its end line`);
+      if (lineNo === 1) {
+        header = op as unknown as typeof header;
+        if (header?.snapshot !== 1 || !Number.isInteger(header.generation)) throw new JournalFormatError(`${snapshotFileName} has no snapshot header`);
+      } else if (typeof op === 'object' && op !== null && 'end' in op) trailer = op as unknown as typeof trailer;
+      else {
+        apply(data, op, snapshotFileName, lineNo);
+        count++;
+      }
+    });
+    if (tornBytes > 0) throw new JournalFormatError(`${snapshotFileName} does not end with a complete line`);
+    if (!header || trailer?.end !== count) throw new JournalFormatError(`${snapshotFileName} is incomplete (no matching end line)`);
     return header.generation!;
   }
 }
 
 /** Replay one journal. Only the newest may end with a torn line (no newline): it is skipped and reported back. */
 async function readJournal(path: string, data: DeliveryData, newest: boolean): Promise<{ count: number; keptBytes: number; tornBytes: number }> {
-  const buffer = await readFile(path);
-  const lastNewline = buffer.lastIndexOf(0x0a);
-  const keptBytes = lastNewline + 1;
-  const tornBytes = buffer.length - keptBytes;
   const name = path.slice(path.lastIndexOf('/') + 1);
+  let count = 0;
+  const { keptBytes, tornBytes } = await forEachLine(path, (line, lineNo) => {
+    apply(data, parseLine(line, name, lineNo), name, lineNo);
+    count++;
+  });
   if (tornBytes > 0 && !newest) throw new JournalFormatError(`${name} ends with an incomplete line, and it is not the newest journal`);
-  const lines = buffer.subarray(0, keptBytes).toString('utf8').split('\n');
-  lines.pop();
-  for (const [i, line] of lines.entries()) apply(data, parseLine(line, name, i + 1), name, i + 1);
-  return { count: lines.length, keptBytes, tornBytes };
+  return { count, keptBytes, tornBytes };
+}
+
+const readChunkBytes = 4 * 1024 * 1024;
+
+/**
+ * Call `each` for every complete line of the file (without its newline), reading it in
+ * chunks: a journal of 100,000 jobs is ~90 MB, and holding it whole (buffer, string, array
+ * of lines) at start-up would cost several times that. Returns where the complete lines end
+ * and how many bytes follow them (a torn last line).
+ */
+async function forEachLine(path: string, each: (line: string, lineNo: number) => void): Promise<{ keptBytes: number; tornBytes: number }> {
+  const handle = await open(path, 'r');
+  try {
+    let carry = Buffer.alloc(0);
+    let keptBytes = 0;
+    let lineNo = 0;
+    const chunk = Buffer.allocUnsafe(readChunkBytes);
+    for (;;) {
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      const buffer = carry.length ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+      let start = 0;
+      for (let nl = buffer.indexOf(0x0a, start); nl !== -1; nl = buffer.indexOf(0x0a, start)) {
+        each(buffer.toString('utf8', start, nl), ++lineNo);
+        keptBytes += nl + 1 - start;
+        start = nl + 1;
+      }
+      carry = Buffer.from(buffer.subarray(start));
+    }
+    return { keptBytes, tornBytes: carry.length };
+  } finally {
+    await handle.close();
+  }
 }
 
 function parseLine(line: string, file: string, lineNo: number): JournalOperation {

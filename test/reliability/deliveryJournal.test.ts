@@ -189,4 +189,10 @@ test('compaction writes a snapshot, drops old journals, and keeps everything', a
   expect(expected.captures[queueArn]).toHaveLength(25);
   expect(expected.archivedEvents['arn:archive']).toHaveLength(115);
   await reopened.close();
+
+  // A snapshot is renamed into place whole: one without its end line is damage, not a torn tail.
+  const snapshot = join(dataDir, 'deliveries.snapshot');
+  const text = readFileSync(snapshot, 'utf8');
+  writeFileSync(snapshot, text.slice(0, text.lastIndexOf('{"end"')));
+  await expect(Store.open(lowdbStateFile(join(dataDir, 'state.json')), namespace)).rejects.toThrow(/deliveries.snapshot is incomplete/);
 });
