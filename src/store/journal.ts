@@ -37,7 +37,7 @@ export interface JournalOptions {
 
 export interface LoadedJournal {
   data: DeliveryData;
-  /** False when there was no snapshot and no journal (a new data folder, or a version 1 state.json to migrate). */
+  /** False when there was no snapshot and no journal line (a new data folder, or a version 1 state.json to migrate). */
   found: boolean;
   /** Journal lines replayed (compaction weighs them against the live records). */
   lines: number;
@@ -182,7 +182,9 @@ export class DeliveryJournal {
     this.generation = generations.length ? generations[generations.length - 1] : from;
     this.linesSinceSnapshot = lines;
     await this.openForAppend();
-    return { data, found: found || generations.length > 0, lines };
+    // Empty journals do not count: a migration interrupted before its snapshot was renamed
+    // into place left only those, and must run again from the version 1 state.json.
+    return { data, found: found || lines > 0, lines };
   }
 
   /**
