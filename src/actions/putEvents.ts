@@ -38,7 +38,7 @@ export const putEvents: Action = async (ctx, input: Input) => {
     return { EventId: id };
   });
   // Accepted means durable: every job this request produced is on disk before the answer.
-  await ctx.store.persist();
+  await ctx.store.persistDeliveries();
   // AWS answers 200 with per-entry errors even when every entry failed (observed).
   return { FailedEntryCount: entries.filter((e) => !('EventId' in e)).length, Entries: entries };
 };

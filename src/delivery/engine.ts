@@ -183,7 +183,9 @@ export class DeliveryEngine {
         this.deadLetter(job, outcome, decision.exhausted);
       }
     }
-    await store.persist();
+    // An API destination's delivery can change its connection (an OAuth token obtained, a
+    // de-authorization): the control plane too. Other targets change only the delivery side.
+    await (targetKind(job.target.Arn) === 'api-destination' ? store.persist() : store.persistDeliveries());
   }
 
   private deadLetter(job: DeliveryJob, outcome: SendOutcome, exhausted: ExhaustedCondition | undefined): void {

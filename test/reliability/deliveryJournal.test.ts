@@ -4,7 +4,7 @@
  * append: never acknowledged) is cut; damage elsewhere refuses the start; a version 1
  * state.json (deliveries inside it) is migrated; compaction keeps everything.
  */
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateArchiveCommand, DescribeArchiveCommand, ListRulesCommand, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
@@ -81,6 +81,28 @@ test('pending deliveries, captures and archived events come back from the journa
     expect((await third.client.send(new DescribeArchiveCommand({ ArchiveName: 'all' }))).EventCount).toBe(6);
   } finally {
     await third.close();
+  }
+}, 60_000);
+
+test('PutEvents appends to the journal and leaves state.json alone; a control-plane change rewrites it', async () => {
+  const dataDir = tempDir();
+  const emu = await startEmulator({ dataDir });
+  try {
+    await setUp(emu);
+    const stateFile = join(dataDir, 'state.json');
+    const before = { ino: statSync(stateFile).ino, text: readFileSync(stateFile, 'utf8') };
+    const journal = join(dataDir, journals(dataDir)[0]);
+    const journalBytes = statSync(journal).size;
+    const ids = await put(emu, 3);
+    // On disk when the call returned: the jobs are in the journal, state.json was not rewritten (same inode: no rename).
+    for (const id of ids) expect(readFileSync(journal, 'utf8')).toContain(id);
+    expect(statSync(journal).size).toBeGreaterThan(journalBytes);
+    expect(statSync(stateFile).ino).toBe(before.ino);
+    expect(readFileSync(stateFile, 'utf8')).toBe(before.text);
+    await emu.client.send(new PutRuleCommand({ Name: 'another', EventPattern: '{"source":["x"]}' }));
+    expect(readFileSync(stateFile, 'utf8')).toContain('"another"');
+  } finally {
+    await emu.close();
   }
 }, 60_000);
 
