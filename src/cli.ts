@@ -30,6 +30,10 @@ async function main(): Promise<void> {
     return;
   }
   const config = configFromArgs(process.argv.slice(2));
+  // Every file the emulator creates is owner-only from its first byte (they hold connection
+  // secrets and event payloads): lowdb's temp file would otherwise be 0644 until the chmod
+  // after its rename, and a kill -9 in between left state.json world-readable.
+  process.umask(0o077);
   emulator = await createEmulator(config);
   const { url } = await emulator.listen();
   const state = emulator.store.path ? `state in ${emulator.store.path}` : 'state in memory';

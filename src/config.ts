@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { isLogLevel, type LogLevel } from './util/log.js';
+import { limits } from './limits.js';
 import { parseWebhookFlag, readWebhooksFile, WebhookConfigError, type WebhookConfig } from './webhooks/config.js';
 
 export interface EmulatorConfig {
@@ -20,6 +21,8 @@ export interface EmulatorConfig {
   requireAuth: boolean;
   /** `--credentials <id>:<secret>`: the access keys --require-auth accepts (never logged or echoed). */
   credentials: AccessKey[];
+  /** Pending deliveries at which PutEvents and PutPartnerEvents answer ThrottlingException (backpressure). */
+  maxPendingDeliveries: number;
 }
 
 export interface AccessKey {
@@ -37,6 +40,7 @@ export const defaultConfig: EmulatorConfig = {
   moveAsideCorruptState: false,
   requireAuth: false,
   credentials: [],
+  maxPendingDeliveries: limits.defaultMaxPendingDeliveries,
 };
 
 const envPrefix = 'EVENTBRIDGE_LOCAL_';
@@ -57,6 +61,7 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       'move-aside-corrupt-state': { type: 'boolean' },
       'require-auth': { type: 'boolean' },
       credentials: { type: 'string', multiple: true },
+      'max-pending-deliveries': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -74,6 +79,8 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     : parseCredentials(splitList(env[envPrefix + 'CREDENTIALS']), envPrefix + 'CREDENTIALS');
   const requireAuth = values['require-auth'] ?? ['1', 'true'].includes(env[envPrefix + 'REQUIRE_AUTH'] ?? '');
   if (requireAuth && credentials.length === 0) throw new ConfigError(requireAuthWithoutCredentials);
+  const maxPending = Number(pick(values['max-pending-deliveries'], 'MAX_PENDING_DELIVERIES') ?? defaultConfig.maxPendingDeliveries);
+  if (!Number.isInteger(maxPending) || maxPending < 1) throw new ConfigError(`--max-pending-deliveries must be a whole number >= 1`);
   return {
     host: pick(values.host, 'HOST') ?? defaultConfig.host,
     port,
@@ -81,6 +88,7 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     logLevel,
     strict: values.strict ?? ['1', 'true'].includes(env[envPrefix + 'STRICT'] ?? ''),
     moveAsideCorruptState: values['move-aside-corrupt-state'] ?? ['1', 'true'].includes(env[envPrefix + 'MOVE_ASIDE_CORRUPT_STATE'] ?? ''),
+    maxPendingDeliveries: maxPending,
     webhooks: webhooksFromArgs(values.webhook ?? [], pick(values['webhooks-config'], 'WEBHOOKS_CONFIG'), env),
     requireAuth,
     credentials,
@@ -138,6 +146,8 @@ export const usage = `Usage: eventbridge-local [options]
   --require-auth      verify SigV4 signatures on the AWS API; needs --credentials  env EVENTBRIDGE_LOCAL_REQUIRE_AUTH=1
   --credentials <id>:<secret>  an access key --require-auth accepts, repeatable (a 12-digit id is the account)
                       env EVENTBRIDGE_LOCAL_CREDENTIALS=<id>:<secret>,<id>:<secret>
+  --max-pending-deliveries <n>  queue size at which PutEvents answers ThrottlingException (default 100000)
+                                                                             env EVENTBRIDGE_LOCAL_MAX_PENDING_DELIVERIES
   --webhook <spec>    an inbound webhook, repeatable: provider=github|twilio,bus=<name>,secret=<s> | secretEnv=<VAR>[,account=<id>][,region=<r>]
   --webhooks-config <file>  JSON {"webhooks": [{provider, bus, secret | secretEnv, account?, region?}]}  env EVENTBRIDGE_LOCAL_WEBHOOKS_CONFIG
 

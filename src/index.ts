@@ -17,6 +17,7 @@ import { dashboardRouter } from './inspect/dashboard.js';
 import { EventStream } from './inspect/stream.js';
 import { Store } from './store/store.js';
 import { lowdbStateFile } from './store/lowdbFile.js';
+import { DeliveryJournal } from './store/journal.js';
 import { newEventBus, defaultBusName } from './domain/eventBuses.js';
 import type { NamespaceState } from './store/schema.js';
 import { VirtualClock } from './util/clock.js';
@@ -60,6 +61,8 @@ export interface Emulator {
 }
 
 export const stateFileName = 'state.json';
+/** How long a producer that waits for room in a full delivery queue waits before it looks again. */
+const queueFullRetryMs = 1_000;
 
 export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const config: EmulatorConfig = { ...defaultConfig, ...options };
@@ -74,7 +77,17 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
         onMovedAside: (from, to, why) => log.warn('unusable state file moved aside; starting empty', { from, to, why }),
       })
     : undefined;
-  const store = await Store.open(file, (account, region) => newNamespace(account, region, clock.now()));
+  const journal = config.dataDir
+    ? new DeliveryJournal(config.dataDir, {
+        moveAsideCorrupt: config.moveAsideCorruptState,
+        onMovedAside: (from, to, why) => log.warn('unusable delivery journal moved aside; the delivery side starts empty', { from, to, why }),
+      })
+    : undefined;
+  const store = await Store.open(file, (account, region) => newNamespace(account, region, clock.now()), {
+    journal,
+    maxPendingDeliveries: config.maxPendingDeliveries,
+    onCompactionError: (err) => log.error('delivery journal compaction failed; it is retried later', { error: String(err) }),
+  });
 
   const history = new DeliveryHistory();
   let router: EventRouter;
@@ -82,6 +95,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     const ns = store.namespace(account, region);
     const bus = ns.eventBuses[busName];
     if (!bus) return { ok: false, errorCode: 'NO_RESOURCE', errorMessage: `Event bus ${busName} does not exist.` };
+    // Backpressure: with the queue full the hop waits in the queue (no attempt counted) instead of growing it.
+    if (store.delivery.full) return { ok: false, deferUntil: clock.now() + queueFullRetryMs };
     // Another account's bus takes the event only if its resource policy allows the rule's account.
     if (account !== job.account && !policyAllows(bus.policy, job.account, 'events:PutEvents', bus.arn)) {
       return { ok: false, errorCode: 'NO_PERMISSIONS', errorMessage: accessDenied(job.account, bus.arn) };
@@ -183,7 +198,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       replays.stop();
       engine.stop();
       clock.stop();
-      await store.flush();
+      await store.close();
     },
   };
 }

@@ -32,4 +32,12 @@ export const limits = {
   deadLettersPerQueue: 10_000,
   recentEventsPerBus: 1_000,
   deliveryHistory: 10_000,
+  /** Attempts of one delivery that keep the request as sent (older attempts keep their outcome only). */
+  attemptRequestsKept: 3,
+  /**
+   * Pending deliveries (the durable queue) beyond which PutEvents and PutPartnerEvents answer
+   * ThrottlingException (emulator policy; AWS throttles PutEvents by a TPS quota). Overridable
+   * with --max-pending-deliveries.
+   */
+  defaultMaxPendingDeliveries: 100_000,
 } as const;

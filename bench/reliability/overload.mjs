@@ -8,14 +8,15 @@ import { overloadRun } from './overloadRun.mjs';
 
 console.log(`overload bench: node ${process.version}, ${cpus().length} cpus, API answers after 250 ms, 32 concurrent PutEvents of 10 entries`);
 const rows = [];
-for (const seconds of [5, 10, 20]) {
+// The last row bounds the queue (--max-pending-deliveries 10000): PutEvents is throttled once it is full.
+for (const [seconds, maxPending] of [[5], [10], [20], [20, 10_000]]) {
   const dataDir = mkdtempSync(join(tmpdir(), 'ebl-overload-'));
-  const r = await overloadRun({ dataDir, seconds, maxEvents: 200_000, concurrency: 32, apiDelayMs: 250 });
+  const r = await overloadRun({ dataDir, seconds, maxEvents: 200_000, concurrency: 32, apiDelayMs: 250, maxPending });
   rmSync(dataDir, { recursive: true, force: true });
   const f = (x) => Math.round(x * 10) / 10;
   rows.push({
-    'flood s': seconds, accepted: r.accepted, 'events/s': Math.round(r.putEventsPerSecond), delivered: r.delivered, pending: r.pending,
-    missing: r.missing, 'RSS base MiB': f(r.rssBaselineMiB), 'RSS peak MiB': f(r.rssPeakMiB), 'state MiB': f(r.stateBytes / 2 ** 20),
+    'flood s': seconds, 'max pending': maxPending ?? 'default', throttled: r.throttledCalls, accepted: r.accepted, 'events/s': Math.round(r.putEventsPerSecond), delivered: r.delivered, pending: r.pending,
+    missing: r.missing, 'RSS base MiB': f(r.rssBaselineMiB), 'RSS peak MiB': f(r.rssPeakMiB), 'KiB/pending': f(((r.rssPeakMiB - r.rssBaselineMiB) * 1024) / Math.max(1, r.pending)), 'store MiB': f(r.stateBytes / 2 ** 20),
     'ctl p50 ms': f(r.controlP50Ms), 'ctl p99 ms': f(r.controlP99Ms), 'ctl max ms': f(r.controlMaxMs), 'API max in flight': r.apiMaxInFlight,
   });
 }

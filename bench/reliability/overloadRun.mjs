@@ -4,7 +4,7 @@
 // /proc, Linux) and the latency of control-plane calls made during the flood, then checks that
 // every accepted EventId is delivered, dead-lettered or still pending. Figures, not assertions.
 import http from 'node:http';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { aws, killHard, request, startEmulatorProcess } from './crashRun.mjs';
 
@@ -53,9 +53,9 @@ const percentile = (xs, p) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 
-export async function overloadRun({ dataDir, seconds = 5, maxEvents = 50_000, concurrency = 32, apiDelayMs = 250, rateLimit = 300 }) {
+export async function overloadRun({ dataDir, seconds = 5, maxEvents = 50_000, concurrency = 32, apiDelayMs = 250, rateLimit = 300, maxPending }) {
   const api = await startSlowApi(apiDelayMs);
-  const emu = await startEmulatorProcess(dataDir);
+  const emu = await startEmulatorProcess(dataDir, maxPending ? ['--max-pending-deliveries', String(maxPending)] : []);
   const pid = emu.child.pid;
   try {
     const { ConnectionArn } = await aws(emu.url, 'CreateConnection', { Name: 'slow', AuthorizationType: 'API_KEY', AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'k', ApiKeyValue: 'v' } } });
@@ -67,6 +67,7 @@ export async function overloadRun({ dataDir, seconds = 5, maxEvents = 50_000, co
     const accepted = [];
     let sent = 0;
     let failedCalls = 0;
+    let throttledCalls = 0;
     const deadline = performance.now() + seconds * 1000;
     const detail = JSON.stringify({ pad: 'p'.repeat(200) });
     const flooder = async () => {
@@ -75,8 +76,13 @@ export async function overloadRun({ dataDir, seconds = 5, maxEvents = 50_000, co
         try {
           const res = await aws(emu.url, 'PutEvents', { Entries: Array.from({ length: 10 }, () => ({ Source: 'flood', DetailType: 'd', Detail: detail })) });
           for (const e of res.Entries) if (e.EventId && !e.ErrorCode) accepted.push(e.EventId);
-        } catch {
-          failedCalls++;
+        } catch (err) {
+          // Backpressure: the whole request was refused; a client would retry it later.
+          if (String(err.message).includes('ThrottlingException')) {
+            throttledCalls++;
+            sent -= 10;
+            await sleep(50);
+          } else failedCalls++;
         }
       }
     };
@@ -117,9 +123,10 @@ export async function overloadRun({ dataDir, seconds = 5, maxEvents = 50_000, co
       else if (dlqSet.has(id)) deadLettered++;
       else missing++;
     }
-    const stateBytes = statSync(join(dataDir, 'state.json')).size;
+    // Everything the store keeps on disk: state.json (control plane) and the delivery journal + snapshot.
+    const stateBytes = readdirSync(dataDir).filter((f) => f === 'state.json' || f.startsWith('deliveries')).reduce((sum, f) => sum + statSync(join(dataDir, f)).size, 0);
     return {
-      accepted: accepted.length, sent, failedCalls, floodSeconds, putEventsPerSecond: accepted.length / floodSeconds,
+      accepted: accepted.length, sent, failedCalls, throttledCalls, floodSeconds, putEventsPerSecond: accepted.length / floodSeconds,
       delivered, pending: pendingCount, deadLettered, missing,
       rssBaselineMiB: baseline.rss, rssPeakMiB: Math.max(afterFlood.peak, ...samples.filter(Number.isFinite)), rssAfterFloodMiB: afterFlood.rss,
       controlCalls: control.length, controlP50Ms: percentile(control, 50), controlP99Ms: percentile(control, 99), controlMaxMs: Math.max(...control),

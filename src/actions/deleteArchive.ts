@@ -4,6 +4,6 @@ import type { Action } from './types.js';
 export const deleteArchive: Action = async (ctx, input: { ArchiveName: string }) => {
   const archive = getArchive(ctx.ns, input.ArchiveName);
   delete ctx.ns.archives[archive.name];
-  delete ctx.store.delivery.archivedEvents[archive.arn];
+  ctx.store.delivery.dropArchive(archive.arn);
   await ctx.store.persist();
 };

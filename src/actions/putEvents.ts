@@ -6,6 +6,7 @@ import { checkEntry, entrySize, envelopeOf, isEntryFailure, type EntryFailure, t
 import { putThroughEndpoint } from '../events/endpointRouting.js';
 import { accessDenied, policyAllows } from '../domain/permissions.js';
 import type { NamespaceState } from '../store/schema.js';
+import { refuseWhenQueueFull } from '../delivery/backpressure.js';
 import type { Action, ActionContext } from './types.js';
 
 interface Input {
@@ -16,6 +17,7 @@ interface Input {
 type ResultEntry = { EventId: string } | EntryFailure;
 
 export const putEvents: Action = async (ctx, input: Input) => {
+  refuseWhenQueueFull(ctx.store);
   if (input.EndpointId !== undefined) {
     // The global endpoint picks the Region that handles the request; there it is an ordinary PutEvents.
     return putThroughEndpoint(ctx, input.EndpointId, input.Entries, async (region, entries) =>
@@ -36,7 +38,7 @@ export const putEvents: Action = async (ctx, input: Input) => {
     return { EventId: id };
   });
   // Accepted means durable: every job this request produced is on disk before the answer.
-  await ctx.store.persist();
+  await ctx.store.persistDeliveries();
   // AWS answers 200 with per-entry errors even when every entry failed (observed).
   return { FailedEntryCount: entries.filter((e) => !('EventId' in e)).length, Entries: entries };
 };

@@ -2,6 +2,7 @@ import { ValidationException } from '../errors.js';
 import { limits } from '../limits.js';
 import { eventSourcesOf, eventSourceState, expireEventSources, partnerSourcesOf } from '../domain/partnerSources.js';
 import { checkEntry, entrySize, envelopeOf, isEntryFailure, type CheckedEntry, type EntryFailure, type PutEventsEntry } from '../events/putEventsEntry.js';
+import { refuseWhenQueueFull } from '../delivery/backpressure.js';
 import type { Action, ActionContext } from './types.js';
 
 type PartnerEntry = Pick<PutEventsEntry, 'Time' | 'Source' | 'Resources' | 'DetailType' | 'Detail'>;
@@ -15,6 +16,7 @@ type ResultEntry = { EventId: string } | EntryFailure;
  * sources are, of course, allowed here.
  */
 export const putPartnerEvents: Action = async (ctx, input: { Entries: PartnerEntry[] }) => {
+  refuseWhenQueueFull(ctx.store);
   const total = input.Entries.reduce((sum, entry) => sum + entrySize(entry), 0);
   if (total > limits.putEventsTotalBytes) throw new ValidationException('Total size of the entries in the request is over the limit.');
   const now = ctx.clock.now();

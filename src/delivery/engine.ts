@@ -1,19 +1,19 @@
 /**
  * The delivery engine: a durable queue of (event, rule, target) jobs and the
- * workers that deliver them. A job is in the state file before PutEvents answers
+ * workers that deliver them. A job is in the delivery journal before PutEvents answers
  * and leaves it only when delivered, dead-lettered or dropped, so a restart resumes
  * every pending delivery. Attempts wait on the injectable clock; a failed attempt
  * is retried per the target's RetryPolicy with backoff, or dead-lettered.
  */
 import { performance } from 'node:perf_hooks';
 import { limits } from '../limits.js';
-import type { DeliveryJob } from '../store/schema.js';
+import type { AttemptRecord, DeliveryJob } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import type { DeliveryHistory, FinishedDelivery } from './history.js';
 import { decideRetry, type ExhaustedCondition } from './retryPolicy.js';
-import { appendBounded, targetKind, type SendOutcome, type Sender, type TargetKind } from './senders.js';
+import { targetKind, type SendOutcome, type Sender, type TargetKind } from './senders.js';
 
 export interface EngineDeps {
   store: Store;
@@ -24,12 +24,20 @@ export interface EngineDeps {
   senders: Record<TargetKind, Sender>;
 }
 
+const maxShared = 10_000;
+
 export class DeliveryEngine {
   private ready: string[] = [];
   private inFlight = 0;
   private timers = new Map<string, () => void>();
   private idleWaiters: Array<() => void> = [];
   private stopped = false;
+  /**
+   * Pending jobs share what is the same across them: the target configuration (each job
+   * holds the target as configured when its event matched, usually identical for thousands
+   * of jobs) and, after a restart, the strings the journal gave each job its own copy of.
+   */
+  private shared = new Map<string, unknown>();
 
   constructor(private readonly deps: EngineDeps) {}
 
@@ -39,18 +47,23 @@ export class DeliveryEngine {
 
   /** Arm every job found in the store (after a restart). */
   resume(): void {
-    for (const job of Object.values(this.jobs)) this.schedule(job);
+    for (const job of Object.values(this.jobs)) {
+      for (const key of ['account', 'region', 'ruleArn', 'ruleName', 'eventBusName'] as const) job[key] = this.share(job[key], job[key]);
+      job.target = this.share(JSON.stringify(job.target), job.target);
+      this.schedule(job);
+    }
   }
 
   /** Add jobs to the durable queue. The caller persists the store before answering. */
   enqueue(job: DeliveryJob): void {
-    this.jobs[job.id] = job;
+    job.target = this.share(JSON.stringify(job.target), job.target);
+    this.deps.store.delivery.putJob(job);
     this.schedule(job);
   }
 
   /** A job that can never be delivered (e.g. its input does not render): dead-letter it at once. */
   failNow(job: DeliveryJob, errorCode: string, errorMessage: string): void {
-    this.jobs[job.id] = job;
+    this.deps.store.delivery.putJob(job);
     job.attempts.push({ at: this.deps.clock.now(), latencyMs: 0, ok: false, errorCode, errorMessage });
     this.deadLetter(job, { ok: false, errorCode, errorMessage }, undefined);
   }
@@ -58,6 +71,11 @@ export class DeliveryEngine {
   /** Pending deliveries (in the durable queue). */
   pending(): DeliveryJob[] {
     return Object.values(this.jobs);
+  }
+
+  /** How many deliveries are pending (without listing them). */
+  pendingCount(): number {
+    return this.deps.store.delivery.pendingCount;
   }
 
   /** Resolves when nothing is due or in flight (future retries may still be waiting). */
@@ -70,6 +88,7 @@ export class DeliveryEngine {
   reset(): void {
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
+    this.shared.clear();
     this.ready = [];
     this.notifyIdle();
   }
@@ -77,6 +96,15 @@ export class DeliveryEngine {
   stop(): void {
     this.stopped = true;
     this.reset();
+  }
+
+  /** The value already held under this key, else this one (kept). Never mutated afterwards: jobs only read it. */
+  private share<T>(key: string, value: T): T {
+    const held = this.shared.get(key) as T | undefined;
+    if (held !== undefined) return held;
+    if (this.shared.size >= maxShared) this.shared.clear(); // a bound, not a cache policy: sharing is only an optimisation
+    this.shared.set(key, value);
+    return value;
   }
 
   private schedule(job: DeliveryJob): void {
@@ -125,13 +153,13 @@ export class DeliveryEngine {
     // A reset while the attempt was in flight: the job no longer exists.
     if (this.stopped || this.jobs[job.id] !== job) return;
     if (outcome.deferUntil !== undefined) {
-      // "Not yet" (a rate limit): wait in the durable queue; no attempt was made.
+      // "Not yet" (a rate limit): wait in the durable queue; no attempt was made. Nothing
+      // durable changed either (after a restart the job is simply deferred again): no write.
       job.nextAttemptAt = outcome.deferUntil;
       this.schedule(job);
-      await store.persist();
       return;
     }
-    job.attempts.push({
+    recordAttempt(job, {
       at,
       latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
       ok: outcome.ok,
@@ -148,13 +176,16 @@ export class DeliveryEngine {
       const decision = decideRetry(retryPolicy, failure, job.attempts.length, job.createdAt, clock.now(), random);
       if (decision.retry) {
         job.nextAttemptAt = decision.at;
+        store.delivery.putJob(job);
         this.schedule(job);
         this.deps.log.info('delivery failed, retry scheduled', logFields(job, { errorCode: outcome.errorCode, nextAttemptAt: new Date(decision.at).toISOString() }));
       } else {
         this.deadLetter(job, outcome, decision.exhausted);
       }
     }
-    await store.persist();
+    // An API destination's delivery can change its connection (an OAuth token obtained, a
+    // de-authorization): the control plane too. Other targets change only the delivery side.
+    await (targetKind(job.target.Arn) === 'api-destination' ? store.persist() : store.persistDeliveries());
   }
 
   private deadLetter(job: DeliveryJob, outcome: SendOutcome, exhausted: ExhaustedCondition | undefined): void {
@@ -171,17 +202,12 @@ export class DeliveryEngine {
       RETRY_ATTEMPTS: String(Math.max(0, job.attempts.length - 1)),
     };
     if (exhausted) attributes.EXHAUSTED_RETRY_CONDITION = exhausted;
-    appendBounded(
-      this.deps.store.delivery.deadLetters,
-      queueArn,
-      { queueArn, at: this.deps.clock.now(), body: JSON.stringify(job.event), attributes },
-      limits.deadLettersPerQueue,
-    );
+    this.deps.store.delivery.appendDeadLetter(queueArn, { queueArn, at: this.deps.clock.now(), body: JSON.stringify(job.event), attributes }, limits.deadLettersPerQueue);
     this.finish(job, { status: 'dead-lettered', deadLetterQueueArn: queueArn });
   }
 
   private finish(job: DeliveryJob, how: Pick<FinishedDelivery, 'status' | 'deadLetterQueueArn'>): void {
-    delete this.jobs[job.id];
+    this.deps.store.delivery.removeJob(job.id);
     this.deps.history.recordFinished({ job, finishedAt: this.deps.clock.now(), ...how });
     const log = how.status === 'delivered' ? this.deps.log.info : this.deps.log.warn;
     log(`delivery ${how.status}`, logFields(job, { attempts: job.attempts.length, deadLetterQueueArn: how.deadLetterQueueArn }));
@@ -197,6 +223,23 @@ export class DeliveryEngine {
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+/**
+ * Every attempt is kept (its outcome counts toward the retry policy), but only the latest
+ * few keep what was sent: 185 retries of a large request would otherwise hold 185 copies
+ * of it, in memory and in every journal line of the job. A body equal to the job's payload
+ * (the usual case) is not stored twice: the inspection view puts it back (src/inspect/views.ts).
+ */
+function recordAttempt(job: DeliveryJob, attempt: AttemptRecord): void {
+  const request = attempt.request as { body?: unknown } | undefined;
+  if (request && typeof request === 'object' && request.body === job.payload) {
+    const { body: _body, ...rest } = request;
+    attempt.request = { ...rest, bodyIsPayload: true };
+  }
+  job.attempts.push(attempt);
+  const dropBefore = job.attempts.length - limits.attemptRequestsKept;
+  for (let i = Math.max(0, dropBefore - 1); i < dropBefore; i++) delete job.attempts[i].request;
 }
 
 function logFields(job: DeliveryJob, extra: Record<string, unknown>): Record<string, unknown> {

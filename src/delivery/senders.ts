@@ -5,7 +5,8 @@
  */
 import { parseArn } from '../domain/arns.js';
 import { limits } from '../limits.js';
-import type { CapturedPayload, DeliveryJob, State } from '../store/schema.js';
+import type { CapturedPayload, DeliveryJob } from '../store/schema.js';
+import type { DeliveryRecords } from '../store/deliveryRecords.js';
 
 export interface SendOutcome {
   ok: boolean;
@@ -40,7 +41,7 @@ const serviceParameterKeys = [
   'RoleArn',
 ];
 
-export function captureSender(state: Pick<State, 'captures'>): Sender {
+export function captureSender(records: Pick<DeliveryRecords, 'appendCapture'>): Sender {
   return (job) => {
     const parameters: Record<string, unknown> = {};
     for (const key of serviceParameterKeys) if (job.target[key] !== undefined) parameters[key] = job.target[key];
@@ -53,7 +54,7 @@ export function captureSender(state: Pick<State, 'captures'>): Sender {
       payload: job.payload,
       parameters,
     };
-    appendBounded(state.captures, job.target.Arn, capture, limits.capturesPerTarget);
+    records.appendCapture(job.target.Arn, capture, limits.capturesPerTarget);
     return { ok: true };
   };
 }
@@ -69,12 +70,6 @@ export function eventBusSender(forward: ForwardToBus): Sender {
     }
     return forward(arn.account, arn.region, arn.resource.slice('event-bus/'.length), job);
   };
-}
-
-export function appendBounded<T>(lists: Record<string, T[]>, key: string, item: T, max: number): void {
-  const list = (lists[key] ??= []);
-  list.push(item);
-  if (list.length > max) list.splice(0, list.length - max);
 }
 
 export type TargetKind = 'event-bus' | 'api-destination' | 'captured';

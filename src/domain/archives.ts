@@ -1,6 +1,10 @@
 import { ResourceNotFoundException } from '../errors.js';
 import { compilePattern, matchPattern, type CompiledPattern } from '../patterns/index.js';
-import type { ArchivedEvent, ArchiveRecord, NamespaceState, ReplayRecord, State } from '../store/schema.js';
+import type { ArchivedEvent, ArchiveRecord, NamespaceState, ReplayRecord } from '../store/schema.js';
+import type { DeliveryRecords } from '../store/deliveryRecords.js';
+
+/** Where archived events live (the store's delivery records: changes are journaled). */
+export type ArchiveEvents = Pick<DeliveryRecords, 'archivedEvents' | 'appendArchived' | 'pruneArchived'>;
 import { toEpochSeconds } from './time.js';
 
 const dayMs = 86_400_000;
@@ -24,12 +28,12 @@ export function getReplay(ns: NamespaceState, name: string): ReplayRecord {
 }
 
 /** The archive's events still within retention (older ones are dropped now: retention follows the virtual clock). */
-export function retainedEvents(records: Pick<State, 'archivedEvents'>, archive: ArchiveRecord, now: number): ArchivedEvent[] {
-  const events = (records.archivedEvents[archive.arn] ??= []);
+export function retainedEvents(records: ArchiveEvents, archive: ArchiveRecord, now: number): ArchivedEvent[] {
+  const events = records.archivedEvents[archive.arn] ?? [];
   if (archive.retentionDays > 0) {
     const cutoff = now - archive.retentionDays * dayMs;
     const firstKept = events.findIndex((e) => e.at >= cutoff);
-    events.splice(0, firstKept < 0 ? events.length : firstKept);
+    records.pruneArchived(archive.arn, firstKept < 0 ? events.length : firstKept);
   }
   return events;
 }
@@ -37,23 +41,23 @@ export function retainedEvents(records: Pick<State, 'archivedEvents'>, archive: 
 const compiled = new Map<string, CompiledPattern>();
 
 /** Keep a copy of an event put on the archive's bus when it matches the archive's pattern (all events without one). */
-export function archiveIfMatching(records: Pick<State, 'archivedEvents'>, archive: ArchiveRecord, event: Record<string, unknown>, now: number): void {
+export function archiveIfMatching(records: ArchiveEvents, archive: ArchiveRecord, event: Record<string, unknown>, now: number): void {
   if (archive.state !== 'ENABLED') return;
   if (archive.eventPattern !== undefined) {
     let pattern = compiled.get(archive.eventPattern);
     if (!pattern) compiled.set(archive.eventPattern, (pattern = compilePattern(archive.eventPattern)));
     if (!matchPattern(pattern, event)) return;
   }
-  const events = retainedEvents(records, archive, now);
-  events.push({ at: now, event, sizeBytes: Buffer.byteLength(JSON.stringify(event)) });
+  retainedEvents(records, archive, now);
+  records.appendArchived(archive.arn, { at: now, event, sizeBytes: Buffer.byteLength(JSON.stringify(event)) });
 }
 
-export function archiveStats(records: Pick<State, 'archivedEvents'>, archive: ArchiveRecord, now: number) {
+export function archiveStats(records: ArchiveEvents, archive: ArchiveRecord, now: number) {
   const events = retainedEvents(records, archive, now);
   return { EventCount: events.length, SizeBytes: events.reduce((sum, e) => sum + e.sizeBytes, 0) };
 }
 
-export function archiveToWire(records: Pick<State, 'archivedEvents'>, archive: ArchiveRecord, now: number) {
+export function archiveToWire(records: ArchiveEvents, archive: ArchiveRecord, now: number) {
   return {
     ArchiveArn: archive.arn,
     ArchiveName: archive.name,

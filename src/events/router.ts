@@ -6,8 +6,8 @@
  */
 import { compilePattern, RuleIndex } from '../patterns/index.js';
 import { renderTargetInput, TargetInputError, type RuleContext, type TargetInputConfig } from '../transform/index.js';
-import type { DeliveryJob, NamespaceState, RuleRecord, State } from '../store/schema.js';
-import { archiveIfMatching } from '../domain/archives.js';
+import type { DeliveryJob, NamespaceState, RuleRecord } from '../store/schema.js';
+import { archiveIfMatching, type ArchiveEvents } from '../domain/archives.js';
 import type { Clock } from '../util/clock.js';
 import type { Ids } from '../util/ids.js';
 import type { Logger } from '../util/log.js';
@@ -17,7 +17,7 @@ import type { EventEnvelope } from './envelope.js';
 
 export interface RouterDeps {
   /** Where archived events are kept. */
-  records: Pick<State, 'archivedEvents'>;
+  records: ArchiveEvents;
   clock: Clock;
   ids: Ids;
   log: Logger;

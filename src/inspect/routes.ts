@@ -84,9 +84,7 @@ export function inspectRouter(deps: InspectDeps): express.Router {
   // Clear recorded history, captures and dead letters (pending deliveries are kept: they were accepted).
   router.delete('/records', async (_req, res) => {
     deps.history.clear();
-    const { captures, deadLetters } = deps.store.delivery;
-    for (const key of Object.keys(captures)) delete captures[key];
-    for (const key of Object.keys(deadLetters)) delete deadLetters[key];
+    deps.store.delivery.clearInspectionRecords();
     await deps.store.persist();
     res.json({ cleared: true });
   });

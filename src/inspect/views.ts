@@ -20,8 +20,15 @@ export function deliveryView(job: DeliveryJob, status: DeliveryStatus, finished?
     finishedAt: finished ? iso(finished.finishedAt) : undefined,
     deadLetterQueueArn: finished?.deadLetterQueueArn,
     payload: job.payload,
-    attempts: job.attempts.map((a) => ({ ...a, at: iso(a.at) })),
+    attempts: job.attempts.map((a) => ({ ...a, at: iso(a.at), request: requestView(a.request, job.payload) })),
   };
+}
+
+/** The engine stores a request whose body is the job's payload without it (src/delivery/engine.ts): put it back. */
+function requestView(request: unknown, payload: string): unknown {
+  if (!request || typeof request !== 'object' || !('bodyIsPayload' in request)) return request;
+  const { bodyIsPayload: _flag, ...rest } = request as Record<string, unknown>;
+  return { ...rest, body: payload };
 }
 
 export function eventView(e: RecentEvent) {

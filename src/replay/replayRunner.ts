@@ -64,6 +64,8 @@ export class ReplayRunner {
       replay.stateReason = `Archive ${replay.archiveName} does not exist.`;
       return this.end(replay, 'FAILED', now);
     }
+    // Backpressure: a full delivery queue pauses the replay (its events wait in the archive).
+    if (this.store.delivery.full) return this.wake(ns, replay, replayStepMs);
     const window = retainedEvents(this.store.delivery, archive, now).filter((e) => e.at >= replay.eventStartTime && e.at < replay.eventEndTime);
     const batch = window.slice(replay.replayedCount, replay.replayedCount + replayBatchSize);
     const busName = replay.destination.Arn.slice(replay.destination.Arn.indexOf(':event-bus/') + ':event-bus/'.length);

@@ -8,16 +8,18 @@ import { mkdir, open, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
-import type { State } from './schema.js';
+import type { LegacyState } from './schema.js';
+import { StateFileError } from './errors.js';
+
+export { StateFileError };
 
 export interface StateFile {
   readonly path: string;
   /** The stored state, or undefined when there is no file yet. Throws StateFileError on a corrupt or unreadable file. */
-  read(): Promise<State | undefined>;
-  write(state: State): Promise<void>;
+  read(): Promise<LegacyState | undefined>;
+  /** `text`, when given, is `JSON.stringify(state)` already computed by the caller (it is written as is). */
+  write(state: LegacyState, text?: string): Promise<void>;
 }
-
-export class StateFileError extends Error {}
 
 export interface StateFileOptions {
   /**
@@ -33,7 +35,9 @@ export function lowdbStateFile(path: string, options: StateFileOptions = {}): St
   // Compact JSON: the file is rewritten on every coalesced flush, and indentation doubles its size.
   // Where lowdb's writer (steno) puts the new content before renaming it over `path`.
   const tempPath = join(dirname(path), `.${basename(path)}.tmp`);
-  const db = new Low<State | null>(new DataFile<State | null>(path, { parse: JSON.parse, stringify: (data) => JSON.stringify(data) }), null);
+  let prepared: { data: LegacyState; text: string } | undefined;
+  const stringify = (data: LegacyState | null) => (prepared && prepared.data === data ? prepared.text : JSON.stringify(data));
+  const db = new Low<LegacyState | null>(new DataFile<LegacyState | null>(path, { parse: JSON.parse, stringify }), null);
   return {
     path,
     async read() {
@@ -66,7 +70,7 @@ export function lowdbStateFile(path: string, options: StateFileOptions = {}): St
       }
       return data;
     },
-    async write(state) {
+    async write(state, text) {
       db.data = state;
       // The writer fills a temp file and renames it over the state file. Made owner-only
       // before it is filled, the file is never readable by others, not even for the moment
@@ -74,7 +78,12 @@ export function lowdbStateFile(path: string, options: StateFileOptions = {}): St
       const temp = await open(tempPath, 'a', 0o600);
       await temp.chmod(0o600);
       await temp.close();
-      await db.write();
+      prepared = text === undefined ? undefined : { data: state, text };
+      try {
+        await db.write();
+      } finally {
+        prepared = undefined;
+      }
     },
   };
 }

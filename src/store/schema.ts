@@ -3,7 +3,11 @@
  * times are epoch milliseconds. These are store records, not wire shapes:
  * src/domain/ mappers build responses from them.
  */
-export const schemaVersion = 1;
+/**
+ * Version 2 moved the delivery side (queue, captures, dead letters, archived events) out of
+ * state.json into the delivery journal (src/store/journal.ts); version 1 files are migrated.
+ */
+export const schemaVersion = 2;
 
 export interface DeadLetterConfig {
   Arn?: string;
@@ -251,10 +255,8 @@ export interface DeadLetterMessage {
   attributes: Record<string, string>;
 }
 
-export interface State {
-  schemaVersion: number;
-  /** Keyed by `${account}:${region}`. */
-  namespaces: Record<string, NamespaceState>;
+/** The delivery side: what PutEvents produces. Kept in the delivery journal, not in state.json. */
+export interface DeliveryData {
   /** The durable delivery queue, by job id. */
   deliveries: Record<string, DeliveryJob>;
   /** Captured payloads by target ARN, oldest first (bounded). */
@@ -263,12 +265,26 @@ export interface State {
   deadLetters: Record<string, DeadLetterMessage[]>;
   /** Archived events by archive ARN, in ingestion order. */
   archivedEvents: Record<string, ArchivedEvent[]>;
+}
+
+/** The control plane, as state.json holds it (written whole, atomically). */
+export interface State {
+  schemaVersion: number;
+  /** Keyed by `${account}:${region}`. */
+  namespaces: Record<string, NamespaceState>;
   /** Route 53 health-check statuses by ARN (global, as Route 53 is); absent in older state files. */
   healthChecks?: Record<string, HealthCheckRecord>;
 }
 
+/** A version 1 state.json also held the delivery side; it is migrated to the journal on start-up. */
+export type LegacyState = State & Partial<DeliveryData>;
+
 export function emptyState(): State {
-  return { schemaVersion, namespaces: {}, deliveries: {}, captures: {}, deadLetters: {}, archivedEvents: {}, healthChecks: {} };
+  return { schemaVersion, namespaces: {}, healthChecks: {} };
+}
+
+export function emptyDeliveryData(): DeliveryData {
+  return { deliveries: {}, captures: {}, deadLetters: {}, archivedEvents: {} };
 }
 
 export function namespaceKey(account: string, region: string): string {

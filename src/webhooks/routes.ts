@@ -51,6 +51,12 @@ export function webhooksRouter(deps: WebhookDeps): express.Router {
       res.status(converted.status).type('text/plain').send(converted.message);
       return;
     }
+    if (deps.store.delivery.full) {
+      // Backpressure (emulator policy): the delivery queue is full; the sender may retry later.
+      deps.log.warn('webhook refused: delivery queue full', { provider: webhook.provider, bus: webhook.bus });
+      res.status(429).set('Retry-After', '1').type('text/plain').send('Too many pending deliveries; retry later.');
+      return;
+    }
     const [status, text] = await putEvent(deps, webhook, converted.entry);
     res.status(status).type('text/plain').send(text);
   });
