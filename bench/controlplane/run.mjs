@@ -2,10 +2,7 @@
 // three calls in sequence on one connection) against the emulator in memory, the emulator with
 // its JSON store, and moto_server, alternating, in one run; medians and ratios.
 // Run after `npm run build`: node bench/controlplane/run.mjs [seconds-per-round] [rounds] [--quick]
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { awsCall, closedLoop, fmt, median, quick, record, startEmulator, startMoto } from '../lib/load.mjs';
+import { awsCall, closedLoop, fmt, median, quick, record, startEmulator, startMoto, tempDir } from '../lib/load.mjs';
 
 const numbers = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const seconds = Number(numbers[0] ?? (quick ? 2 : 3));
@@ -16,7 +13,7 @@ const NAMES = 250;
 
 const competitors = {
   'emulator (in memory)': { start: () => startEmulator(), account: '000000000000' },
-  'emulator (JSON store)': { start: () => startEmulator(mkdtempSync(join(tmpdir(), 'ebl-bench-cp-'))), account: '000000000000' },
+  'emulator (JSON store)': { start: () => startEmulator(tempDir()), account: '000000000000' },
   moto_server: { start: () => startMoto(), account: '123456789012' },
 };
 

@@ -6,10 +6,7 @@
 // the emulator's delivery concurrency). Competitors alternate, in one run; medians.
 // Run after `npm run build`: node bench/delivery/throughput.mjs [events] [rounds] [--quick]
 import http from 'node:http';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { awsCall, awsOk, fmt, forEachConcurrent, median, post, quick, record, startEmulator } from '../lib/load.mjs';
+import { awsCall, awsOk, fmt, forEachConcurrent, median, post, quick, record, startEmulator, tempDir } from '../lib/load.mjs';
 
 const numbers = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const count = Number(numbers[0] ?? (quick ? 5_000 : 20_000));
@@ -68,7 +65,7 @@ const viaEmulator = (dataDir) => async (sink) => {
 const competitors = {
   'ceiling: client -> sink': direct,
   'emulator (in memory)': viaEmulator(undefined),
-  'emulator (JSON store)': viaEmulator(() => mkdtempSync(join(tmpdir(), 'ebl-bench-dl-'))),
+  'emulator (JSON store)': viaEmulator(() => tempDir()),
 };
 
 const results = Object.fromEntries(Object.keys(competitors).map((k) => [k, []]));

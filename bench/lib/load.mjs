@@ -2,7 +2,9 @@
 // closed-loop load generator. Every loop stops by itself (count and time bounds).
 import http from 'node:http';
 import net from 'node:net';
-import { readFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -178,4 +180,14 @@ export function median(values) {
 
 export function fmt(n, digits = 0) {
   return Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '-';
+}
+
+const tempDirs = [];
+process.on('exit', () => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A fresh directory under the OS temp dir, removed when the bench process exits. */
+export function tempDir(prefix = 'ebl-bench-') {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
 }

@@ -2,10 +2,7 @@
 // against the emulator (in memory and with the JSON store), moto_server, and a bare Node http
 // server answering the same requests (the ceiling), alternating, in one run.
 // Run after `npm run build`: node bench/putevents/run.mjs [seconds-per-round] [rounds] [--quick]
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { awsCall, awsOk, closedLoop, fmt, median, post, quick, record, startEmulator, startMoto, startServer } from '../lib/load.mjs';
+import { awsCall, awsOk, closedLoop, fmt, median, post, quick, record, startEmulator, startMoto, startServer, tempDir } from '../lib/load.mjs';
 
 const numbers = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const seconds = Number(numbers[0] ?? (quick ? 2 : 3));
@@ -20,13 +17,14 @@ const entries = Array.from({ length: 10 }, (_, i) => ({
 const body = { Entries: entries };
 const MATCHES_PER_REQUEST = 4; // 2 entries x 2 rules
 
-async function prepareRules(url, account) {
+async function prepareRules(url, account, { matchingTargets = true } = {}) {
   for (let i = 0; i < 100; i++) {
     const matching = i < 2;
     await awsOk(url, 'PutRule', {
       Name: `rule-${i}`,
       EventPattern: JSON.stringify(matching ? { source: ['bench.orders'], detail: { total: [{ numeric: ['>', 0] }] } } : { source: [`nomatch.${i}`], 'detail-type': ['Order Placed'] }),
     });
+    if (matching && !matchingTargets) continue;
     await awsOk(url, 'PutTargets', { Rule: `rule-${i}`, Targets: [{ Id: 't', Arn: `arn:aws:sqs:us-east-1:${account}:q${i}` }] });
   }
 }
@@ -77,12 +75,19 @@ const emulator = (dataDir) => async () => {
 export const competitors = {
   ceiling: () => startServer(['bench/putevents/bareServer.mjs']),
   'emulator (in memory)': emulator(undefined),
-  'emulator (JSON store)': () => emulator(mkdtempSync(join(tmpdir(), 'ebl-bench-')))(),
+  'emulator (JSON store)': () => emulator(tempDir())(),
   moto_server: async () => {
     const s = await startMoto();
     for (const q of ['q0', 'q1']) await sqs(s.url, 'CreateQueue', { QueueName: q });
     await prepareRules(s.url, '123456789012');
     await checkMatching('moto_server', 'moto', s.url);
+    return s;
+  },
+  // For reading the ratio only (not in the summary): moto's cost without its SQS deliveries,
+  // which dominate the row above (hundreds of ms per delivered event in moto 5.x).
+  'moto_server, matching rules without targets': async () => {
+    const s = await startMoto();
+    await prepareRules(s.url, '123456789012', { matchingTargets: false });
     return s;
   },
 };
@@ -93,9 +98,10 @@ for (let round = 0; round < rounds; round++) {
     const server = await start();
     // moto answers about one such request per second (each delivery into its SQS costs
     // hundreds of ms): 4 connections, no warm-up, so a round does not drain for minutes.
-    const concurrency = name === 'moto_server' ? 4 : 16;
+    const isMoto = name.startsWith('moto_server');
+    const concurrency = isMoto ? 4 : 16;
     try {
-      if (name !== 'moto_server') await closedLoop(() => awsCall(server.url, 'PutEvents', body), { seconds: 0.5 }); // warm-up
+      if (!isMoto) await closedLoop(() => awsCall(server.url, 'PutEvents', body), { seconds: 0.5 }); // warm-up
       const r = await closedLoop(() => awsCall(server.url, 'PutEvents', body), { seconds, concurrency });
       if (r.failed) throw new Error(`${name}: ${r.failed} requests failed`);
       results[name].push(r);
@@ -118,6 +124,7 @@ const mem = rps['emulator (in memory)'];
 const json = rps['emulator (JSON store)'];
 const pct = (a, b) => `${fmt((a / b) * 100)} %`;
 record({ metric: 'Ingest: PutEvents req/s (in memory) vs bare Node ceiling', emulator: fmt(mem), competitors: `ceiling ${fmt(rps.ceiling)}`, ratio: pct(mem, rps.ceiling), goal: '≥ 50 %', met: mem / rps.ceiling >= 0.5 });
-record({ metric: 'Ingest: PutEvents req/s (in memory) vs moto_server', emulator: fmt(mem), competitors: `moto ${fmt(rps.moto_server)}`, ratio: `${fmt(mem / rps.moto_server, 1)}x`, goal: '≥ 10x', met: mem / rps.moto_server >= 10 });
-record({ metric: 'Ingest: PutEvents req/s (JSON store) vs moto_server', emulator: fmt(json), competitors: `moto ${fmt(rps.moto_server)}`, ratio: `${fmt(json / rps.moto_server, 1)}x`, goal: '≥ 10x', met: json / rps.moto_server >= 10 });
+const motoBare = rps['moto_server, matching rules without targets'];
+record({ metric: 'Ingest: PutEvents req/s (in memory) vs moto_server', emulator: fmt(mem), competitors: `moto ${fmt(rps.moto_server, 1)} (${fmt(motoBare)} if its 2 matching rules have no target)`, ratio: `${fmt(mem / rps.moto_server, 1)}x (${fmt(mem / motoBare, 1)}x)`, goal: '≥ 10x', met: mem / rps.moto_server >= 10 });
+record({ metric: 'Ingest: PutEvents req/s (JSON store) vs moto_server', emulator: fmt(json), competitors: `moto ${fmt(rps.moto_server, 1)}`, ratio: `${fmt(json / rps.moto_server, 1)}x (${fmt(json / motoBare, 1)}x)`, goal: '≥ 10x', met: json / rps.moto_server >= 10 });
 record({ metric: 'Persistence: PutEvents req/s, JSON store vs in memory', emulator: `${fmt(json)} (JSON)`, competitors: `in memory ${fmt(mem)}`, ratio: pct(json, mem), goal: '-', met: '-' });

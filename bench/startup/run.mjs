@@ -4,10 +4,9 @@
 // store that holds 10,000 rules, and moto_server (empty; it keeps nothing on disk).
 // Run after `npm run build`: node bench/startup/run.mjs [rounds] [--quick]
 import http from 'node:http';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { awsCall, awsOk, fmt, forEachConcurrent, median, memoryOf, quick, record, root, startEmulator, startMoto } from '../lib/load.mjs';
+import { awsCall, awsOk, fmt, forEachConcurrent, median, memoryOf, quick, record, root, startEmulator, startMoto, tempDir } from '../lib/load.mjs';
 
 const numbers = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const rounds = Number(numbers[0] ?? 3);
@@ -17,7 +16,7 @@ const RULES = 10_000;
 const RULES_PER_BUS = 300;
 const QUEUED = Number(process.env.BENCH_QUEUED ?? 100_000);
 const QUEUE_FILL_LIMIT_MS = 180_000;
-const CREATE_LIMIT_MS = 200_000;
+const CREATE_LIMIT_MS = 120_000;
 // Making 10,000 rules through the API takes minutes today, so the JSON store holding them is
 // kept in bench/.data/ between runs (BENCH_FRESH_STORE=1 rebuilds it) and copied for each run.
 const cachedStore = join(root, 'bench/.data/store-10k-rules');
@@ -84,9 +83,8 @@ if (process.env.BENCH_FRESH_STORE === '1' || !(await storeIsComplete(cachedStore
 } else {
   console.log(`  reusing the JSON store with ${fmt(RULES)} rules in ${cachedStore}`);
 }
-const storeDir = mkdtempSync(join(tmpdir(), 'ebl-bench-startup-'));
+const storeDir = tempDir();
 cpSync(cachedStore, storeDir, { recursive: true });
-process.on('exit', () => rmSync(storeDir, { recursive: true, force: true }));
 
 // 2. Start-up, alternating; RSS of the restarted JSON-store emulator with its 10,000 rules.
 const starters = {
@@ -124,7 +122,8 @@ if (!quick) {
 
 // 4. RSS with 100,000 queued deliveries: a rule sends every event to an API destination
 // limited to 1 invocation/s whose server is a local sink, so deliveries wait in the queue.
-const sinkServer = http.createServer((req, res) => req.resume().on('end', () => res.writeHead(200).end('{}')));
+let sinkArrivals = 0;
+const sinkServer = http.createServer((req, res) => req.resume().on('end', () => (sinkArrivals++, res.writeHead(200).end('{}'))));
 await new Promise((r) => sinkServer.listen(0, '127.0.0.1', r));
 const queue = {};
 {
@@ -156,8 +155,10 @@ const queue = {};
     token = page.nextToken;
   } while (token && !quick && performance.now() - tc < 120_000);
   queue.pending = pending;
+  queue.expected = accepted - sinkArrivals; // accepted minus those the 1/s destination already delivered
   queue.countComplete = !token;
   queue.countSeconds = (performance.now() - tc) / 1000;
+  console.log(`  accepted - delivered to the sink so far: ${fmt(queue.expected)}`);
   console.log(`  pending deliveries per GET /_eventbridge-local/deliveries?status=pending: ${fmt(pending)}${token ? ' (stopped paging: quick run or 120 s)' : ''} (${fmt(queue.countSeconds, 1)} s to page through)`);
   await e.stop();
 }
@@ -175,11 +176,12 @@ for (const r of memoryRows) console.log(`| ${r.label} | ${fmt(r.rssMb, 1)} | ${f
 
 const motoStart = ms['moto_server (empty)'];
 for (const name of Object.keys(starters).filter((k) => k.startsWith('emulator'))) {
-  record({ metric: `Start-up to first answer, ${name.replace('emulator ', '')}`, emulator: `${fmt(ms[name])} ms`, competitors: `moto (empty) ${fmt(motoStart)} ms`, ratio: `${fmt(ms[name] / motoStart, 2)}x`, goal: '< 1 s', met: ms[name] < 1000 });
+  record({ metric: `Start-up to first answer, ${name.replace(/^emulator \((.*)\)$/, '$1')}`, emulator: `${fmt(ms[name])} ms`, competitors: `moto (empty) ${fmt(motoStart)} ms`, ratio: `${fmt(ms[name] / motoStart, 2)}x`, goal: '< 1 s', met: ms[name] < 1000 });
 }
 const mem10k = memoryRows.find((r) => r.label === `emulator (in memory), ${fmt(RULES)} rules made through the API`);
 const moto10k = memoryRows.find((r) => r.label === `moto_server, ${fmt(RULES)} rules made through the API`);
 const json10k = memoryRows.find((r) => r.label.startsWith(`emulator (JSON store, ${fmt(RULES)} rules), idle`));
 if (mem10k) record({ metric: `RSS with ${fmt(RULES)} rules (34 buses) made in memory, MB (peak)`, emulator: `${fmt(mem10k.rssMb)} (${fmt(mem10k.hwmMb)})`, competitors: moto10k ? `moto ${fmt(moto10k.rssMb)} (${fmt(moto10k.hwmMb)})` : 'moto: full run only', ratio: moto10k ? `${fmt(mem10k.rssMb / moto10k.rssMb, 2)}x` : '-', goal: '< 150 MB', met: mem10k.rssMb < 150 });
 record({ metric: `RSS with ${fmt(RULES)} rules (34 buses), restarted from the JSON store, MB (peak)`, emulator: `${fmt(json10k.rssMb)} (${fmt(json10k.hwmMb)})`, competitors: `moto (empty) ${fmt(memoryRows.find((r) => r.label.startsWith('moto_server (empty)')).rssMb)}`, ratio: '-', goal: '< 150 MB', met: json10k.rssMb < 150 });
-record({ metric: `RSS with ${fmt(queue.accepted)} queued deliveries (asked ${fmt(QUEUED)}), MB (peak)`, emulator: `${fmt(queue.rssMb)} (${fmt(queue.hwmMb)}); ${fmt(queue.pending)} pending${queue.countComplete ? '' : '+'}; filled in ${fmt(queue.fillSeconds)} s${queue.countComplete ? '' : ' (quick: first page only)'}`, competitors: '-', ratio: '-', goal: '-', met: '-' });
+const pendingNote = queue.countComplete ? `${fmt(queue.pending)} pending counted` : `${fmt(queue.expected)} accepted - delivered (quick: not paged)`;
+record({ metric: `RSS with ${fmt(queue.accepted)} queued deliveries (in memory; ${pendingNote}; queue filled in ${fmt(queue.fillSeconds)} s), MB (peak)`, emulator: `${fmt(queue.rssMb)} (${fmt(queue.hwmMb)})`, competitors: '-', ratio: '-', goal: '-', met: '-' });
