@@ -1,7 +1,7 @@
 // npm run bench: build, then run every benchmark under bench/ in turn, print each one's
 // tables, and end with one summary table (metric | emulator | competitors | ratio | goal | met?).
-//   npm run bench                 full run (about 10 minutes on 2 cores)
-//   BENCH_QUICK=1 npm run bench   quick run (a few minutes; shorter rounds, fewer events)
+//   npm run bench                 full run (8-11 minutes on 2 shared cores)
+//   BENCH_QUICK=1 npm run bench   quick run (4-6 minutes; shorter rounds, fewer events, no paging of the 100,000-delivery queue)
 //   npm run bench -- --quick      the same
 //   npm run bench -- ingest delivery   only the named benches (names below)
 import { execFileSync } from 'node:child_process';
