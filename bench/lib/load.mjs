@@ -1,7 +1,11 @@
 // Shared benchmark helpers: child-process servers on loopback and a bounded
 // closed-loop load generator. Every loop stops by itself (count and time bounds).
 import http from 'node:http';
-import { spawn } from 'node:child_process';
+import net from 'node:net';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -35,8 +39,112 @@ export function post(url, headers, body) {
   });
 }
 
-export function awsCall(url, operation, input) {
-  return post(url + '/', { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `AWSEvents.${operation}` }, JSON.stringify(input));
+// A SigV4-shaped Authorization header (never verified by either server): moto reads the
+// region from its credential scope; the emulator reads account and region from it.
+export const authorization = 'AWS4-HMAC-SHA256 Credential=AKIDBENCH/20260101/us-east-1/events/aws4_request, SignedHeaders=host;x-amz-date, Signature=0';
+
+export function awsCall(url, operation, input, target = `AWSEvents.${operation}`, contentType = 'application/x-amz-json-1.1') {
+  return post(url + '/', { 'Content-Type': contentType, 'X-Amz-Target': target, Authorization: authorization }, JSON.stringify(input));
+}
+
+/** An AWS call that must succeed; returns the parsed answer. */
+export async function awsOk(url, operation, input) {
+  const res = await awsCall(url, operation, input);
+  if (res.status !== 200) throw new Error(`${operation} -> ${res.status} ${res.body.slice(0, 300)}`);
+  return JSON.parse(res.body || '{}');
+}
+
+/** Run `task(i)` for i in [0, count) from `concurrency` loops. */
+export async function forEachConcurrent(count, concurrency, task) {
+  let next = 0;
+  const loop = async () => {
+    while (next < count) await task(next++);
+  };
+  await Promise.all(Array.from({ length: concurrency }, loop));
+}
+
+/** A free loopback port (for servers that cannot report the one they picked). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** The real moto_server script behind the pyenv shim, so the child's pid is the Python process. */
+function motoCommand() {
+  try {
+    return execFileSync('pyenv', ['which', 'moto_server'], { encoding: 'utf8' }).trim();
+  } catch {
+    return process.env.MOTO_SERVER ?? 'moto_server';
+  }
+}
+
+/**
+ * Spawn a server on a chosen port and poll it with `probe(url)` until it answers;
+ * resolves with the time from spawn to the first answer (ms).
+ */
+export async function spawnAndWait(command, args, url, probe, { env = {}, timeoutMs = 60_000 } = {}) {
+  const t0 = performance.now();
+  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const stop = () => new Promise((r) => {
+    if (exited) return r();
+    child.once('exit', r);
+    child.kill('SIGTERM');
+  });
+  while (performance.now() - t0 < timeoutMs) {
+    if (exited) throw new Error(`${command} exited before answering: ${stderr}`);
+    try {
+      const res = await probe(url);
+      if (res.status === 200) return { url, child, stop, startupMs: performance.now() - t0 };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  await stop();
+  throw new Error(`${command} did not answer within ${timeoutMs} ms: ${stderr}`);
+}
+
+/** moto_server on 127.0.0.1 and a free port. */
+export async function startMoto() {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  return spawnAndWait(motoCommand(), ['-H', '127.0.0.1', '-p', String(port)], url, (u) => awsCall(u, 'ListRules', {}));
+}
+
+/** The emulator on 127.0.0.1 and a free port, `--in-memory` unless `dataDir` is given. */
+export async function startEmulator(dataDir) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const store = dataDir ? ['--data-dir', dataDir] : ['--in-memory'];
+  return spawnAndWait(process.execPath, ['dist/src/cli.js', '--port', String(port), '--log-level', 'silent', ...store], url, (u) => awsCall(u, 'ListRules', {}));
+}
+
+/** Resident and peak resident memory of a process, MB, from /proc/<pid>/status. */
+export function memoryOf(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
+}
+
+/** BENCH_QUICK=1 or --quick: shorter rounds for a run of a few minutes. */
+export const quick = ['1', 'true'].includes(process.env.BENCH_QUICK ?? '') || process.argv.includes('--quick');
+
+/**
+ * One row of `npm run bench`'s summary table (bench/run.js collects them from the file
+ * named by BENCH_RESULTS; standalone runs just print their own tables).
+ */
+export function record(row) {
+  if (process.env.BENCH_RESULTS) appendFileSync(process.env.BENCH_RESULTS, JSON.stringify(row) + '\n');
 }
 
 /** Run `request()` from `concurrency` loops for `seconds` (or `maxRequests`); returns requests/s and latencies. */
@@ -72,4 +180,14 @@ export function median(values) {
 
 export function fmt(n, digits = 0) {
   return Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '-';
+}
+
+const tempDirs = [];
+process.on('exit', () => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A fresh directory under the OS temp dir, removed when the bench process exits. */
+export function tempDir(prefix = 'ebl-bench-') {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
 }

@@ -1,57 +1,130 @@
-// bench/putevents: PutEvents requests/s (10 entries each, 100 rules on the bus, 2 matching,
-// captured targets) against the emulator (in memory and with the JSON store) and against a
-// bare Node http server answering the same requests (the ceiling), alternating, in one run.
-// Run after `npm run build`: node bench/putevents/run.mjs [seconds-per-round] [rounds]
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { awsCall, closedLoop, fmt, median, startServer } from '../lib/load.mjs';
+// bench/putevents: PutEvents requests/s (10 entries each, 100 rules on the bus, 2 matching)
+// against the emulator (in memory and with the JSON store), moto_server, and a bare Node http
+// server answering the same requests (the ceiling), alternating, in one run.
+// Run after `npm run build`: node bench/putevents/run.mjs [seconds-per-round] [rounds] [--quick]
+import { awsCall, awsOk, closedLoop, fmt, median, post, quick, record, startEmulator, startMoto, startServer, tempDir } from '../lib/load.mjs';
 
-const seconds = Number(process.argv[2] ?? 3);
-const rounds = Number(process.argv[3] ?? 3);
+const numbers = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const seconds = Number(numbers[0] ?? (quick ? 2 : 3));
+const rounds = Number(numbers[1] ?? 3);
 
+// Entries 0 and 5 come from bench.orders and match rules 0 and 1; the other 8 match nothing.
 const entries = Array.from({ length: 10 }, (_, i) => ({
   Source: i % 5 === 0 ? 'bench.orders' : `bench.other${i}`,
   DetailType: 'Order Placed',
   Detail: JSON.stringify({ orderId: `o-${i}`, total: 10 + i, items: [{ sku: 'a', qty: 1 }] }),
 }));
 const body = { Entries: entries };
+const MATCHES_PER_REQUEST = 4; // 2 entries x 2 rules
 
-async function prepareRules(url) {
+async function prepareRules(url, account, { matchingTargets = true } = {}) {
   for (let i = 0; i < 100; i++) {
     const matching = i < 2;
-    await awsCall(url, 'PutRule', {
+    await awsOk(url, 'PutRule', {
       Name: `rule-${i}`,
       EventPattern: JSON.stringify(matching ? { source: ['bench.orders'], detail: { total: [{ numeric: ['>', 0] }] } } : { source: [`nomatch.${i}`], 'detail-type': ['Order Placed'] }),
     });
-    await awsCall(url, 'PutTargets', { Rule: `rule-${i}`, Targets: [{ Id: 't', Arn: `arn:aws:sqs:us-east-1:000000000000:q${i}` }] });
+    if (matching && !matchingTargets) continue;
+    await awsOk(url, 'PutTargets', { Rule: `rule-${i}`, Targets: [{ Id: 't', Arn: `arn:aws:sqs:us-east-1:${account}:q${i}` }] });
   }
 }
 
-const competitors = {
+// moto delivers SQS targets into its own SQS (and refuses PutEvents whose target queue does
+// not exist), so the two matching rules' queues must exist there.
+const sqsAuth = 'AWS4-HMAC-SHA256 Credential=AKIDBENCH/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0';
+const sqs = (url, action, input) =>
+  post(url + '/', { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': `AmazonSQS.${action}`, Authorization: sqsAuth }, JSON.stringify(input));
+
+/** How many events a target received: moto's SQS queue, or the emulator's captures. */
+const received = {
+  async moto(url, queue) {
+    let n = 0;
+    for (let i = 0; i < 10; i++) {
+      const r = JSON.parse((await sqs(url, 'ReceiveMessage', { QueueUrl: `${url}/123456789012/${queue}`, MaxNumberOfMessages: 10 })).body);
+      if (!r.Messages?.length) break;
+      n += r.Messages.length;
+    }
+    return n;
+  },
+  async emulator(url, queue) {
+    const arn = `arn:aws:sqs:us-east-1:000000000000:${queue}`;
+    for (let i = 0; i < 100; i++) {
+      const res = await fetch(`${url}/_eventbridge-local/captures?targetArn=${encodeURIComponent(arn)}`);
+      const n = (await res.json()).captures.length;
+      if (n >= 2) return n;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return 0;
+  },
+};
+
+/** One PutEvents before timing: the two matching entries must reach rule 0's target, nothing else. */
+async function checkMatching(name, kind, url) {
+  await awsOk(url, 'PutEvents', body);
+  const got = await received[kind](url, 'q0');
+  const stray = await received[kind](url, 'q7');
+  if (got !== 2 || stray !== 0) throw new Error(`${name}: PutEvents delivered ${got} events to the matching rule's queue (want 2) and ${stray} to a non-matching one`);
+}
+
+const emulator = (dataDir) => async () => {
+  const s = await startEmulator(dataDir);
+  await prepareRules(s.url, '000000000000');
+  await checkMatching(dataDir ? 'emulator (JSON store)' : 'emulator (in memory)', 'emulator', s.url);
+  return s;
+};
+export const competitors = {
   ceiling: () => startServer(['bench/putevents/bareServer.mjs']),
-  'emulator (in memory)': () => startServer(['dist/src/cli.js', '--port', '0', '--in-memory', '--log-level', 'silent']),
-  'emulator (JSON store)': () => startServer(['dist/src/cli.js', '--port', '0', '--data-dir', mkdtempSync(join(tmpdir(), 'ebl-bench-')), '--log-level', 'silent']),
+  'emulator (in memory)': emulator(undefined),
+  'emulator (JSON store)': () => emulator(tempDir())(),
+  moto_server: async () => {
+    const s = await startMoto();
+    for (const q of ['q0', 'q1']) await sqs(s.url, 'CreateQueue', { QueueName: q });
+    await prepareRules(s.url, '123456789012');
+    await checkMatching('moto_server', 'moto', s.url);
+    return s;
+  },
+  // For reading the ratio only (not in the summary): moto's cost without its SQS deliveries,
+  // which dominate the row above (hundreds of ms per delivered event in moto 5.x).
+  'moto_server, matching rules without targets': async () => {
+    const s = await startMoto();
+    await prepareRules(s.url, '123456789012', { matchingTargets: false });
+    return s;
+  },
 };
 
 const results = Object.fromEntries(Object.keys(competitors).map((k) => [k, []]));
 for (let round = 0; round < rounds; round++) {
   for (const [name, start] of Object.entries(competitors)) {
     const server = await start();
-    if (name !== 'ceiling') await prepareRules(server.url);
-    await closedLoop(() => awsCall(server.url, 'PutEvents', body), { seconds: 0.5 }); // warm-up
-    const r = await closedLoop(() => awsCall(server.url, 'PutEvents', body), { seconds });
-    if (r.failed) throw new Error(`${name}: ${r.failed} requests failed`);
-    results[name].push(r);
-    await server.stop();
+    // moto answers about one such request per second (each delivery into its SQS costs
+    // hundreds of ms): 4 connections, no warm-up, so a round does not drain for minutes.
+    const isMoto = name.startsWith('moto_server');
+    const concurrency = isMoto ? 4 : 16;
+    try {
+      if (!isMoto) await closedLoop(() => awsCall(server.url, 'PutEvents', body), { seconds: 0.5 }); // warm-up
+      const r = await closedLoop(() => awsCall(server.url, 'PutEvents', body), { seconds, concurrency });
+      if (r.failed) throw new Error(`${name}: ${r.failed} requests failed`);
+      results[name].push(r);
+    } finally {
+      await server.stop();
+    }
   }
 }
 
-const ceiling = median(results.ceiling.map((r) => r.rps));
-console.log(`PutEvents, 10 entries per request, 100 rules (2 matching), ${rounds} alternating rounds of ${seconds}s, medians`);
-console.log('| server | requests/s | events/s | p50 ms | p99 ms | vs ceiling |');
-console.log('|---|---:|---:|---:|---:|---:|');
+const rps = Object.fromEntries(Object.entries(results).map(([name, rs]) => [name, median(rs.map((r) => r.rps))]));
+console.log(`PutEvents, 10 entries per request, 100 rules (2 matching, ${MATCHES_PER_REQUEST} deliveries per request), 16 connections (moto 4), ${rounds} alternating rounds of ${seconds}s, medians`);
+console.log('| server | requests/s | events/s | p50 ms | p99 ms | vs ceiling | vs moto_server |');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
 for (const [name, rs] of Object.entries(results)) {
-  const rps = median(rs.map((r) => r.rps));
-  console.log(`| ${name} | ${fmt(rps)} | ${fmt(rps * 10)} | ${fmt(median(rs.map((r) => r.p50)), 2)} | ${fmt(median(rs.map((r) => r.p99)), 2)} | ${fmt((rps / ceiling) * 100)} % |`);
+  const p = (k) => fmt(median(rs.map((r) => r[k])), 2);
+  console.log(`| ${name} | ${fmt(rps[name])} | ${fmt(rps[name] * 10)} | ${p('p50')} | ${p('p99')} | ${fmt((rps[name] / rps.ceiling) * 100)} % | ${fmt(rps[name] / rps.moto_server, 1)}x |`);
 }
+
+const mem = rps['emulator (in memory)'];
+const json = rps['emulator (JSON store)'];
+const pct = (a, b) => `${fmt((a / b) * 100)} %`;
+record({ metric: 'Ingest: PutEvents req/s (in memory) vs bare Node ceiling', emulator: fmt(mem), competitors: `ceiling ${fmt(rps.ceiling)}`, ratio: pct(mem, rps.ceiling), goal: '≥ 50 %', met: mem / rps.ceiling >= 0.5 });
+const motoBare = rps['moto_server, matching rules without targets'];
+record({ metric: 'Ingest: PutEvents req/s (in memory) vs moto_server', emulator: fmt(mem), competitors: `moto ${fmt(rps.moto_server, 1)} (${fmt(motoBare)} if its 2 matching rules have no target)`, ratio: `${fmt(mem / rps.moto_server, 1)}x (${fmt(mem / motoBare, 1)}x)`, goal: '≥ 10x', met: mem / rps.moto_server >= 10 });
+record({ metric: 'Ingest: PutEvents req/s (JSON store) vs moto_server', emulator: fmt(json), competitors: `moto ${fmt(rps.moto_server, 1)}`, ratio: `${fmt(json / rps.moto_server, 1)}x (${fmt(json / motoBare, 1)}x)`, goal: '≥ 10x', met: json / rps.moto_server >= 10 });
+record({ metric: 'Persistence: PutEvents req/s, JSON store vs in memory', emulator: `${fmt(json)} (JSON)`, competitors: `in memory ${fmt(mem)}`, ratio: pct(json, mem), goal: '-', met: '-' });
