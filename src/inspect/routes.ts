@@ -9,6 +9,8 @@ import type { DeliveryEngine } from '../delivery/engine.js';
 import type { DeliveryHistory } from '../delivery/history.js';
 import { deliveryView, eventView, page, type PageQuery } from './views.js';
 import { healthChecksRouter } from './healthChecks.js';
+import { lastOf } from '../store/deliveryRecords.js';
+import { limits } from '../limits.js';
 
 export interface InspectDeps {
   store: Store;
@@ -67,7 +69,8 @@ export function inspectRouter(deps: InspectDeps): express.Router {
   router.get('/captures', (req, res) => {
     const q = req.query as Query;
     const lists = deps.store.delivery.captures;
-    const all = q.targetArn ? (lists[q.targetArn] ?? []) : Object.values(lists).flat().sort((a, b) => a.at - b.at);
+    const kept = (list: (typeof lists)[string] | undefined) => lastOf(list, limits.capturesPerTarget);
+    const all = q.targetArn ? kept(lists[q.targetArn]) : Object.values(lists).flatMap(kept).sort((a, b) => a.at - b.at);
     const { items, nextToken } = page(all.map((c) => ({ ...c, at: new Date(c.at).toISOString() })), q);
     res.json({ captures: items, nextToken });
   });
@@ -76,7 +79,8 @@ export function inspectRouter(deps: InspectDeps): express.Router {
   router.get('/dead-letters', (req, res) => {
     const q = req.query as Query;
     const lists = deps.store.delivery.deadLetters;
-    const all = q.queueArn ? (lists[q.queueArn] ?? []) : Object.values(lists).flat().sort((a, b) => a.at - b.at);
+    const kept = (list: (typeof lists)[string] | undefined) => lastOf(list, limits.deadLettersPerQueue);
+    const all = q.queueArn ? kept(lists[q.queueArn]) : Object.values(lists).flatMap(kept).sort((a, b) => a.at - b.at);
     const { items, nextToken } = page(all.map((m) => ({ ...m, at: new Date(m.at).toISOString() })), q);
     res.json({ messages: items, nextToken });
   });

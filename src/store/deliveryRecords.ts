@@ -77,10 +77,21 @@ export function jobLine(job: DeliveryJob): string {
   return `{"o":"j","e":${eventText}${payloadPart},"j":${JSON.stringify(rest)}}`;
 }
 
+/**
+ * Append, keeping about the last `max` items: the list is cut back to `max` once it is a
+ * quarter over, so a full list does not move every item on each append. Readers show the
+ * last `max` (lastOf).
+ */
 export function appendBounded<T>(lists: Record<string, T[]>, key: string, item: T, max: number): void {
   const list = (lists[key] ??= []);
   list.push(item);
-  if (list.length > max) list.splice(0, list.length - max);
+  if (list.length > max + Math.ceil(max / 4)) list.splice(0, list.length - max);
+}
+
+/** The last `max` items of a list kept by appendBounded. */
+export function lastOf<T>(list: T[] | undefined, max: number): T[] {
+  if (!list) return [];
+  return list.length > max ? list.slice(list.length - max) : list;
 }
 
 function clearKeys(record: Record<string, unknown>): void {
