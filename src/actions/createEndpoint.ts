@@ -1,4 +1,4 @@
-import { checkEndpointCanBeCreated, checkEndpointConfig, endpointArn, endpointsOf, newEndpointId, routingConfigOf, startTransition } from '../domain/endpoints.js';
+import { checkEndpointCanBeCreated, checkEndpointConfig, endpointArn, endpointsOf, endpointToWire, newEndpointId, startTransition } from '../domain/endpoints.js';
 import type { EndpointRecord } from '../store/schema.js';
 import type { Action } from './types.js';
 
@@ -42,13 +42,7 @@ export const createEndpoint: Action = async (ctx, input: Input) => {
   startTransition(endpoint, 'CREATING', now);
   endpointsOf(ns)[endpoint.name] = endpoint;
   await ctx.store.persist();
-  return {
-    Name: endpoint.name,
-    Arn: endpoint.arn,
-    RoutingConfig: routingConfigOf(endpoint),
-    ReplicationConfig: { State: endpoint.replicationState },
-    EventBuses: endpoint.eventBusArns.map((EventBusArn) => ({ EventBusArn })),
-    RoleArn: endpoint.roleArn,
-    State: endpoint.state,
-  };
+  // CreateEndpoint answers a subset of the Endpoint shape.
+  const { Name, Arn, RoutingConfig, ReplicationConfig, EventBuses, RoleArn, State } = endpointToWire(endpoint);
+  return { Name, Arn, RoutingConfig, ReplicationConfig, EventBuses, RoleArn, State };
 };

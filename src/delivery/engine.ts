@@ -33,9 +33,9 @@ export class DeliveryEngine {
   private idleWaiters: Array<() => void> = [];
   private stopped = false;
   /**
-   * Pending jobs share what is the same across them: the target configuration (each job
-   * holds the target as configured when its event matched, usually identical for thousands
-   * of jobs) and, after a restart, the strings the journal gave each job its own copy of.
+   * Jobs read back from the journal after a restart share what is the same across them: the
+   * target configuration (usually identical for thousands of jobs) and the strings the journal
+   * gave each job its own copy of. (Jobs made since the start share their rule's target already.)
    */
   private shared = new Map<string, unknown>();
 
@@ -54,9 +54,11 @@ export class DeliveryEngine {
     }
   }
 
-  /** Add jobs to the durable queue. The caller persists the store before answering. */
+  /**
+   * Add jobs to the durable queue. The caller persists the store before answering. New jobs
+   * already share their rule's target object (the router passes it as is): no sharing here.
+   */
   enqueue(job: DeliveryJob): void {
-    job.target = this.share(JSON.stringify(job.target), job.target);
     this.deps.store.delivery.putJob(job);
     this.schedule(job);
   }
