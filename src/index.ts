@@ -123,6 +123,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     history,
     random: options.random ?? Math.random,
     senders: { 'event-bus': eventBusSender(forwardToBus), 'api-destination': toApiDestination, captured: captureSender(store.delivery) },
+    immediate: ['captured'],
   });
   router = new EventRouter({ records: store.delivery, clock, ids, log, history, engine });
   const scheduler = new RuleScheduler(clock, ids, (ns, busName, event, rule) => {

@@ -35,6 +35,7 @@ export class DeliveryHistory {
   private events = new Map<string, Ring<RecentEvent>>();
   private finished = new Ring<FinishedDelivery>(limits.deliveryHistory);
   private listeners = new Set<HistoryListener>();
+  private lastList: { account: string; region: string; eventBusName: string; list: Ring<RecentEvent> } | undefined;
 
   /** Hear every change as it is recorded (the dashboard's live stream). Returns the unsubscribe function. */
   subscribe(listener: HistoryListener): () => void {
@@ -54,16 +55,24 @@ export class DeliveryHistory {
   }
 
   recordEvent(event: RecentEvent): void {
-    const key = `${event.account}:${event.region}:${event.eventBusName}`;
-    let list = this.events.get(key);
-    if (!list) this.events.set(key, (list = new Ring(limits.recentEventsPerBus)));
-    list.push(event);
-    this.notify({ kind: 'event', event });
+    this.listOf(event).push(event);
+    if (this.listeners.size) this.notify({ kind: 'event', event });
   }
 
   recordFinished(delivery: FinishedDelivery): void {
     this.finished.push(delivery);
-    this.notify({ kind: 'finished', delivery });
+    if (this.listeners.size) this.notify({ kind: 'finished', delivery });
+  }
+
+  /** The bus's list; the last one used is remembered (events come in runs of one bus: no key string per event). */
+  private listOf({ account, region, eventBusName }: RecentEvent): Ring<RecentEvent> {
+    const last = this.lastList;
+    if (last && last.account === account && last.region === region && last.eventBusName === eventBusName) return last.list;
+    const key = `${account}:${region}:${eventBusName}`;
+    let list = this.events.get(key);
+    if (!list) this.events.set(key, (list = new Ring(limits.recentEventsPerBus)));
+    this.lastList = { account, region, eventBusName, list };
+    return list;
   }
 
   /** Recent events, newest first. */
@@ -81,6 +90,7 @@ export class DeliveryHistory {
 
   clear(): void {
     this.events.clear();
+    this.lastList = undefined;
     this.finished = new Ring(limits.deliveryHistory);
     this.notify({ kind: 'cleared' });
   }

@@ -81,7 +81,7 @@ export class EventRouter {
     }
     const matchedRules = rules.map((rule) => rule.name);
     history.recordEvent(recorded(matchedRules));
-    log.info('event accepted', { eventId: event.id, eventBusName: busName, source: event.source, detailType: event['detail-type'], matchedRules });
+    if (log.enabled('info')) log.info('event accepted', { eventId: event.id, eventBusName: busName, source: event.source, detailType: event['detail-type'], matchedRules });
     return matchedRules;
   }
 

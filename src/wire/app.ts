@@ -83,8 +83,16 @@ async function handle(deps: WireDeps, req: IncomingMessage, rawBody: Buffer, req
   const input = parseRequest(operation, body);
   const action = actions[operation as OperationName];
   if (!action) throw new NotImplementedException(`Operation ${operation} is not implemented by eventbridge-local yet (see docs/compatibility.md).`);
+  // Spelled out rather than spread from deps: this runs on every call, and a literal of fixed shape is cheaper.
   const ctx: ActionContext = {
-    ...deps,
+    store: deps.store,
+    clock: deps.clock,
+    ids: deps.ids,
+    log: deps.log,
+    router: deps.router,
+    rulesChanged: deps.rulesChanged,
+    replays: deps.replays,
+    apiDestinations: deps.apiDestinations,
     account: caller.account,
     region: caller.region,
     requestId,

@@ -3,7 +3,7 @@
  * only the sender is scripted, so retries, exhaustion and restarts can be forced.
  * (End-to-end retries against real HTTP servers are in the API destination tests.)
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeliveryEngine } from '../../src/delivery/engine.js';
@@ -17,7 +17,7 @@ import { createLogger } from '../../src/util/log.js';
 
 const t0 = Date.UTC(2026, 0, 1);
 
-async function setup(dataDir: string, script: Array<SendOutcome>, clock = new VirtualClock(() => t0)) {
+async function setup(dataDir: string, script: Array<SendOutcome>, clock = new VirtualClock(() => t0), immediate?: Array<'captured'>) {
   const store = await Store.open(lowdbStateFile(join(dataDir, 'state.json')), (account, region) => ({ account, region, eventBuses: {}, rules: {}, tags: {}, archives: {}, replays: {} }));
   const sent: string[] = [];
   const scripted: Sender = (job) => {
@@ -32,6 +32,7 @@ async function setup(dataDir: string, script: Array<SendOutcome>, clock = new Vi
     history,
     random: () => 0.5,
     senders: { 'event-bus': scripted, 'api-destination': scripted, captured: scripted },
+    immediate,
   });
   return { store, engine, clock, sent, history };
 }
@@ -174,4 +175,64 @@ test('jobs are delivered with bounded concurrency', async () => {
   expect(peak).toBeLessThanOrEqual(32);
   expect(peak).toBeGreaterThan(1);
   engine.stop();
+});
+
+describe('immediate kinds (captured targets): delivered inside enqueue', () => {
+  const journalText = (dataDir: string) =>
+    readdirSync(dataDir)
+      .filter((f) => f.endsWith('.journal'))
+      .map((f) => readFileSync(join(dataDir, f), 'utf8'))
+      .join('');
+
+  test('a successful attempt finishes at once and never enters the queue or the journal as a job', async () => {
+    const dataDir = dir();
+    const { engine, store, sent, history } = await setup(dataDir, [], undefined, ['captured']);
+    engine.enqueue(job('i1'));
+    // No clock advance, no await: delivered synchronously.
+    expect(sent).toEqual(['i1']);
+    expect(store.delivery.pendingCount).toBe(0);
+    const [done] = history.finishedDeliveries();
+    expect(done.status).toBe('delivered');
+    expect(done.job.attempts.map((a) => a.ok)).toEqual([true]);
+    await store.persistDeliveries();
+    await store.flush();
+    const lines = journalText(dataDir).split('\n').filter(Boolean);
+    expect(lines.filter((l) => l.startsWith('{"o":"j"') || l.startsWith('{"o":"d"'))).toEqual([]);
+    engine.stop();
+  });
+
+  test('a failed first attempt puts the job in the queue, where it is retried like any other', async () => {
+    const dataDir = dir();
+    const { engine, store, clock, sent, history } = await setup(dataDir, [failure()], undefined, ['captured']);
+    engine.enqueue(job('i2'));
+    expect(sent).toEqual(['i2']);
+    expect(engine.pending().map((j) => [j.id, j.attempts.length, j.nextAttemptAt - t0])).toEqual([['i2', 1, 750]]);
+    await store.persistDeliveries();
+    await store.flush();
+    expect(journalText(dataDir)).toContain('"id":"i2"');
+    clock.advance(750);
+    await engine.idle();
+    expect(sent).toEqual(['i2', 'i2']);
+    expect(engine.pending()).toEqual([]);
+    expect(history.finishedDeliveries().map((d) => d.job.attempts.map((a) => a.ok))).toEqual([[false, true]]);
+    engine.stop();
+  });
+
+  test('a non-retryable first failure is dead-lettered at once', async () => {
+    const { engine, store } = await setup(dir(), [failure(false)], undefined, ['captured']);
+    engine.enqueue(job('i3', { DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:000000000000:dlq' } }));
+    expect(store.delivery.deadLetters['arn:aws:sqs:us-east-1:000000000000:dlq'].map((m) => m.attributes.RETRY_ATTEMPTS)).toEqual(['0']);
+    expect(store.delivery.pendingCount).toBe(0);
+    engine.stop();
+  });
+
+  test('kinds not listed keep going through the queue', async () => {
+    const { engine, clock, sent } = await setup(dir(), [], undefined, ['captured']);
+    engine.enqueue(job('i4', { Arn: 'arn:aws:events:us-east-1:000000000000:event-bus/other' }));
+    expect(engine.pending().map((j) => j.id)).toEqual(['i4']);
+    clock.advance(0);
+    await engine.idle();
+    expect(sent).toEqual(['i4']);
+    engine.stop();
+  });
 });
