@@ -2,11 +2,11 @@
 // The client sends PutEvents (10 entries each, every entry matching one rule whose target is
 // the API destination) from 16 connections until `count` events are accepted; the figure is
 // events that arrived at the sink divided by the time from the first send to the last arrival.
-// The ceiling is the same client POSTing each event straight to the sink (32 connections,
-// the emulator's delivery concurrency). Competitors alternate, in one run; medians.
+// The sink runs in its own process (bench/lib/sinkServer.mjs). The ceiling is the same client
+// POSTing each event straight to the sink (32 connections, the emulator's delivery
+// concurrency). Competitors alternate, in one run; medians.
 // Run after `npm run build`: node bench/delivery/throughput.mjs [events] [rounds] [--quick]
-import http from 'node:http';
-import { awsCall, awsOk, fmt, forEachConcurrent, median, post, quick, record, startEmulator, tempDir } from '../lib/load.mjs';
+import { awsCall, awsOk, fmt, forEachConcurrent, median, post, quick, record, startEmulator, startSink, tempDir, wallNow } from '../lib/load.mjs';
 
 const numbers = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const count = Number(numbers[0] ?? (quick ? 5_000 : 10_000));
@@ -14,33 +14,26 @@ const rounds = Number(numbers[1] ?? (quick ? 1 : 2));
 // After the last PutEvents is answered, wait at most this long for the sink to see everything.
 const SETTLE_MS = 30_000;
 
-function startSink() {
-  const sink = { count: 0, last: 0 };
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      sink.count++;
-      sink.last = performance.now();
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(Object.assign(sink, { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() }))));
-}
-
+/** Delivered so far, and when the last one arrived (on the sink's clock, comparable to wallNow()). */
 async function settle(sink, want) {
   const until = performance.now() + SETTLE_MS;
-  while (sink.count < want && performance.now() < until) await new Promise((r) => setTimeout(r, 10));
+  for (;;) {
+    const got = await sink.arrivals();
+    if (got.count >= want || performance.now() >= until) return got;
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 const detail = JSON.stringify({ orderId: 'o-1', total: 12, items: [{ sku: 'a', qty: 1 }] });
 
 async function direct(sink) {
-  const t0 = performance.now();
+  const t0 = wallNow();
   await forEachConcurrent(count, 32, async (i) => {
     const res = await post(sink.url + '/direct', { 'Content-Type': 'application/json' }, JSON.stringify({ source: 'bench', seq: i, detail }));
     if (res.status !== 200) throw new Error(`sink answered ${res.status}`);
   });
-  return { delivered: sink.count, seconds: (sink.last - t0) / 1000 };
+  const got = await settle(sink, count);
+  return { delivered: got.count, seconds: (got.last - t0) / 1000 };
 }
 
 const viaEmulator = (dataDir) => async (sink) => {
@@ -50,14 +43,14 @@ const viaEmulator = (dataDir) => async (sink) => {
     const destination = await awsOk(emulator.url, 'CreateApiDestination', { Name: 'sink', ConnectionArn: connection.ConnectionArn, InvocationEndpoint: sink.url + '/events', HttpMethod: 'POST', InvocationRateLimitPerSecond: 10_000 });
     await awsOk(emulator.url, 'PutRule', { Name: 'to-sink', EventPattern: '{"source":["bench"]}' });
     await awsOk(emulator.url, 'PutTargets', { Rule: 'to-sink', Targets: [{ Id: 'sink', Arn: destination.ApiDestinationArn, RoleArn: 'arn:aws:iam::000000000000:role/r' }] });
-    const t0 = performance.now();
+    const t0 = wallNow();
     await forEachConcurrent(count / 10, 16, async (i) => {
       const entries = Array.from({ length: 10 }, (_, k) => ({ Source: 'bench', DetailType: 'Tick', Detail: detail.replace('o-1', `o-${i * 10 + k}`) }));
       const res = await awsCall(emulator.url, 'PutEvents', { Entries: entries });
       if (res.status !== 200 || JSON.parse(res.body).FailedEntryCount !== 0) throw new Error(`PutEvents -> ${res.status} ${res.body.slice(0, 200)}`);
     });
-    await settle(sink, count);
-    return { delivered: sink.count, seconds: (sink.last - t0) / 1000 };
+    const got = await settle(sink, count);
+    return { delivered: got.count, seconds: (got.last - t0) / 1000 };
   } finally {
     await emulator.stop();
   }
@@ -77,7 +70,7 @@ for (let round = 0; round < rounds; round++) {
       const r = await run(sink);
       results[name].push({ ...r, perSecond: r.delivered / r.seconds });
     } finally {
-      sink.close();
+      await sink.close();
     }
   }
 }

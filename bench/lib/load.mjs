@@ -11,8 +11,15 @@ import { fileURLToPath } from 'node:url';
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Start a server script as a child process; resolves with its URL once it prints "listening on <url>". */
+// Servers started here die with the bench: a bench that throws must not leave them running.
+const children = new Set();
+process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+
 export function startServer(args, env = {}) {
   const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {
@@ -24,11 +31,48 @@ export function startServer(args, env = {}) {
   });
 }
 
+/** Now, on the clock bench/lib/sinkServer.mjs notes arrivals with (comparable across processes), ms. */
+export const wallNow = () => performance.timeOrigin + performance.now();
+
+/** The delivery benches' HTTP sink, in its own process (see bench/lib/sinkServer.mjs). */
+export async function startSink() {
+  const server = await startServer(['bench/lib/sinkServer.mjs']);
+  // A connection of its own per call: a kept-alive one may sit idle past the sink's keep-alive
+  // timeout between phases and be reset just as it is reused.
+  const get = async (path) => JSON.parse((await postClosing(server.url + path, '{}')).body);
+  return {
+    url: server.url,
+    /** { count, last, arrivals: Map seq -> arrival time } */
+    async arrivals() {
+      const r = await get('/_sink/arrivals');
+      return { count: r.count, last: r.last, arrivals: new Map(r.arrivals) };
+    },
+    reset: () => get('/_sink/reset'),
+    close: () => server.stop(),
+  };
+}
+
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
 export function post(url, headers, body) {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: 'POST', agent, headers: { ...headers, 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+      let data = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (data += d));
+      res.on('end', () => resolve({ status: res.statusCode, body: data }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** A POST over a connection of its own, closed after the answer (`Connection: close`), as the emulator delivers. */
+export function postClosing(url, body) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const options = { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } };
+    const req = http.request({ ...options, createConnection: (o) => net.connect(o) }, (res) => {
       let data = '';
       res.setEncoding('utf8');
       res.on('data', (d) => (data += d));
