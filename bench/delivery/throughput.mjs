@@ -14,16 +14,6 @@ const rounds = Number(numbers[1] ?? (quick ? 1 : 2));
 // After the last PutEvents is answered, wait at most this long for the sink to see everything.
 const SETTLE_MS = 30_000;
 
-/** Delivered so far, and when the last one arrived (on the sink's clock, comparable to wallNow()). */
-async function settle(sink, want) {
-  const until = performance.now() + SETTLE_MS;
-  for (;;) {
-    const got = await sink.arrivals();
-    if (got.count >= want || performance.now() >= until) return got;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 const detail = JSON.stringify({ orderId: 'o-1', total: 12, items: [{ sku: 'a', qty: 1 }] });
 
 async function direct(sink) {
@@ -32,7 +22,7 @@ async function direct(sink) {
     const res = await post(sink.url + '/direct', { 'Content-Type': 'application/json' }, JSON.stringify({ source: 'bench', seq: i, detail }));
     if (res.status !== 200) throw new Error(`sink answered ${res.status}`);
   });
-  const got = await settle(sink, count);
+  const got = await sink.until(count, SETTLE_MS);
   return { delivered: got.count, seconds: (got.last - t0) / 1000 };
 }
 
@@ -49,7 +39,7 @@ const viaEmulator = (dataDir) => async (sink) => {
       const res = await awsCall(emulator.url, 'PutEvents', { Entries: entries });
       if (res.status !== 200 || JSON.parse(res.body).FailedEntryCount !== 0) throw new Error(`PutEvents -> ${res.status} ${res.body.slice(0, 200)}`);
     });
-    const got = await settle(sink, count);
+    const got = await sink.until(count, SETTLE_MS);
     return { delivered: got.count, seconds: (got.last - t0) / 1000 };
   } finally {
     await emulator.stop();

@@ -47,6 +47,15 @@ export async function startSink() {
       const r = await get('/_sink/arrivals');
       return { count: r.count, last: r.last, arrivals: new Map(r.arrivals) };
     },
+    /** arrivals() once `count` requests arrived, or when `timeoutMs` ran out. */
+    async until(count, timeoutMs = 30_000) {
+      const deadline = performance.now() + timeoutMs;
+      for (;;) {
+        const got = await this.arrivals();
+        if (got.count >= count || performance.now() >= deadline) return got;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
     reset: () => get('/_sink/reset'),
     close: () => server.stop(),
   };
@@ -55,24 +64,18 @@ export async function startSink() {
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
 export function post(url, headers, body) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { ...headers, 'Content-Length': Buffer.byteLength(body) } }, (res) => {
-      let data = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (data += d));
-      res.on('end', () => resolve({ status: res.statusCode, body: data }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  return send(url, { method: 'POST', agent, headers: { ...headers, 'Content-Length': Buffer.byteLength(body) } }, body);
 }
 
 /** A POST over a connection of its own, closed after the answer (`Connection: close`), as the emulator delivers. */
 export function postClosing(url, body) {
+  const headers = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
+  return send(url, { method: 'POST', headers, createConnection: (o) => net.connect(o) }, body);
+}
+
+function send(url, options, body) {
   return new Promise((resolve, reject) => {
-    const u = new URL(url);
-    const options = { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } };
-    const req = http.request({ ...options, createConnection: (o) => net.connect(o) }, (res) => {
+    const req = http.request(url, options, (res) => {
       let data = '';
       res.setEncoding('utf8');
       res.on('data', (d) => (data += d));

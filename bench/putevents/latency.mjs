@@ -30,14 +30,7 @@ async function offer(send, forSeconds = seconds, warmUp = false) {
 }
 
 /** Arrival times by seq, once `count` arrived (or the timeout passed). */
-async function settle(count, timeoutMs = 30_000) {
-  const until = performance.now() + timeoutMs;
-  for (;;) {
-    const { arrivals } = await sink.arrivals();
-    if (arrivals.size >= count || performance.now() >= until) return arrivals;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const settle = async (count) => (await sink.until(count)).arrivals;
 
 function latencies(sent, arrivals) {
   return [...sent].filter(([seq]) => arrivals.has(seq)).map(([seq, at]) => arrivals.get(seq) - at);

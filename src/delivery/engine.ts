@@ -74,10 +74,10 @@ export class DeliveryEngine {
   /** The immediate path (see EngineDeps.immediate); false when the job must be queued instead. */
   private deliverNow(job: DeliveryJob): boolean {
     const { immediate, clock, senders } = this.deps;
-    if (!immediate || this.stopped || job.nextAttemptAt > clock.now()) return false;
+    const at = clock.now();
+    if (!immediate || this.stopped || job.nextAttemptAt > at) return false;
     const kind = targetKind(job.target.Arn);
     if (!immediate.includes(kind)) return false;
-    const at = clock.now();
     const started = performance.now();
     let outcome: SendOutcome | Promise<SendOutcome>;
     try {
