@@ -13,6 +13,7 @@ import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import type { DeliveryHistory, FinishedDelivery } from './history.js';
 import { decideRetry, type ExhaustedCondition } from './retryPolicy.js';
+import type { HttpRequestSpec } from './httpRequest.js';
 import { targetKind, type SendOutcome, type Sender, type TargetKind } from './senders.js';
 
 export interface EngineDeps {
@@ -273,10 +274,10 @@ export class DeliveryEngine {
  * (the usual case) is not stored twice: the inspection view puts it back (src/inspect/views.ts).
  */
 function recordAttempt(job: DeliveryJob, attempt: AttemptRecord): void {
-  const request = attempt.request as { body?: unknown } | undefined;
+  const request = attempt.request as Partial<HttpRequestSpec> | undefined;
   if (request && typeof request === 'object' && request.body === job.payload) {
-    const { body: _body, ...rest } = request;
-    attempt.request = { ...rest, bodyIsPayload: true };
+    // Spelled out: an object rest (`{ body, ...rest }`) gave every stored request a hidden class of its own.
+    attempt.request = { method: request.method, url: request.url, headers: request.headers, bodyIsPayload: true };
   }
   job.attempts.push(attempt);
   const dropBefore = job.attempts.length - limits.attemptRequestsKept;

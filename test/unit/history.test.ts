@@ -1,0 +1,43 @@
+import { DeliveryHistory, type HistoryChange } from '../../src/delivery/history.js';
+import type { DeliveryJob } from '../../src/store/schema.js';
+
+const job = (id: string): DeliveryJob => ({
+  id,
+  account: '123456789012',
+  region: 'us-east-1',
+  ruleArn: 'arn:aws:events:us-east-1:123456789012:rule/r',
+  ruleName: 'r',
+  eventBusName: 'default',
+  target: { Id: 't', Arn: 'arn:aws:events:us-east-1:123456789012:api-destination/d/1' },
+  event: { id: `event-${id}`, source: 'app', 'detail-type': 'Tick', detail: { n: 1 } },
+  payload: '{"n":1}',
+  hops: 0,
+  createdAt: 1000,
+  nextAttemptAt: 1000,
+  attempts: [{ at: 1001, latencyMs: 2, ok: false, statusCode: 500, request: { method: 'POST', url: 'http://127.0.0.1:1/x', headers: { a: 'b' }, bodyIsPayload: true } }],
+});
+
+test('a finished delivery is kept as it was when it finished, with its status, time and dead-letter queue', () => {
+  const history = new DeliveryHistory();
+  const heard: HistoryChange[] = [];
+  history.subscribe((change) => heard.push(change));
+  const delivered = job('1');
+  const deadLettered = job('2');
+  history.recordFinished({ job: delivered, status: 'delivered', finishedAt: 2000 });
+  history.recordFinished({ job: deadLettered, status: 'dead-lettered', finishedAt: 3000, deadLetterQueueArn: 'arn:aws:sqs:us-east-1:123456789012:dlq' });
+  const expected = [
+    { job: job('1'), status: 'delivered', finishedAt: 2000 },
+    { job: job('2'), status: 'dead-lettered', finishedAt: 3000, deadLetterQueueArn: 'arn:aws:sqs:us-east-1:123456789012:dlq' },
+  ];
+  // Changing the job afterwards does not change what was kept.
+  delivered.attempts.push({ at: 5000, latencyMs: 1, ok: true });
+  (delivered.event as { detail: { n: number } }).detail.n = 99;
+  expect(history.finishedDeliveries()).toEqual(expected);
+  // Each read is a copy of its own.
+  history.finishedDeliveries()[0].job.attempts.length = 0;
+  expect(history.finishedDeliveries()).toEqual(expected);
+  // Listeners hear the delivery itself, as it finished.
+  expect(heard.map((c) => (c.kind === 'finished' ? c.delivery.job : undefined))).toEqual([delivered, deadLettered]);
+  history.clear();
+  expect(history.finishedDeliveries()).toEqual([]);
+});
