@@ -17,4 +17,4 @@ COPY bin ./bin
 VOLUME /data
 EXPOSE 4010
 # Bind all interfaces inside the container so the published port reaches it.
-CMD ["node", "dist/src/cli.js", "--host", "0.0.0.0", "--port", "4010", "--data-dir", "/data"]
+CMD ["node", "--v8-pool-size=1", "dist/src/cli.js", "--host", "0.0.0.0", "--port", "4010", "--data-dir", "/data"]

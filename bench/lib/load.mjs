@@ -168,12 +168,18 @@ export async function startMoto() {
   return spawnAndWait(motoCommand(), ['-H', '127.0.0.1', '-p', String(port)], url, (u) => awsCall(u, 'ListRules', {}));
 }
 
+/**
+ * The emulator's node command line as `npm start` runs it (package.json's "start" script,
+ * node flags included), so the benches measure what users start.
+ */
+export const emulatorCommand = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start.split(/\s+/).slice(1);
+
 /** The emulator on 127.0.0.1 and a free port, `--in-memory` unless `dataDir` is given. */
 export async function startEmulator(dataDir) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const store = dataDir ? ['--data-dir', dataDir] : ['--in-memory'];
-  return spawnAndWait(process.execPath, ['dist/src/cli.js', '--port', String(port), '--log-level', 'silent', ...store], url, (u) => awsCall(u, 'ListRules', {}));
+  return spawnAndWait(process.execPath, [...emulatorCommand, '--port', String(port), '--log-level', 'silent', ...store], url, (u) => awsCall(u, 'ListRules', {}));
 }
 
 /** Resident and peak resident memory of a process, MB, from /proc/<pid>/status. */
