@@ -177,9 +177,10 @@ export class DeliveryEngine {
     const { clock, senders, store } = this.deps;
     const at = clock.now();
     const started = performance.now();
+    const kind = targetKind(job.target.Arn);
     let outcome: SendOutcome;
     try {
-      outcome = await senders[targetKind(job.target.Arn)](job);
+      outcome = await senders[kind](job);
     } catch (err) {
       outcome = crashed(err);
     }
@@ -195,7 +196,7 @@ export class DeliveryEngine {
     this.settle(job, outcome, at, started, true);
     // An API destination's delivery can change its connection (an OAuth token obtained, a
     // de-authorization): the control plane too. Other targets change only the delivery side.
-    await (targetKind(job.target.Arn) === 'api-destination' ? store.persist() : store.persistDeliveries());
+    await (kind === 'api-destination' ? store.persist() : store.persistDeliveries());
   }
 
   /**

@@ -1,3 +1,5 @@
+import { rememberLast } from '../util/rememberLast.js';
+
 /** The event as targets receive it, keys in the order AWS sends them. */
 export interface EventEnvelope {
   version: '0';
@@ -14,14 +16,8 @@ export interface EventEnvelope {
 }
 
 // Events arrive many to the second: format each second once.
-let cachedSecond = NaN;
-let cachedText = '';
+const secondText = rememberLast((second: number) => new Date(second * 1000).toISOString().replace('.000Z', 'Z'));
 
 export function formatEventTime(ms: number): string {
-  const second = Math.floor(ms / 1000);
-  if (second !== cachedSecond) {
-    cachedText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
-    cachedSecond = second;
-  }
-  return cachedText;
+  return secondText(Math.floor(ms / 1000));
 }

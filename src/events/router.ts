@@ -11,6 +11,7 @@ import { archiveIfMatching, type ArchiveEvents } from '../domain/archives.js';
 import type { Clock } from '../util/clock.js';
 import type { Ids } from '../util/ids.js';
 import type { Logger } from '../util/log.js';
+import { rememberLast } from '../util/rememberLast.js';
 import type { DeliveryEngine } from '../delivery/engine.js';
 import type { DeliveryHistory } from '../delivery/history.js';
 import type { EventEnvelope } from './envelope.js';
@@ -138,12 +139,4 @@ export class EventRouter {
 }
 
 // Many events share a millisecond: format each one once.
-let isoMs = NaN;
-let isoText = '';
-function isoTime(ms: number): string {
-  if (ms !== isoMs) {
-    isoText = new Date(ms).toISOString();
-    isoMs = ms;
-  }
-  return isoText;
-}
+const isoTime = rememberLast((ms: number) => new Date(ms).toISOString());

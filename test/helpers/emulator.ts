@@ -39,6 +39,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 }
 
 /** Expect an SDK call to fail with this AWS error type, message and HTTP status. */
+/** Start an emulator, run `use` against it, and close it whatever happens. */
+export async function withEmulator<T>(options: EmulatorOptions, use: (emu: Running) => Promise<T>): Promise<T> {
+  const emu = await startEmulator(options);
+  try {
+    return await use(emu);
+  } finally {
+    await emu.close();
+  }
+}
+
 export async function expectAwsError(call: Promise<unknown>, type: string, message?: string | RegExp, status = 400): Promise<void> {
   let caught: any;
   try {

@@ -8,7 +8,7 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateArchiveCommand, DescribeArchiveCommand, ListRulesCommand, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { startEmulator, type Running } from '../helpers/emulator.js';
+import { startEmulator, withEmulator, type Running } from '../helpers/emulator.js';
 import { startHttpSink, type HttpSink } from '../helpers/httpSink.js';
 import { basicConnection, createDestination, roleArn } from '../helpers/apiDestinations.js';
 import { captures, inspect } from '../helpers/inspect.js';
@@ -64,8 +64,7 @@ test('pending deliveries, captures and archived events come back from the journa
   const intact = readFileSync(join(dataDir, journal), 'utf8');
   appendFileSync(join(dataDir, journal), '{"o":"j","e":{"version":"0","id":"torn-');
 
-  const second = await startEmulator({ dataDir });
-  try {
+  await withEmulator({ dataDir }, async (second) => {
     expect(await pendingIds(second)).toEqual([...ids].sort());
     expect((await captures(second.url, queueArn)).map((c) => c.eventId).sort()).toEqual([...ids].sort());
     expect((await second.client.send(new DescribeArchiveCommand({ ArchiveName: 'all' }))).EventCount).toBe(5);
@@ -73,22 +72,16 @@ test('pending deliveries, captures and archived events come back from the journa
     expect(readFileSync(join(dataDir, journal), 'utf8')).not.toContain('torn-');
     ids.push(...(await put(second, 1)));
     await second.emulator.engine.idle();
-  } finally {
-    await second.close();
-  }
-  const third = await startEmulator({ dataDir });
-  try {
+  });
+  await withEmulator({ dataDir }, async (third) => {
     expect(await pendingIds(third)).toEqual([...ids].sort());
     expect((await third.client.send(new DescribeArchiveCommand({ ArchiveName: 'all' }))).EventCount).toBe(6);
-  } finally {
-    await third.close();
-  }
+  });
 }, 60_000);
 
 test('PutEvents appends to the journal and leaves state.json alone; a control-plane change rewrites it', async () => {
   const dataDir = tempDir();
-  const emu = await startEmulator({ dataDir });
-  try {
+  await withEmulator({ dataDir }, async (emu) => {
     await setUp(emu);
     const stateFile = join(dataDir, 'state.json');
     const before = { ino: statSync(stateFile).ino, text: readFileSync(stateFile, 'utf8') };
@@ -102,9 +95,7 @@ test('PutEvents appends to the journal and leaves state.json alone; a control-pl
     expect(readFileSync(stateFile, 'utf8')).toBe(before.text);
     await emu.client.send(new PutRuleCommand({ Name: 'another', EventPattern: '{"source":["x"]}' }));
     expect(readFileSync(stateFile, 'utf8')).toContain('"another"');
-  } finally {
-    await emu.close();
-  }
+  });
 }, 60_000);
 
 test('damage in the middle of the journal refuses the start; --move-aside-corrupt-state moves the delivery files aside', async () => {
@@ -125,15 +116,12 @@ test('damage in the middle of the journal refuses the start; --move-aside-corrup
   await expect(createEmulator({ dataDir, port: 0, logLevel: 'silent' })).rejects.toThrow(/Delivery journal .* line 2 is not valid JSON/);
   expect(readFileSync(path, 'utf8')).toBe(damaged); // never replaced
 
-  const moved = await startEmulator({ dataDir, moveAsideCorruptState: true });
-  try {
+  await withEmulator({ dataDir, moveAsideCorruptState: true }, async (moved) => {
     expect(readdirSync(dataDir).some((f) => /^deliveries-\d+\.journal\.corrupt-/.test(f))).toBe(true);
     expect(await pendingIds(moved)).toEqual([]);
     // The control plane (state.json) was not touched.
     expect((await moved.client.send(new ListRulesCommand({}))).Rules!.map((r) => r.Name)).toEqual(['shop']);
-  } finally {
-    await moved.close();
-  }
+  });
 }, 60_000);
 
 test('a version 1 state.json (deliveries inside it) is migrated to the journal', async () => {
@@ -157,8 +145,7 @@ test('a version 1 state.json (deliveries inside it) is migrated to the journal',
   const oldCapture = { targetArn: queueArn, targetId: 'q', ruleArn, eventId: 'legacy-event-0', at: 1_600_000_000_000, payload: '{}', parameters: {} };
   writeFileSync(join(dataDir, 'state.json'), JSON.stringify({ ...state, schemaVersion: 1, deliveries: { [job.id]: job }, captures: { [queueArn]: [oldCapture] }, deadLetters: {}, archivedEvents: {} }));
 
-  const second = await startEmulator({ dataDir });
-  try {
+  await withEmulator({ dataDir }, async (second) => {
     await second.emulator.engine.idle();
     // The migrated job was delivered (captured) after the old capture.
     expect((await captures(second.url, queueArn)).map((c) => c.eventId)).toEqual(['legacy-event-0', 'legacy-event-1']);
@@ -167,16 +154,11 @@ test('a version 1 state.json (deliveries inside it) is migrated to the journal',
     expect(migrated.deliveries).toBeUndefined();
     expect(migrated.captures).toBeUndefined();
     expect(readdirSync(dataDir)).toContain('deliveries.snapshot');
-  } finally {
-    await second.close();
-  }
-  const third = await startEmulator({ dataDir });
-  try {
+  });
+  await withEmulator({ dataDir }, async (third) => {
     expect((await captures(third.url, queueArn)).map((c) => c.eventId)).toEqual(['legacy-event-0', 'legacy-event-1']);
     expect(await pendingIds(third)).toEqual([]);
-  } finally {
-    await third.close();
-  }
+  });
 }, 60_000);
 
 test('compaction writes a snapshot, drops old journals, and keeps everything', async () => {
