@@ -6,7 +6,7 @@ import { limits } from '../limits.js';
  * bounds real network I/O, which the virtual clock cannot move.
  */
 import { request as httpRequest, type ClientRequestArgs, type IncomingHttpHeaders } from 'node:http';
-import { connect as netConnect, type NetConnectOpts } from 'node:net';
+import { Socket, type NetConnectOpts } from 'node:net';
 import { urlToHttpOptions } from 'node:url';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { HttpRequestSpec } from './httpRequest.js';
@@ -27,7 +27,17 @@ export type HttpSend = (req: HttpRequestSpec, timeoutMs: number) => Promise<Http
 // cost); HTTPS keeps one shared non-keep-alive agent for its TLS options (`agent: false` would
 // build a fresh Agent for every delivery).
 const httpsAgent = new HttpsAgent({ keepAlive: false });
-const ownConnection = (options: ClientRequestArgs) => netConnect(options as NetConnectOpts);
+const ownConnection = (options: ClientRequestArgs) => new Socket().connect(options as NetConnectOpts);
+
+/**
+ * The request's options as one literal. A spread (`{ ...urlToHttpOptions(url), method }`) would
+ * give every request's options object a hidden class of its own, made in old space: garbage that
+ * only a full collection clears.
+ */
+function plainHttpOptions(url: URL, spec: HttpRequestSpec): ClientRequestArgs {
+  const { protocol, hostname, port, path, auth } = urlToHttpOptions(url);
+  return { protocol, hostname, port, path, auth, method: spec.method, headers: spec.headers, createConnection: ownConnection };
+}
 
 const dnsErrors = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
 
@@ -50,7 +60,7 @@ export const sendHttp: HttpSend = (spec, timeoutMs) =>
       req =
         url.protocol === 'https:'
           ? httpsRequest(url, { method: spec.method, headers: spec.headers, agent: httpsAgent })
-          : httpRequest({ ...urlToHttpOptions(url), method: spec.method, headers: spec.headers, createConnection: ownConnection });
+          : httpRequest(plainHttpOptions(url, spec));
     } catch (err) {
       finish({ kind: 'invalid', message: (err as Error).message });
       return;
