@@ -30,8 +30,12 @@ export const limits = {
   /** Inspection records kept (oldest dropped first). */
   capturesPerTarget: 1_000,
   deadLettersPerQueue: 10_000,
+  /** Recent events kept per bus for inspection: the last 1,000, and no more than 8 MiB of them. */
   recentEventsPerBus: 1_000,
+  recentEventBytesPerBus: 8 * 1024 * 1024,
+  /** Finished deliveries kept for inspection: the last 10,000, and no more than 32 MiB of them. */
   deliveryHistory: 10_000,
+  deliveryHistoryBytes: 32 * 1024 * 1024,
   /** Attempts of one delivery that keep the request as sent (older attempts keep their outcome only). */
   attemptRequestsKept: 3,
   /**

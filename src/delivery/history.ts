@@ -4,7 +4,7 @@
  * pending deliveries are read from the durable queue itself.
  */
 import { limits } from '../limits.js';
-import { Ring } from '../util/ring.js';
+import { TextRing } from '../util/textRing.js';
 import type { DeliveryJob } from '../store/schema.js';
 
 export interface RecentEvent {
@@ -31,23 +31,24 @@ export interface FinishedDelivery {
 export type HistoryChange = { kind: 'event'; event: RecentEvent } | { kind: 'finished'; delivery: FinishedDelivery } | { kind: 'cleared' };
 export type HistoryListener = (change: HistoryChange) => void;
 
-/**
- * A finished delivery as kept: the job as one JSON string instead of its object graph. Under
- * load the kept deliveries are most of the live heap, and the garbage collector marks a
- * string without looking inside it (each full collection was marking ~10,000 jobs' objects).
- */
-interface KeptDelivery {
-  job: string;
-  status: FinishedDelivery['status'];
-  finishedAt: number;
-  deadLetterQueueArn: string | undefined;
+interface BusEvents {
+  account: string;
+  region: string;
+  eventBusName: string;
+  list: TextRing;
 }
 
 export class DeliveryHistory {
-  private events = new Map<string, Ring<RecentEvent>>();
-  private finished = new Ring<KeptDelivery>(limits.deliveryHistory);
+  /** Recent events per bus, as JSON outside the JS heap (for the same reason as `finished`). */
+  private events = new Map<string, BusEvents>();
+  /**
+   * Finished deliveries as JSON, outside the JS heap. At 1,000 deliveries a second each kept one
+   * lived ~10 s: long enough to reach the old generation, where thousands a second of them became
+   * garbage only a full collection clears (one every few seconds, each a latency spike).
+   */
+  private finished = new TextRing(limits.deliveryHistory, limits.deliveryHistoryBytes);
   private listeners = new Set<HistoryListener>();
-  private lastList: { account: string; region: string; eventBusName: string; list: Ring<RecentEvent> } | undefined;
+  private lastList: BusEvents | undefined;
 
   /** Hear every change as it is recorded (the dashboard's live stream). Returns the unsubscribe function. */
   subscribe(listener: HistoryListener): () => void {
@@ -67,49 +68,43 @@ export class DeliveryHistory {
   }
 
   recordEvent(event: RecentEvent): void {
-    this.listOf(event).push(event);
+    this.listOf(event).list.push(JSON.stringify(event));
     if (this.listeners.size) this.notify({ kind: 'event', event });
   }
 
   /** Keeps a copy: the job as it is now (a finished job does not change afterwards). */
   recordFinished(delivery: FinishedDelivery): void {
-    const { job, status, finishedAt, deadLetterQueueArn } = delivery;
-    this.finished.push({ job: JSON.stringify(job), status, finishedAt, deadLetterQueueArn });
+    this.finished.push(JSON.stringify(delivery));
     if (this.listeners.size) this.notify({ kind: 'finished', delivery });
   }
 
   /** The bus's list; the last one used is remembered (events come in runs of one bus: no key string per event). */
-  private listOf({ account, region, eventBusName }: RecentEvent): Ring<RecentEvent> {
+  private listOf({ account, region, eventBusName }: RecentEvent): BusEvents {
     const last = this.lastList;
-    if (last && last.account === account && last.region === region && last.eventBusName === eventBusName) return last.list;
+    if (last && last.account === account && last.region === region && last.eventBusName === eventBusName) return last;
     const key = `${account}:${region}:${eventBusName}`;
-    let list = this.events.get(key);
-    if (!list) this.events.set(key, (list = new Ring(limits.recentEventsPerBus)));
-    this.lastList = { account, region, eventBusName, list };
-    return list;
+    let bus = this.events.get(key);
+    if (!bus) this.events.set(key, (bus = { account, region, eventBusName, list: new TextRing(limits.recentEventsPerBus, limits.recentEventBytesPerBus, 64 * 1024) }));
+    return (this.lastList = bus);
   }
 
   /** Recent events, newest first. */
   recentEvents(filter: { account?: string; region?: string; eventBusName?: string }): RecentEvent[] {
-    const all = [...this.events.values()].flatMap((list) => list.toArray());
-    return all
-      .filter((e) => (!filter.account || e.account === filter.account) && (!filter.region || e.region === filter.region) && (!filter.eventBusName || e.eventBusName === filter.eventBusName))
-      .sort((a, b) => b.receivedAt - a.receivedAt);
+    const buses = [...this.events.values()].filter(
+      (bus) => (!filter.account || bus.account === filter.account) && (!filter.region || bus.region === filter.region) && (!filter.eventBusName || bus.eventBusName === filter.eventBusName),
+    );
+    return buses.flatMap((bus) => bus.list.toArray().map((kept) => JSON.parse(kept) as RecentEvent)).sort((a, b) => b.receivedAt - a.receivedAt);
   }
 
   /** Finished deliveries, oldest first (copies made on each call). */
   finishedDeliveries(): FinishedDelivery[] {
-    return this.finished.toArray().map(({ job, status, finishedAt, deadLetterQueueArn }) => {
-      const delivery: FinishedDelivery = { job: JSON.parse(job) as DeliveryJob, status, finishedAt };
-      if (deadLetterQueueArn !== undefined) delivery.deadLetterQueueArn = deadLetterQueueArn;
-      return delivery;
-    });
+    return this.finished.toArray().map((kept) => JSON.parse(kept) as FinishedDelivery);
   }
 
   clear(): void {
     this.events.clear();
     this.lastList = undefined;
-    this.finished = new Ring<KeptDelivery>(limits.deliveryHistory);
+    this.finished.clear();
     this.notify({ kind: 'cleared' });
   }
 }

@@ -1,0 +1,101 @@
+/**
+ * The last texts pushed, oldest first, kept as UTF-8 in one buffer outside the JS heap: at most
+ * `maxRecords` of them and at most `maxBytes` in all (the oldest go first when either would be
+ * passed). For records that live long enough to reach the old generation and then die in
+ * thousands per second: as strings they would be garbage that only a full collection clears; here
+ * a record costs the collector nothing.
+ *
+ * The buffer starts small and doubles as needed up to `maxBytes`. Records are written one after
+ * another; when the next one does not fit before the end, writing goes on from the start. A record
+ * longer than `maxBytes` is kept alone (the buffer grows to hold it).
+ */
+export class TextRing {
+  private buffer: Buffer | undefined;
+  /** Start offset and byte length of each record, in a ring of slots: slot `first` is the oldest. */
+  private readonly starts: Int32Array;
+  private readonly lengths: Int32Array;
+  private first = 0;
+  private count = 0;
+  /** Bytes held by the kept records. */
+  private used = 0;
+  /** Where the next record is written. */
+  private write = 0;
+
+  constructor(
+    private readonly maxRecords: number,
+    private readonly maxBytes: number,
+    private readonly initialBytes = Math.min(maxBytes, 1024 * 1024),
+  ) {
+    this.starts = new Int32Array(maxRecords);
+    this.lengths = new Int32Array(maxRecords);
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  push(text: string): void {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    const buffer = this.room(bytes);
+    if (this.count === this.maxRecords) this.dropOldest();
+    if (this.write + bytes > buffer.length) {
+      // The records after the last one written are the oldest: they go before the start is reused.
+      while (this.count && this.starts[this.first] >= this.write) this.dropOldest();
+      this.write = 0;
+    }
+    const end = this.write + bytes;
+    while (this.count && this.starts[this.first] >= this.write && this.starts[this.first] < end) this.dropOldest();
+    buffer.write(text, this.write, bytes, 'utf8');
+    const slot = (this.first + this.count) % this.maxRecords;
+    this.starts[slot] = this.write;
+    this.lengths[slot] = bytes;
+    this.count++;
+    this.used += bytes;
+    this.write = end;
+  }
+
+  /** The texts, oldest first (new strings on each call). */
+  toArray(): string[] {
+    const texts: string[] = [];
+    for (let i = 0; i < this.count; i++) {
+      const slot = (this.first + i) % this.maxRecords;
+      texts.push(this.buffer!.toString('utf8', this.starts[slot], this.starts[slot] + this.lengths[slot]));
+    }
+    return texts;
+  }
+
+  clear(): void {
+    this.first = this.count = this.used = this.write = 0;
+  }
+
+  private dropOldest(): void {
+    this.used -= this.lengths[this.first];
+    this.first = (this.first + 1) % this.maxRecords;
+    this.count--;
+  }
+
+  /**
+   * The buffer, first made or grown when the kept records and the new one would not fit in it (the
+   * records are copied to the start of the new one, oldest first; `push` then makes room as usual). Short of `maxBytes` a wrap may
+   * still drop a few old records early: the space left at the end is not used.
+   */
+  private room(bytes: number): Buffer {
+    const current = this.buffer;
+    if (current && bytes <= current.length && (current.length >= this.maxBytes || this.used + bytes <= current.length)) return current;
+    let size = current?.length ?? this.initialBytes;
+    while (size < this.used + bytes && size < this.maxBytes) size *= 2;
+    size = Math.max(Math.min(size, this.maxBytes), bytes);
+    // Not zero-filled: only the pages written to become resident.
+    const grown = Buffer.allocUnsafeSlow(size);
+    let at = 0;
+    for (let i = 0; i < this.count; i++) {
+      const slot = (this.first + i) % this.maxRecords;
+      current!.copy(grown, at, this.starts[slot], this.starts[slot] + this.lengths[slot]);
+      this.starts[slot] = at;
+      at += this.lengths[slot];
+    }
+    this.buffer = grown;
+    this.write = at;
+    return grown;
+  }
+}

@@ -1,0 +1,64 @@
+import { TextRing } from '../../src/util/textRing.js';
+
+const texts = (n: number, size = 10) => Array.from({ length: n }, (_, i) => `${i}:`.padEnd(size, 'x'));
+
+test('keeps the last maxRecords texts, oldest first, whatever the number pushed', () => {
+  for (const pushed of [0, 1, 3, 4, 5, 9, 12, 1000]) {
+    const ring = new TextRing(4, 1024 * 1024);
+    const all = texts(pushed);
+    for (const t of all) ring.push(t);
+    expect(ring.toArray()).toEqual(all.slice(-4));
+    expect(ring.length).toBe(Math.min(pushed, 4));
+  }
+});
+
+test('never holds more than maxBytes: the oldest go first, however the records wrap around the buffer', () => {
+  // Sizes that do not divide the buffer, so records wrap at every place in it.
+  const ring = new TextRing(1000, 100, 100);
+  const pushed: string[] = [];
+  for (let i = 0; i < 500; i++) {
+    const text = `${i}|`.padEnd(7 + (i % 13), '-');
+    ring.push(text);
+    pushed.push(text);
+    const kept = ring.toArray();
+    // Always the newest ones, in order, and never more bytes than the buffer.
+    expect(kept).toEqual(pushed.slice(pushed.length - kept.length));
+    expect(kept.join('').length).toBeLessThanOrEqual(100);
+    // Once full, all but the space one wrap can leave unused at the end (less than a record) and the
+    // oldest record that overlapped the newest.
+    if (i > 20) expect(kept.join('').length).toBeGreaterThan(100 - 2 * 20);
+  }
+});
+
+test('grows from its first size up to maxBytes, keeping what it held', () => {
+  const ring = new TextRing(10_000, 64 * 1024, 1024);
+  const all = texts(5000, 100);
+  for (const t of all) ring.push(t);
+  const kept = ring.toArray();
+  expect(kept).toEqual(all.slice(-kept.length));
+  // 64 KiB of 100-byte texts, less at most one wrap's leftover.
+  expect(kept.length).toBeGreaterThanOrEqual(654);
+  expect(kept.length).toBeLessThanOrEqual(655);
+});
+
+test('keeps multi-byte text exactly, and a text longer than maxBytes alone', () => {
+  const ring = new TextRing(10, 64, 16);
+  ring.push('héllo wörld ✓');
+  ring.push('日本語のテキスト');
+  expect(ring.toArray()).toEqual(['héllo wörld ✓', '日本語のテキスト']);
+  const long = 'ü'.repeat(100);
+  ring.push(long);
+  expect(ring.toArray()).toEqual([long]);
+  ring.push('after');
+  expect(ring.toArray()).toEqual(['after']);
+});
+
+test('clear empties it, and it fills again', () => {
+  const ring = new TextRing(3, 1024);
+  for (const t of texts(5)) ring.push(t);
+  ring.clear();
+  expect(ring.toArray()).toEqual([]);
+  expect(ring.length).toBe(0);
+  ring.push('a');
+  expect(ring.toArray()).toEqual(['a']);
+});
