@@ -5,6 +5,7 @@
  */
 import { limits } from '../limits.js';
 import { TextRing } from '../util/textRing.js';
+import { RecentEventList } from './recentEventList.js';
 import type { DeliveryJob } from '../store/schema.js';
 
 export interface RecentEvent {
@@ -35,12 +36,15 @@ interface BusEvents {
   account: string;
   region: string;
   eventBusName: string;
-  list: TextRing;
+  list: RecentEventList<RecentEvent>;
 }
 
+/** How long a recent event is held as an object before it is serialized (see RecentEventList). Real time: it is about the heap. */
+const eventAgingMs = 100;
+
 export class DeliveryHistory {
-  /** Recent events per bus, as JSON outside the JS heap (for the same reason as `finished`). */
   private events = new Map<string, BusEvents>();
+  private agingTimer: NodeJS.Timeout | undefined;
   /**
    * Finished deliveries as JSON, outside the JS heap. At 1,000 deliveries a second each kept one
    * lived ~10 s: long enough to reach the old generation, where thousands a second of them became
@@ -68,9 +72,17 @@ export class DeliveryHistory {
   }
 
   recordEvent(event: RecentEvent): void {
-    this.listOf(event).list.push(JSON.stringify(event));
+    this.listOf(event).list.push(event);
+    this.agingTimer ??= setTimeout(this.ageEvents, eventAgingMs).unref();
     if (this.listeners.size) this.notify({ kind: 'event', event });
   }
+
+  private ageEvents = (): void => {
+    this.agingTimer = undefined;
+    let more = false;
+    for (const bus of this.events.values()) more = bus.list.age() || more;
+    if (more) this.agingTimer = setTimeout(this.ageEvents, eventAgingMs).unref();
+  };
 
   /** Keeps a copy: the job as it is now (a finished job does not change afterwards). */
   recordFinished(delivery: FinishedDelivery): void {
@@ -84,7 +96,7 @@ export class DeliveryHistory {
     if (last && last.account === account && last.region === region && last.eventBusName === eventBusName) return last;
     const key = `${account}:${region}:${eventBusName}`;
     let bus = this.events.get(key);
-    if (!bus) this.events.set(key, (bus = { account, region, eventBusName, list: new TextRing(limits.recentEventsPerBus, limits.recentEventBytesPerBus, 64 * 1024) }));
+    if (!bus) this.events.set(key, (bus = { account, region, eventBusName, list: new RecentEventList<RecentEvent>(limits.recentEventsPerBus, limits.recentEventBytesPerBus) }));
     return (this.lastList = bus);
   }
 
@@ -93,7 +105,7 @@ export class DeliveryHistory {
     const buses = [...this.events.values()].filter(
       (bus) => (!filter.account || bus.account === filter.account) && (!filter.region || bus.region === filter.region) && (!filter.eventBusName || bus.eventBusName === filter.eventBusName),
     );
-    return buses.flatMap((bus) => bus.list.toArray().map((kept) => JSON.parse(kept) as RecentEvent)).sort((a, b) => b.receivedAt - a.receivedAt);
+    return buses.flatMap((bus) => bus.list.toArray()).sort((a, b) => b.receivedAt - a.receivedAt);
   }
 
   /** Finished deliveries, oldest first (copies made on each call). */
