@@ -70,7 +70,7 @@ export function post(url, headers, body) {
 /** A POST over a connection of its own, closed after the answer (`Connection: close`), as the emulator delivers. */
 export function postClosing(url, body) {
   const headers = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
-  return send(url, { method: 'POST', headers, createConnection: (o) => net.connect(o) }, body);
+  return send(url, { method: 'POST', headers, createConnection: (o) => new net.Socket().connect(o) }, body);
 }
 
 function send(url, options, body) {

@@ -7,7 +7,9 @@ import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 
 const target = new URL(process.argv[2]);
-const ownConnection = (options) => net.connect(options);
+// Not net.connect(options): its `new Socket(options)` copies the options with a spread that leaves
+// old-generation garbage per connection (see docs/performance.md, fourth round); the emulator avoids it too.
+const ownConnection = (options) => new net.Socket().connect(options);
 
 function relay(event) {
   const body = JSON.stringify(event);

@@ -42,8 +42,9 @@ export class RecentEventList<T> {
 
   /** The items, oldest first, as copies. */
   toArray(): T[] {
-    const all = [...this.kept.toArray(), ...this.fresh.map((item) => JSON.stringify(item))];
-    return all.slice(-this.max).map((text) => JSON.parse(text) as T);
+    const fresh = this.fresh.slice(-this.max).map((item) => JSON.stringify(item));
+    const kept = fresh.length < this.max ? this.kept.toArray().slice(fresh.length - this.max) : [];
+    return [...kept, ...fresh].map((text) => JSON.parse(text) as T);
   }
 
   clear(): void {

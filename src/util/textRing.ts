@@ -30,10 +30,6 @@ export class TextRing {
     this.lengths = new Int32Array(maxRecords);
   }
 
-  get length(): number {
-    return this.count;
-  }
-
   push(text: string): void {
     const bytes = Buffer.byteLength(text, 'utf8');
     const buffer = this.room(bytes);

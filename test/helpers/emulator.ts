@@ -38,7 +38,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   };
 }
 
-/** Expect an SDK call to fail with this AWS error type, message and HTTP status. */
 /** Start an emulator, run `use` against it, and close it whatever happens. */
 export async function withEmulator<T>(options: EmulatorOptions, use: (emu: Running) => Promise<T>): Promise<T> {
   const emu = await startEmulator(options);
@@ -49,6 +48,7 @@ export async function withEmulator<T>(options: EmulatorOptions, use: (emu: Runni
   }
 }
 
+/** Expect an SDK call to fail with this AWS error type, message and HTTP status. */
 export async function expectAwsError(call: Promise<unknown>, type: string, message?: string | RegExp, status = 400): Promise<void> {
   let caught: any;
   try {

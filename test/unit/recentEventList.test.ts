@@ -41,6 +41,11 @@ test('at high rates items are dropped as objects, never serialized, and the newe
   }
   expect(serialized).toBe(0);
   expect(list.toArray()).toEqual(Array.from({ length: 100 }, (_, i) => ({ n: 4900 + i })));
+  // A read copies only the newest max, however many older items are still held.
+  for (let n = 5000; n < 5150; n++) list.push(counted(n));
+  serialized = 0;
+  expect(list.toArray()).toEqual(Array.from({ length: 100 }, (_, i) => ({ n: 5050 + i })));
+  expect(serialized).toBe(100);
 });
 
 test('a mix: what was serialized and what is fresh make up the newest max together', () => {
