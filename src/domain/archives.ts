@@ -1,4 +1,4 @@
-import { ResourceNotFoundException } from '../errors.js';
+import { ResourceNotFoundException, ValidationException } from '../errors.js';
 import { compilePattern, matchPattern, type CompiledPattern } from '../patterns/index.js';
 import type { ArchivedEvent, ArchiveRecord, NamespaceState, ReplayRecord } from '../store/schema.js';
 import type { DeliveryRecords } from '../store/deliveryRecords.js';
@@ -14,6 +14,16 @@ export const replayArn = (ns: Pick<NamespaceState, 'account' | 'region'>, name: 
 
 export const archiveNotFound = (name: string) => new ResourceNotFoundException(`Archive ${name} does not exist.`);
 export const replayNotFound = (name: string) => new ResourceNotFoundException(`Replay ${name} does not exist.`);
+
+/**
+ * ListArchives and ListReplays take at most one of their filters ("Filter parameters are
+ * exclusive", model documentation); two or more are refused, not combined. The wording is
+ * moto's (getmoto/moto tests), not seen in an AWS recording.
+ */
+export function checkOneFilter(operation: 'ListArchives' | 'ListReplays', input: { NamePrefix?: string; EventSourceArn?: string; State?: string }): void {
+  const given = [input.NamePrefix, input.EventSourceArn, input.State].filter((value) => value !== undefined).length;
+  if (given > 1) throw new ValidationException(`At most one filter is allowed for ${operation}. Use either : State, EventSourceArn, or NamePrefix.`);
+}
 
 export function getArchive(ns: NamespaceState, name: string): ArchiveRecord {
   const archive = ns.archives[name];

@@ -78,6 +78,24 @@ describe('archives', () => {
     await expectAwsError(emu.client.send(new ListArchivesCommand({ EventSourceArn: busArn('nope') })), 'ResourceNotFoundException', 'Event bus nope does not exist.');
   });
 
+  test('ListArchives and ListReplays take one filter at a time: two are a ValidationException', async () => {
+    // The model: "Filter parameters are exclusive." Message wording as moto's tests give it
+    // (getmoto/moto tests/test_events), not seen in an AWS recording.
+    await emu.client.send(new CreateEventBusCommand({ Name: 'orders' }));
+    await emu.client.send(new CreateArchiveCommand({ ArchiveName: 'orders-all', EventSourceArn: busArn('orders') }));
+    const archiveMessage = 'At most one filter is allowed for ListArchives. Use either : State, EventSourceArn, or NamePrefix.';
+    await expectAwsError(emu.client.send(new ListArchivesCommand({ NamePrefix: 'orders', State: 'ENABLED' })), 'ValidationException', archiveMessage);
+    await expectAwsError(emu.client.send(new ListArchivesCommand({ NamePrefix: 'orders', EventSourceArn: busArn('orders') })), 'ValidationException', archiveMessage);
+    // Checked before the bus is looked up.
+    await expectAwsError(emu.client.send(new ListArchivesCommand({ State: 'ENABLED', EventSourceArn: busArn('nope') })), 'ValidationException', archiveMessage);
+    expect((await emu.client.send(new ListArchivesCommand({ State: 'ENABLED' }))).Archives!.map((a) => a.ArchiveName)).toEqual(['orders-all']);
+
+    const replayMessage = 'At most one filter is allowed for ListReplays. Use either : State, EventSourceArn, or NamePrefix.';
+    await expectAwsError(emu.client.send(new ListReplaysCommand({ NamePrefix: 'r', State: 'COMPLETED' })), 'ValidationException', replayMessage);
+    await expectAwsError(emu.client.send(new ListReplaysCommand({ EventSourceArn: archiveArn('orders-all'), State: 'COMPLETED' })), 'ValidationException', replayMessage);
+    expect((await emu.client.send(new ListReplaysCommand({ EventSourceArn: archiveArn('orders-all') }))).Replays).toEqual([]);
+  });
+
   test('retention follows the virtual clock', async () => {
     await emu.client.send(new CreateEventBusCommand({ Name: 'orders' }));
     await emu.client.send(new CreateArchiveCommand({ ArchiveName: 'week', EventSourceArn: busArn('orders'), RetentionDays: 7 }));
