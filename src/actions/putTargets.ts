@@ -50,10 +50,19 @@ export const putTargets: Action = async (ctx, input: Input) => {
 };
 
 function checkTargetInput(target: TargetRecord): void {
+  // An SQS FIFO queue needs a MessageGroupId. AWS's answer, quoted in public reports
+  // (hashicorp/terraform#20263, awslabs/aws-ddk#183), fails the whole request.
+  if (isFifoQueueArn(target.Arn) && target.SqsParameters === undefined) {
+    throw new ValidationException(`Parameter(s) SqsParameters must be specified for target: ${target.Id}.`);
+  }
   const given = ['Input', 'InputPath', 'InputTransformer'].filter((key) => target[key] !== undefined);
   if (given.length > 1) {
     throw new ValidationException(`Only one of Input, InputPath, or InputTransformer must be provided for target ${target.Id}.`);
   }
   const problem = validateTargetInput(target as Parameters<typeof validateTargetInput>[0], target.Id);
   if (problem) throw new ValidationException(problem);
+}
+
+function isFifoQueueArn(arn: string): boolean {
+  return arn.startsWith('arn:') && arn.split(':')[2] === 'sqs' && arn.endsWith('.fifo');
 }
