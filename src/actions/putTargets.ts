@@ -1,4 +1,4 @@
-import { LimitExceededException, ValidationException } from '../errors.js';
+import { LimitExceededException, ManagedRuleException, ValidationException } from '../errors.js';
 import { limits } from '../limits.js';
 import { getRule } from '../domain/rules.js';
 import { checkTargetArn } from '../domain/targets.js';
@@ -20,6 +20,9 @@ interface FailedEntry {
 
 export const putTargets: Action = async (ctx, input: Input) => {
   const rule = getRule(ctx.ns, input.Rule, input.EventBusName);
+  // A managed rule cannot be modified by PutTargets (API reference, ManagedRuleException); no
+  // Force here. The message is the emulator's: no AWS answer to this call has been seen.
+  if (rule.managedBy) throw new ManagedRuleException(`Rule ${rule.name} is managed by ${rule.managedBy} and cannot be changed.`);
   // Request-level checks first: any of these fails the whole call and changes nothing.
   for (const target of input.Targets) checkTargetInput(target);
 
