@@ -136,3 +136,22 @@ export function replayToWire(replay: ReplayRecord) {
     ReplayEndTime: at(replay.replayEndTime),
   };
 }
+
+/**
+ * Archives kept in a state file written before archives had their managed rule get one now
+ * (and an incarnation), so they go on filling. Returns whether anything changed.
+ */
+export function addMissingArchiveRules(namespaces: NamespaceState[], now: number, uuid: () => string): boolean {
+  let changed = false;
+  for (const ns of namespaces) {
+    for (const archive of Object.values(ns.archives ?? {})) {
+      if (archive.incarnation !== undefined) continue;
+      archive.incarnation = uuid();
+      const rule = newArchiveRule(ns, archive, now);
+      const rules = (ns.rules[archive.eventBusName] ??= {});
+      if (!Object.hasOwn(rules, rule.name)) rules[rule.name] = rule;
+      changed = true;
+    }
+  }
+  return changed;
+}

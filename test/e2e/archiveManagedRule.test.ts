@@ -6,7 +6,7 @@
  * InputTransformer. The archive is filled through that target; the rule refuses changes
  * (ManagedRuleException) and goes with the archive.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -148,6 +148,32 @@ test('the managed rule survives a restart and keeps filling the archive', async 
     expect(rule).toMatchObject({ ManagedBy: managedBy, State: 'ENABLED' });
     await putOrder(second.client, 2, 'default');
     expect(await eventCount(second.client, 'kept')).toBe(2);
+  } finally {
+    await second.close();
+  }
+});
+
+test('an archive from a state file written before archives had their rule gets it at start-up', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ebl-archive-rule-'));
+  const first = await startEmulator({ dataDir });
+  try {
+    await first.client.send(new CreateArchiveCommand({ ArchiveName: 'old', EventSourceArn: busArn('default') }));
+  } finally {
+    await first.close();
+  }
+  // Make the state file look as an older version wrote it: no rule, no incarnation.
+  const file = join(dataDir, 'state.json');
+  const state = JSON.parse(readFileSync(file, 'utf8'));
+  for (const ns of Object.values<any>(state.namespaces)) {
+    for (const archive of Object.values<any>(ns.archives)) delete archive.incarnation;
+    if (ns.rules?.default) delete ns.rules.default['Events-Archive-old'];
+  }
+  writeFileSync(file, JSON.stringify(state));
+  const second = await startEmulator({ dataDir });
+  try {
+    expect((await second.client.send(new DescribeRuleCommand({ Name: 'Events-Archive-old' }))).ManagedBy).toBe(managedBy);
+    await putOrder(second.client, 1, 'default');
+    expect(await eventCount(second.client, 'old')).toBe(1);
   } finally {
     await second.close();
   }
