@@ -24,6 +24,8 @@ import {
   PutRuleCommand,
   PutTargetsCommand,
   RemoveTargetsCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   UpdateArchiveCommand,
   type EventBridgeClient,
 } from '@aws-sdk/client-eventbridge';
@@ -101,10 +103,15 @@ test('the managed rule refuses changes with ManagedRuleException; DeleteRule and
   await expectAwsError(emu.client.send(new DeleteRuleCommand({ Name: name })), 'ManagedRuleException', needsForce);
   await expectAwsError(emu.client.send(new RemoveTargetsCommand({ Rule: name, Ids: [name] })), 'ManagedRuleException', needsForce);
   // The API reference: a managed rule cannot be modified by DisableRule, EnableRule, PutTargets or PutRule.
+  // (The messages of these refusals are the emulator's: no AWS answer has been seen.)
   await expectAwsError(emu.client.send(new DisableRuleCommand({ Name: name })), 'ManagedRuleException');
   await expectAwsError(emu.client.send(new EnableRuleCommand({ Name: name })), 'ManagedRuleException');
   await expectAwsError(emu.client.send(new PutRuleCommand({ Name: name, EventPattern: '{"source":["x"]}' })), 'ManagedRuleException');
   await expectAwsError(emu.client.send(new PutTargetsCommand({ Rule: name, Targets: [{ Id: 'q', Arn: `arn:aws:sqs:us-east-1:${account}:q` }] })), 'ManagedRuleException');
+  // ... nor by TagResource or UntagResource (the same API reference text).
+  const arn = `arn:aws:events:us-east-1:${account}:rule/${name}`;
+  await expectAwsError(emu.client.send(new TagResourceCommand({ ResourceARN: arn, Tags: [{ Key: 'k', Value: 'v' }] })), 'ManagedRuleException');
+  await expectAwsError(emu.client.send(new UntagResourceCommand({ ResourceARN: arn, TagKeys: ['k'] })), 'ManagedRuleException');
   const rule = await emu.client.send(new DescribeRuleCommand({ Name: name }));
   expect(rule.State).toBe('ENABLED');
   expect((await emu.client.send(new ListTargetsByRuleCommand({ Rule: name }))).Targets!.map((t) => t.Id)).toEqual([name]);
