@@ -21,6 +21,7 @@ import { DeliveryJournal } from './store/journal.js';
 import { newEventBus, defaultBusName } from './domain/eventBuses.js';
 import type { NamespaceState } from './store/schema.js';
 import { VirtualClock } from './util/clock.js';
+import { addMissingArchiveRules } from './domain/archives.js';
 import { DeliveryEngine } from './delivery/engine.js';
 import { DeliveryHistory } from './delivery/history.js';
 import { captureSender, eventBusSender, type ForwardToBus } from './delivery/senders.js';
@@ -136,6 +137,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   };
   const replays = new ReplayRunner(store, clock, router, log);
   engine.resume();
+  if (addMissingArchiveRules(store.namespaces(), clock.now(), () => ids.uuid())) await store.persist();
   scheduler.syncAll(store.namespaces());
   replays.resumeAll(store.namespaces());
 

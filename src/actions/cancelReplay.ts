@@ -9,6 +9,6 @@ export const cancelReplay: Action = async (ctx, input: { ReplayName: string }) =
   }
   replay.state = 'CANCELLING';
   await ctx.store.persist();
-  ctx.replays.wake(ctx.ns, replay);
+  ctx.replays.cancel(ctx.ns, replay);
   return { ReplayArn: replay.arn, State: replay.state, StateReason: replay.stateReason };
 };

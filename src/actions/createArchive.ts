@@ -1,7 +1,8 @@
 import { ResourceAlreadyExistsException } from '../errors.js';
-import { archiveArn } from '../domain/archives.js';
+import { archiveArn, newArchiveRule } from '../domain/archives.js';
 import { getEventBus } from '../domain/eventBuses.js';
 import { compilePattern } from '../patterns/index.js';
+import type { ArchiveRecord } from '../store/schema.js';
 import type { Action } from './types.js';
 
 interface Input {
@@ -18,7 +19,8 @@ export const createArchive: Action = async (ctx, input: Input) => {
   const bus = getEventBus(ns, input.EventSourceArn);
   if (input.EventPattern !== undefined) compilePattern(input.EventPattern);
   if (ns.archives[input.ArchiveName]) throw new ResourceAlreadyExistsException(`Archive ${input.ArchiveName} already exists.`);
-  const archive = {
+  const now = ctx.clock.now();
+  const archive: ArchiveRecord = {
     name: input.ArchiveName,
     arn: archiveArn(ns, input.ArchiveName),
     eventSourceArn: bus.arn,
@@ -27,10 +29,15 @@ export const createArchive: Action = async (ctx, input: Input) => {
     eventPattern: input.EventPattern,
     kmsKeyIdentifier: input.KmsKeyIdentifier,
     retentionDays: input.RetentionDays ?? 0,
-    state: 'ENABLED' as const,
-    creationTime: ctx.clock.now(),
+    state: 'ENABLED',
+    creationTime: now,
+    incarnation: ctx.ids.uuid(),
   };
   ns.archives[archive.name] = archive;
+  // The archive is filled through its managed rule on the source bus, as on AWS (see domain/archives.ts).
+  const rule = newArchiveRule(ns, archive, now);
+  (ns.rules[bus.name] ??= {})[rule.name] = rule;
+  ctx.rulesChanged(ns, bus.name);
   await ctx.store.persist();
   return { ArchiveArn: archive.arn, State: archive.state, CreationTime: archive.creationTime / 1000 };
 };

@@ -14,7 +14,8 @@ export const deleteRule: Action = async (ctx, input: Input) => {
   // Deleting a rule that does not exist succeeds (observed on AWS); a missing bus does not.
   if (!rule) return;
   if (rule.managedBy && !input.Force) {
-    throw new ManagedRuleException(`Rule ${rule.name} is managed by ${rule.managedBy}; delete it with Force.`);
+    // AWS's wording (aws-nuke#448, terraform-provider-aws#11897).
+    throw new ManagedRuleException(`${rule.name} is a managed rule. Set 'force' parameter to true to override.`);
   }
   if (rule.targets.length > 0) throw new ValidationException("Rule can't be deleted since it has targets.");
   deleteRuleRecord(ctx.ns, rule);

@@ -1,4 +1,4 @@
-import { archiveToWire } from '../domain/archives.js';
+import { archiveToWire, checkOneFilter } from '../domain/archives.js';
 import { getEventBus } from '../domain/eventBuses.js';
 import { byName, paginate } from '../domain/pagination.js';
 import type { Action } from './types.js';
@@ -12,6 +12,7 @@ interface Input {
 }
 
 export const listArchives: Action = (ctx, input: Input) => {
+  checkOneFilter('ListArchives', input);
   // An unknown source bus is an error, not an empty list (observed).
   const busArn = input.EventSourceArn === undefined ? undefined : getEventBus(ctx.ns, input.EventSourceArn).arn;
   const matching = Object.values(ctx.ns.archives)

@@ -1,4 +1,4 @@
-import { replayToWire } from '../domain/archives.js';
+import { checkOneFilter, replayToWire } from '../domain/archives.js';
 import { byName, paginate } from '../domain/pagination.js';
 import type { Action } from './types.js';
 
@@ -11,6 +11,7 @@ interface Input {
 }
 
 export const listReplays: Action = (ctx, input: Input) => {
+  checkOneFilter('ListReplays', input);
   const matching = Object.values(ctx.ns.replays)
     .filter((r) => (input.NamePrefix === undefined || r.name.startsWith(input.NamePrefix)) && (input.State === undefined || r.state === input.State) && (input.EventSourceArn === undefined || r.eventSourceArn === input.EventSourceArn))
     .sort(byName);

@@ -1,4 +1,4 @@
-import { LimitExceededException, ValidationException } from '../errors.js';
+import { LimitExceededException, ManagedRuleException, ValidationException } from '../errors.js';
 import { limits } from '../limits.js';
 import { getRule } from '../domain/rules.js';
 import { checkTargetArn } from '../domain/targets.js';
@@ -20,6 +20,9 @@ interface FailedEntry {
 
 export const putTargets: Action = async (ctx, input: Input) => {
   const rule = getRule(ctx.ns, input.Rule, input.EventBusName);
+  // A managed rule cannot be modified by PutTargets (API reference, ManagedRuleException); no
+  // Force here. The message is the emulator's: no AWS answer to this call has been seen.
+  if (rule.managedBy) throw new ManagedRuleException(`Rule ${rule.name} is managed by ${rule.managedBy} and cannot be changed.`);
   // Request-level checks first: any of these fails the whole call and changes nothing.
   for (const target of input.Targets) checkTargetInput(target);
 
@@ -50,10 +53,19 @@ export const putTargets: Action = async (ctx, input: Input) => {
 };
 
 function checkTargetInput(target: TargetRecord): void {
+  // An SQS FIFO queue needs a MessageGroupId. AWS's answer, quoted in public reports
+  // (hashicorp/terraform#20263, awslabs/aws-ddk#183), fails the whole request.
+  if (isFifoQueueArn(target.Arn) && target.SqsParameters === undefined) {
+    throw new ValidationException(`Parameter(s) SqsParameters must be specified for target: ${target.Id}.`);
+  }
   const given = ['Input', 'InputPath', 'InputTransformer'].filter((key) => target[key] !== undefined);
   if (given.length > 1) {
     throw new ValidationException(`Only one of Input, InputPath, or InputTransformer must be provided for target ${target.Id}.`);
   }
   const problem = validateTargetInput(target as Parameters<typeof validateTargetInput>[0], target.Id);
   if (problem) throw new ValidationException(problem);
+}
+
+function isFifoQueueArn(arn: string): boolean {
+  return arn.startsWith('arn:') && arn.split(':')[2] === 'sqs' && arn.endsWith('.fifo');
 }

@@ -12,7 +12,8 @@ interface Input {
 export const removeTargets: Action = async (ctx, input: Input) => {
   const rule = getRule(ctx.ns, input.Rule, input.EventBusName);
   if (rule.managedBy && !input.Force) {
-    throw new ManagedRuleException(`Rule ${rule.name} is managed by ${rule.managedBy}; remove its targets with Force.`);
+    // AWS's wording (cloud-custodian#10308, terraform-provider-aws#11897).
+    throw new ManagedRuleException(`${rule.name} is a managed rule. Set 'force' parameter to true to override.`);
   }
   // An Id the rule does not have is removed trivially: AWS reports per-entry failures only for concurrent changes.
   const remove = new Set(input.Ids);

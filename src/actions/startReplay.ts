@@ -50,6 +50,6 @@ export const startReplay: Action = async (ctx, input: Input) => {
   };
   ns.replays[replay.name] = replay;
   await ctx.store.persist();
-  ctx.replays.wake(ns, replay);
+  ctx.replays.start(ns, replay);
   return { ReplayArn: replay.arn, State: replay.state, ReplayStartTime: replay.replayStartTime / 1000 };
 };

@@ -1,7 +1,9 @@
-import { applyTags, taggableArn, type WireTag } from '../domain/tags.js';
+import { applyTags, refuseManagedRule, taggableArn, type WireTag } from '../domain/tags.js';
 import type { Action } from './types.js';
 
 export const tagResource: Action = async (ctx, input: { ResourceARN: string; Tags: WireTag[] }) => {
-  applyTags(ctx.ns, taggableArn(ctx.ns, input.ResourceARN), input.Tags);
+  const arn = taggableArn(ctx.ns, input.ResourceARN);
+  refuseManagedRule(ctx.ns, arn);
+  applyTags(ctx.ns, arn, input.Tags);
   await ctx.store.persist();
 };

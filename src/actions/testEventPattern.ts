@@ -2,8 +2,12 @@ import { ValidationException } from '../errors.js';
 import { compilePattern, matchPattern } from '../patterns/index.js';
 import type { Action } from './types.js';
 
-/** Envelope fields AWS requires of the Event (observed: `Parameter Event is not valid.` otherwise). */
-const requiredFields = ['id', 'account', 'source', 'time', 'region', 'resources', 'detail-type'];
+/**
+ * Envelope fields AWS requires of the Event (`Parameter Event is not valid.` otherwise).
+ * `resources` is not among them although the API reference lists it: AWS-recorded cases
+ * without it answer a Result (aws-facts.md §2.3, corrected 2026-12).
+ */
+const requiredFields = ['id', 'account', 'source', 'time', 'region', 'detail-type'];
 
 export const testEventPattern: Action = (_ctx, input: { EventPattern: string; Event: string }) => {
   const pattern = compilePattern(input.EventPattern);
@@ -20,6 +24,5 @@ function isValidEvent(text: string): boolean {
     return false;
   }
   if (event === null || typeof event !== 'object' || Array.isArray(event)) return false;
-  const record = event as Record<string, unknown>;
-  return requiredFields.every((field) => field in record) && Array.isArray(record.resources);
+  return requiredFields.every((field) => Object.hasOwn(event, field));
 }

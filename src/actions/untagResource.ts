@@ -1,8 +1,10 @@
-import { removeTags, taggableArn } from '../domain/tags.js';
+import { removeTags, refuseManagedRule, taggableArn } from '../domain/tags.js';
 import type { Action } from './types.js';
 
 export const untagResource: Action = async (ctx, input: { ResourceARN: string; TagKeys: string[] }) => {
   // Removing a key that is not there succeeds, as on AWS.
-  removeTags(ctx.ns, taggableArn(ctx.ns, input.ResourceARN), input.TagKeys);
+  const arn = taggableArn(ctx.ns, input.ResourceARN);
+  refuseManagedRule(ctx.ns, arn);
+  removeTags(ctx.ns, arn, input.TagKeys);
   await ctx.store.persist();
 };

@@ -1,5 +1,6 @@
 import { ValidationException } from '../errors.js';
-import { getArchive } from '../domain/archives.js';
+import { archiveManagedBy, archiveRuleName, archiveRulePattern, getArchive } from '../domain/archives.js';
+import { findRule } from '../domain/rules.js';
 import { compilePattern } from '../patterns/index.js';
 import type { Action } from './types.js';
 
@@ -18,7 +19,15 @@ export const updateArchive: Action = async (ctx, input: Input) => {
   }
   const archive = getArchive(ctx.ns, input.ArchiveName);
   if (input.EventPattern !== undefined) compilePattern(input.EventPattern);
-  if (input.EventPattern !== undefined) archive.eventPattern = input.EventPattern;
+  if (input.EventPattern !== undefined) {
+    archive.eventPattern = input.EventPattern;
+    // The managed rule that fills the archive follows its pattern.
+    const rule = findRule(ctx.ns, archive.eventBusName, archiveRuleName(archive.name));
+    if (rule?.managedBy === archiveManagedBy) {
+      rule.eventPattern = archiveRulePattern(input.EventPattern);
+      ctx.rulesChanged(ctx.ns, rule.eventBusName);
+    }
+  }
   if (input.RetentionDays !== undefined) archive.retentionDays = input.RetentionDays;
   if (input.Description !== undefined) archive.description = input.Description;
   if (input.KmsKeyIdentifier !== undefined) archive.kmsKeyIdentifier = input.KmsKeyIdentifier || undefined;

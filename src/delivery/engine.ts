@@ -253,7 +253,11 @@ export class DeliveryEngine {
     if (queued) this.deps.store.delivery.removeJob(job.id);
     this.deps.history.recordFinished({ job, finishedAt: this.deps.clock.now(), ...how });
     const level = how.status === 'delivered' ? 'info' : 'warn';
-    if (this.deps.log.enabled(level)) this.deps.log[level](`delivery ${how.status}`, logFields(job, { attempts: job.attempts.length, deadLetterQueueArn: how.deadLetterQueueArn }));
+    if (!this.deps.log.enabled(level)) return;
+    // A delivery that did not happen says why (e.g. an InputTemplate that rendered to invalid JSON).
+    const last = how.status === 'delivered' ? undefined : job.attempts[job.attempts.length - 1];
+    const reason = last && (last.errorCode || last.errorMessage) ? `${last.errorCode ?? 'UNKNOWN'}: ${last.errorMessage ?? ''}` : undefined;
+    this.deps.log[level](`delivery ${how.status}`, logFields(job, { attempts: job.attempts.length, deadLetterQueueArn: how.deadLetterQueueArn, reason }));
   }
 
   private isIdle(): boolean {

@@ -1,6 +1,6 @@
-import { ResourceNotFoundException } from '../errors.js';
-import { compilePattern, matchPattern, type CompiledPattern } from '../patterns/index.js';
-import type { ArchivedEvent, ArchiveRecord, NamespaceState, ReplayRecord } from '../store/schema.js';
+import { ResourceNotFoundException, ValidationException } from '../errors.js';
+import type { ArchivedEvent, ArchiveRecord, NamespaceState, ReplayRecord, RuleRecord } from '../store/schema.js';
+import { ruleArn } from './arns.js';
 import type { DeliveryRecords } from '../store/deliveryRecords.js';
 
 /** Where archived events live (the store's delivery records: changes are journaled). */
@@ -14,6 +14,16 @@ export const replayArn = (ns: Pick<NamespaceState, 'account' | 'region'>, name: 
 
 export const archiveNotFound = (name: string) => new ResourceNotFoundException(`Archive ${name} does not exist.`);
 export const replayNotFound = (name: string) => new ResourceNotFoundException(`Replay ${name} does not exist.`);
+
+/**
+ * ListArchives and ListReplays take at most one of their filters ("Filter parameters are
+ * exclusive", model documentation); two or more are refused, not combined. The wording is
+ * moto's (getmoto/moto tests), not seen in an AWS recording.
+ */
+export function checkOneFilter(operation: 'ListArchives' | 'ListReplays', input: { NamePrefix?: string; EventSourceArn?: string; State?: string }): void {
+  const given = [input.NamePrefix, input.EventSourceArn, input.State].filter((value) => value !== undefined).length;
+  if (given > 1) throw new ValidationException(`At most one filter is allowed for ${operation}. Use either : State, EventSourceArn, or NamePrefix.`);
+}
 
 export function getArchive(ns: NamespaceState, name: string): ArchiveRecord {
   const archive = ns.archives[name];
@@ -38,18 +48,55 @@ export function retainedEvents(records: ArchiveEvents, archive: ArchiveRecord, n
   return events;
 }
 
-const compiled = new Map<string, CompiledPattern>();
+/**
+ * The archive's managed rule, as AWS makes it (aws-facts.md §8.1, verified against AWS by an
+ * AWS-run test suite, 2024-08): `Events-Archive-<archive>` on the source bus, managed by
+ * `prod.vhs.events.aws.internal`, created by the account, without Description, RoleArn or
+ * schedule; its pattern is the archive's plus `{"replay-name":[{"exists":false}]}` (so replayed
+ * events are never archived); its one target, `arn:aws:events:<region>:::`, renders the
+ * archive's ARN (with the archive's incarnation), the event and its ingestion time.
+ */
+export const archiveManagedBy = 'prod.vhs.events.aws.internal';
+export const archiveRuleName = (archiveName: string) => `Events-Archive-${archiveName}`;
 
-/** Keep a copy of an event put on the archive's bus when it matches the archive's pattern (all events without one). */
-export function archiveIfMatching(records: ArchiveEvents, archive: ArchiveRecord, event: Record<string, unknown>, now: number): void {
-  if (archive.state !== 'ENABLED') return;
-  if (archive.eventPattern !== undefined) {
-    let pattern = compiled.get(archive.eventPattern);
-    if (!pattern) compiled.set(archive.eventPattern, (pattern = compilePattern(archive.eventPattern)));
-    if (!matchPattern(pattern, event)) return;
-  }
+/** The archive's pattern (already valid) with `replay-name` required absent; every event but replayed ones without a pattern. */
+export function archiveRulePattern(archivePattern: string | undefined): string {
+  const pattern = archivePattern === undefined ? {} : (JSON.parse(archivePattern) as Record<string, unknown>);
+  pattern['replay-name'] = [{ exists: false }];
+  return JSON.stringify(pattern);
+}
+
+export function newArchiveRule(ns: Pick<NamespaceState, 'account' | 'region'>, archive: ArchiveRecord, now: number): RuleRecord {
+  const name = archiveRuleName(archive.name);
+  const template = `{"archive-arn": "${archive.arn}:${archive.incarnation}", "event": <aws.events.event.json>, "ingestion-time": <aws.events.event.ingestion-time>}`;
+  return {
+    name,
+    arn: ruleArn(ns.region, ns.account, archive.eventBusName, name),
+    eventBusName: archive.eventBusName,
+    eventPattern: archiveRulePattern(archive.eventPattern),
+    state: 'ENABLED',
+    managedBy: archiveManagedBy,
+    createdBy: ns.account,
+    targets: [{ Id: name, Arn: `arn:aws:events:${ns.region}:::`, InputTransformer: { InputPathsMap: {}, InputTemplate: template } }],
+    creationTime: now,
+    scheduleAnchor: now,
+  };
+}
+
+/**
+ * What the archive rule's target does with the body it rendered: keep the event in the archive
+ * the body names (its ARN and incarnation, so a re-created archive of the same name is another
+ * one). A body that names no live archive is dropped, as a target that no longer exists.
+ */
+export function archiveRenderedInput(records: ArchiveEvents, ns: NamespaceState, body: string, now: number): boolean {
+  const rendered = JSON.parse(body) as { 'archive-arn'?: unknown; event?: unknown };
+  const named = typeof rendered['archive-arn'] === 'string' ? rendered['archive-arn'] : '';
+  const archive = Object.values(ns.archives).find((a) => `${a.arn}:${a.incarnation}` === named);
+  if (!archive || archive.state !== 'ENABLED' || rendered.event === null || typeof rendered.event !== 'object') return false;
+  const event = rendered.event as Record<string, unknown>;
   retainedEvents(records, archive, now);
   records.appendArchived(archive.arn, { at: now, event, sizeBytes: Buffer.byteLength(JSON.stringify(event)) });
+  return true;
 }
 
 export function archiveStats(records: ArchiveEvents, archive: ArchiveRecord, now: number) {
@@ -88,4 +135,23 @@ export function replayToWire(replay: ReplayRecord) {
     ReplayStartTime: at(replay.replayStartTime),
     ReplayEndTime: at(replay.replayEndTime),
   };
+}
+
+/**
+ * Archives kept in a state file written before archives had their managed rule get one now
+ * (and an incarnation), so they go on filling. Returns whether anything changed.
+ */
+export function addMissingArchiveRules(namespaces: NamespaceState[], now: number, uuid: () => string): boolean {
+  let changed = false;
+  for (const ns of namespaces) {
+    for (const archive of Object.values(ns.archives ?? {})) {
+      if (archive.incarnation !== undefined) continue;
+      archive.incarnation = uuid();
+      const rule = newArchiveRule(ns, archive, now);
+      const rules = (ns.rules[archive.eventBusName] ??= {});
+      if (!Object.hasOwn(rules, rule.name)) rules[rule.name] = rule;
+      changed = true;
+    }
+  }
+  return changed;
 }

@@ -1,4 +1,4 @@
-import { LimitExceededException, ValidationException } from '../errors.js';
+import { LimitExceededException, ManagedRuleException, ValidationException } from '../errors.js';
 import { limits } from '../limits.js';
 import type { NamespaceState } from '../store/schema.js';
 import { parseArn } from './arns.js';
@@ -31,6 +31,18 @@ export function taggableArn(ns: NamespaceState, arn: string): string {
     return arn;
   }
   throw new ValidationException(`Resource type ${type} does not support tags: ${arn}`);
+}
+
+/**
+ * TagResource and UntagResource cannot modify a managed rule (API reference, ManagedRuleException).
+ * The message is the emulator's: no AWS answer to these calls has been seen.
+ */
+export function refuseManagedRule(ns: NamespaceState, taggable: string): void {
+  const resource = parseArn(taggable)?.resource ?? '';
+  if (!resource.startsWith('rule/')) return;
+  const rest = resource.slice('rule/'.length).split('/');
+  const rule = findRule(ns, rest.length === 1 ? defaultBusName : rest.slice(0, -1).join('/'), rest[rest.length - 1]!);
+  if (rule?.managedBy) throw new ManagedRuleException(`Rule ${rule.name} is managed by ${rule.managedBy} and cannot be changed.`);
 }
 
 

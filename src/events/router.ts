@@ -7,7 +7,7 @@
 import { compilePattern, RuleIndex } from '../patterns/index.js';
 import { renderTargetInput, TargetInputError, type RuleContext, type TargetInputConfig } from '../transform/index.js';
 import type { DeliveryJob, NamespaceState, RuleRecord } from '../store/schema.js';
-import { archiveIfMatching, type ArchiveEvents } from '../domain/archives.js';
+import { archiveManagedBy, archiveRenderedInput, type ArchiveEvents } from '../domain/archives.js';
 import type { Clock } from '../util/clock.js';
 import type { Ids } from '../util/ids.js';
 import type { Logger } from '../util/log.js';
@@ -74,11 +74,15 @@ export class EventRouter {
     if (options.ownerRule && !rules.includes(options.ownerRule)) rules.unshift(options.ownerRule);
     const filterArns = options.replay?.filterArns;
     if (filterArns?.length) rules = rules.filter((rule) => filterArns.includes(rule.arn));
-    if (!options.replay) this.archive(ns, busName, event, receivedAt);
     const ingestionTime = isoTime(receivedAt);
     const eventJson = {};
     for (const rule of rules) {
-      for (const target of rule.targets) this.enqueue(ns, rule, target, event, { ruleArn: rule.arn, ruleName: rule.name, ingestionTime, eventJson }, options.hops ?? 0);
+      const ruleContext = { ruleArn: rule.arn, ruleName: rule.name, ingestionTime, eventJson };
+      for (const target of rule.targets) {
+        // An archive is filled through its managed rule's target (its pattern keeps replayed events out).
+        if (rule.managedBy === archiveManagedBy) this.archive(ns, target, event, ruleContext, receivedAt);
+        else this.enqueue(ns, rule, target, event, ruleContext, options.hops ?? 0);
+      }
     }
     const matchedRules = rules.map((rule) => rule.name);
     history.recordEvent(recorded(matchedRules));
@@ -115,9 +119,13 @@ export class EventRouter {
     this.deps.engine.enqueue(job);
   }
 
-  private archive(ns: NamespaceState, busName: string, event: EventEnvelope, now: number): void {
-    for (const archive of Object.values(ns.archives)) {
-      if (archive.eventBusName === busName) archiveIfMatching(this.deps.records, archive, event as unknown as Record<string, unknown>, now);
+  /** The archive rule's target: its rendered input names the archive and carries the event. */
+  private archive(ns: NamespaceState, target: RuleRecord['targets'][number], event: EventEnvelope, ruleContext: RuleContext, now: number): void {
+    try {
+      archiveRenderedInput(this.deps.records, ns, renderTargetInput(event, target as TargetInputConfig, ruleContext), now);
+    } catch (err) {
+      if (!(err instanceof TargetInputError || err instanceof SyntaxError)) throw err;
+      this.deps.log.warn('event not archived', { eventId: event.id, reason: err.message });
     }
   }
 

@@ -1,9 +1,12 @@
 /**
  * Runs replays: the archive's events of the replay's window go back onto the bus,
  * in ingestion order, carrying `replay-name`, through matching and delivery (only
- * to the FilterArns rules when given). Paced on the virtual clock — a batch per
- * virtual second — so tests can advance through a replay or cancel it mid-way.
- * A restart resumes an unfinished replay where it stopped.
+ * to the FilterArns rules when given). Paced on the virtual clock, as AWS's replays
+ * take time (aws-facts.md §8.2: StartReplay answers STARTING, and a CancelReplay sent
+ * right after it was recorded answering CANCELLING): STARTING for replayStartingMs,
+ * then RUNNING with a batch per virtual second, COMPLETED one step after the last
+ * batch; CANCELLING lasts one step before CANCELLED. Tests advance the clock through
+ * it. A restart resumes an unfinished replay where it stopped.
  */
 import type { EventRouter } from '../events/router.js';
 import type { EventEnvelope } from '../events/envelope.js';
@@ -15,6 +18,8 @@ import type { Logger } from '../util/log.js';
 
 export const replayBatchSize = 100;
 export const replayStepMs = 1000;
+/** How long a replay stays STARTING (virtual time); the emulator's choice, AWS publishes none. */
+export const replayStartingMs = 5000;
 
 export class ReplayRunner {
   private timers = new Map<string, () => void>();
@@ -39,10 +44,22 @@ export class ReplayRunner {
     );
   }
 
+  /** A replay StartReplay just created: it begins once its STARTING spell is over. */
+  start(ns: NamespaceState, replay: ReplayRecord): void {
+    this.wake(ns, replay, replayStartingMs);
+  }
+
+  /** A replay CancelReplay just marked CANCELLING: it is CANCELLED a step later. */
+  cancel(ns: NamespaceState, replay: ReplayRecord): void {
+    this.wake(ns, replay, replayStepMs);
+  }
+
   resumeAll(namespaces: NamespaceState[]): void {
+    const now = this.clock.now();
     for (const ns of namespaces) {
       for (const replay of Object.values(ns.replays ?? {})) {
-        if (['STARTING', 'RUNNING', 'CANCELLING'].includes(replay.state)) this.wake(ns, replay);
+        if (replay.state === 'STARTING') this.wake(ns, replay, Math.max(0, replay.replayStartTime + replayStartingMs - now));
+        else if (replay.state === 'RUNNING' || replay.state === 'CANCELLING') this.wake(ns, replay);
       }
     }
   }
@@ -58,6 +75,7 @@ export class ReplayRunner {
     const now = this.clock.now();
     if (replay.state === 'CANCELLING') return this.end(replay, 'CANCELLED', now);
     if (replay.state !== 'STARTING' && replay.state !== 'RUNNING') return;
+    const starting = replay.state === 'STARTING';
     replay.state = 'RUNNING';
     const archive = ns.archives[replay.archiveName];
     if (!archive) {
@@ -67,6 +85,8 @@ export class ReplayRunner {
     // Backpressure: a full delivery queue pauses the replay (its events wait in the archive).
     if (this.store.delivery.full) return this.wake(ns, replay, replayStepMs);
     const window = retainedEvents(this.store.delivery, archive, now).filter((e) => e.at >= replay.eventStartTime && e.at < replay.eventEndTime);
+    // Every replay is RUNNING for at least one step, and COMPLETED the step after its last batch.
+    if (!starting && replay.replayedCount >= window.length) return this.end(replay, 'COMPLETED', now);
     const batch = window.slice(replay.replayedCount, replay.replayedCount + replayBatchSize);
     const busName = replay.destination.Arn.slice(replay.destination.Arn.indexOf(':event-bus/') + ':event-bus/'.length);
     for (const archived of batch) {
@@ -74,7 +94,6 @@ export class ReplayRunner {
       replay.eventLastReplayedTime = archived.at;
     }
     replay.replayedCount += batch.length;
-    if (replay.replayedCount >= window.length) return this.end(replay, 'COMPLETED', now);
     void this.store.persist();
     this.wake(ns, replay, replayStepMs);
   }

@@ -138,6 +138,8 @@ export interface ArchiveRecord {
   retentionDays: number;
   state: (typeof archiveStates)[number];
   creationTime: number;
+  /** Tells this archive from an earlier one of the same name; its managed rule's target names it. */
+  incarnation?: string;
 }
 
 /** An event as an archive keeps it: the envelope and when it was ingested. */

@@ -36,6 +36,18 @@ export function placeholderNames(template: string): string[] {
   return [...template.matchAll(PLACEHOLDER)].map((match) => match[1]!);
 }
 
+/**
+ * Whether the template is a JSON object once each placeholder is a value: what AWS calls a
+ * JSON template, the only kind that may hold `<aws.events.event>` / `<aws.events.event.json>`
+ * (measured on AWS: `{"e": <aws.events.event.json>}` accepted, `[<aws.events.event.json>]` and
+ * a quoted string holding it refused).
+ */
+export function isJsonObjectTemplate(template: string): boolean {
+  if (!template.trim().startsWith('{')) return false;
+  const asValues = new Map(placeholderNames(template).map((name) => [name, null]));
+  return findJsonSyntaxError(substitute(template, asValues, 'json')) === undefined;
+}
+
 /** Render a template; `values` holds every known variable, absent ones mapped to `undefined`. */
 export function renderTemplate(template: string, values: ReadonlyMap<string, unknown>): string {
   const kind = templateKind(template);

@@ -1,6 +1,6 @@
 import { findJsonSyntaxError } from './jsonSyntax.js';
 import { isPredefinedVariable } from './predefinedVariables.js';
-import { placeholderNames } from './template.js';
+import { isJsonObjectTemplate, placeholderNames } from './template.js';
 import type { TargetInputConfig } from './types.js';
 
 /**
@@ -13,8 +13,11 @@ import type { TargetInputConfig } from './types.js';
  * Returns the ValidationException message, worded as AWS words it, or undefined.
  */
 export function validateTargetInput(cfg: TargetInputConfig, targetId = ''): string | undefined {
-  return exclusivityError(cfg, targetId) ?? inputJsonError(cfg, targetId) ?? placeholderError(cfg, targetId);
+  return exclusivityError(cfg, targetId) ?? inputJsonError(cfg, targetId) ?? placeholderError(cfg, targetId) ?? jsonOnlyPlaceholderError(cfg, targetId);
 }
+
+/** The predefined variables that hold JSON and "can only be used as a value for a JSON field" (User Guide). */
+const jsonOnlyVariables = new Set(['aws.events.event', 'aws.events.event.json']);
 
 function isSet(value: unknown): boolean {
   return value !== undefined && value !== null;
@@ -46,4 +49,14 @@ function placeholderError(cfg: TargetInputConfig, targetId: string): string | un
   const invalid = placeholderNames(transformer.InputTemplate).find((name) => !defined.has(name) && !isPredefinedVariable(name));
   // Recorded on AWS (2024-06): `<notdefinedkey>` with no such InputPathsMap key.
   return invalid === undefined ? undefined : `InputTemplate for target ${targetId} contains invalid placeholder ${invalid}.`;
+}
+
+function jsonOnlyPlaceholderError(cfg: TargetInputConfig, targetId: string): string | undefined {
+  const template = cfg.InputTransformer?.InputTemplate;
+  if (typeof template !== 'string') return undefined;
+  const jsonOnly = placeholderNames(template).find((name) => jsonOnlyVariables.has(name));
+  if (jsonOnly === undefined || isJsonObjectTemplate(template)) return undefined;
+  // AWS's answer as measured on PutTargets (2026-09, quoted by a third-party CloudFormation
+  // preflight rule) for aws.events.event.json; the same wording for aws.events.event is assumed.
+  return `InputTemplate for target ${targetId} contains placeholder ${jsonOnly} valid only for JSON template.`;
 }

@@ -11,8 +11,9 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 }
 
 export function sendResult(res: ServerResponse, requestId: string, result: object | void): void {
-  // Operations without output members answer an empty body, as the protocol allows; the SDKs accept both.
-  send(res, 200, { 'Content-Type': jsonContentType, 'x-amzn-RequestId': requestId }, result === undefined ? '{}' : JSON.stringify(result));
+  // Operations without output members answer an empty body, as awsJson1_1 says a server should
+  // (the SDKs accept `{}` too); the Content-Type is still sent.
+  send(res, 200, { 'Content-Type': jsonContentType, 'x-amzn-RequestId': requestId }, result === undefined ? '' : JSON.stringify(result));
 }
 
 export function sendError(res: ServerResponse, requestId: string, err: AwsError): void {

@@ -14,10 +14,12 @@ import {
   UpdateArchiveCommand,
 } from '@aws-sdk/client-eventbridge';
 import { awsEvents } from '../helpers/awsCli.js';
-import { expectAwsError, useEmulator } from '../helpers/emulator.js';
+import { expectAwsError, useEmulator, withEmulator, type Running } from '../helpers/emulator.js';
+import { VirtualClock } from '../../src/util/clock.js';
 import { captures } from '../helpers/inspect.js';
 
-const emu = useEmulator();
+// Real time stands still: only the virtual clock moves archives and replays, so no state changes between two calls.
+const emu = useEmulator({ clock: new VirtualClock(() => Date.UTC(2026, 11, 1, 9)) });
 
 const account = '000000000000';
 const busArn = (name: string) => `arn:aws:events:us-east-1:${account}:event-bus/${name}`;
@@ -76,6 +78,24 @@ describe('archives', () => {
     await expectAwsError(emu.client.send(new UpdateArchiveCommand({ ArchiveName: 'ghost', RetentionDays: 1 })), 'ResourceNotFoundException', 'Archive ghost does not exist.');
     await expectAwsError(emu.client.send(new DeleteArchiveCommand({ ArchiveName: 'ghost' })), 'ResourceNotFoundException', 'Archive ghost does not exist.');
     await expectAwsError(emu.client.send(new ListArchivesCommand({ EventSourceArn: busArn('nope') })), 'ResourceNotFoundException', 'Event bus nope does not exist.');
+  });
+
+  test('ListArchives and ListReplays take one filter at a time: two are a ValidationException', async () => {
+    // The model: "Filter parameters are exclusive." Message wording as moto's tests give it
+    // (getmoto/moto tests/test_events), not seen in an AWS recording.
+    await emu.client.send(new CreateEventBusCommand({ Name: 'orders' }));
+    await emu.client.send(new CreateArchiveCommand({ ArchiveName: 'orders-all', EventSourceArn: busArn('orders') }));
+    const archiveMessage = 'At most one filter is allowed for ListArchives. Use either : State, EventSourceArn, or NamePrefix.';
+    await expectAwsError(emu.client.send(new ListArchivesCommand({ NamePrefix: 'orders', State: 'ENABLED' })), 'ValidationException', archiveMessage);
+    await expectAwsError(emu.client.send(new ListArchivesCommand({ NamePrefix: 'orders', EventSourceArn: busArn('orders') })), 'ValidationException', archiveMessage);
+    // Checked before the bus is looked up.
+    await expectAwsError(emu.client.send(new ListArchivesCommand({ State: 'ENABLED', EventSourceArn: busArn('nope') })), 'ValidationException', archiveMessage);
+    expect((await emu.client.send(new ListArchivesCommand({ State: 'ENABLED' }))).Archives!.map((a) => a.ArchiveName)).toEqual(['orders-all']);
+
+    const replayMessage = 'At most one filter is allowed for ListReplays. Use either : State, EventSourceArn, or NamePrefix.';
+    await expectAwsError(emu.client.send(new ListReplaysCommand({ NamePrefix: 'r', State: 'COMPLETED' })), 'ValidationException', replayMessage);
+    await expectAwsError(emu.client.send(new ListReplaysCommand({ EventSourceArn: archiveArn('orders-all'), State: 'COMPLETED' })), 'ValidationException', replayMessage);
+    expect((await emu.client.send(new ListReplaysCommand({ EventSourceArn: archiveArn('orders-all') }))).Replays).toEqual([]);
   });
 
   test('retention follows the virtual clock', async () => {
@@ -146,7 +166,7 @@ describe('replays', () => {
     await emu.client.send(
       new StartReplayCommand({ ReplayName: 'long', EventSourceArn: archiveArn('all'), EventStartTime: new Date(t0 - 1000), EventEndTime: new Date(t0 + 60_000), Destination: { Arn: busArn('orders') } }),
     );
-    await settle(0); // the first batch
+    await settle(5000); // STARTING is over: the first batch
     expect((await emu.client.send(new DescribeReplayCommand({ ReplayName: 'long' }))).State).toBe('RUNNING');
     const cancelling = await emu.client.send(new CancelReplayCommand({ ReplayName: 'long' }));
     expect(cancelling.State).toBe('CANCELLING');
@@ -156,6 +176,50 @@ describe('replays', () => {
     expect(delivered.length).toBeGreaterThan(0);
     expect(delivered.length).toBeLessThan(250);
     await expectAwsError(emu.client.send(new CancelReplayCommand({ ReplayName: 'long' })), 'IllegalStatusException');
+  });
+
+  test('a replay takes time: STARTING, then RUNNING, then COMPLETED; CancelReplay right after StartReplay is accepted', async () => {
+    // AWS recorded StartReplay answering STARTING and a CancelReplay sent right after it
+    // answering CANCELLING, the replay then ending CANCELLED (aws-facts.md §8.2). Real time is
+    // frozen here so only the virtual clock moves the replays (POST /_eventbridge-local/clock).
+    await withEmulator({ clock: new VirtualClock(() => Date.UTC(2026, 11, 1, 12)) }, async (frozen: Running) => {
+      const send = <T,>(command: any): Promise<T> => frozen.client.send(command) as Promise<T>;
+      const advance = async (seconds: number) => {
+        const res = await fetch(`${frozen.url}/_eventbridge-local/clock`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ advanceSeconds: seconds }) });
+        expect(res.status).toBe(200);
+        await frozen.emulator.engine.idle();
+      };
+      const state = async (name: string) => (await send<{ State: string }>(new DescribeReplayCommand({ ReplayName: name }))).State;
+      await send(new CreateEventBusCommand({ Name: 'orders' }));
+      await send(new CreateArchiveCommand({ ArchiveName: 'all', EventSourceArn: busArn('orders') }));
+      await send(new PutRuleCommand({ Name: 'to-sink', EventBusName: 'orders', EventPattern: '{"source":["shop"]}' }));
+      await send(new PutTargetsCommand({ Rule: 'to-sink', EventBusName: 'orders', Targets: [{ Id: 'q', Arn: queue('sink') }] }));
+      const t0 = frozen.emulator.clock.now();
+      for (let n = 0; n < 3; n++) await send(new PutEventsCommand({ Entries: [{ Source: 'shop', DetailType: 'Order', Detail: JSON.stringify({ n }), EventBusName: 'orders' }] }));
+      await advance(1);
+      await fetch(`${frozen.url}/_eventbridge-local/records`, { method: 'DELETE' });
+      const window = { EventSourceArn: archiveArn('all'), EventStartTime: new Date(t0 - 1000), EventEndTime: new Date(t0 + 60_000), Destination: { Arn: busArn('orders') } };
+
+      const started = await send<{ State: string }>(new StartReplayCommand({ ReplayName: 'slow', ...window }));
+      expect(started.State).toBe('STARTING');
+      expect(await state('slow')).toBe('STARTING');
+      await advance(5);
+      expect(await state('slow')).toBe('RUNNING');
+      expect(await captures(frozen.url, queue('sink'))).toHaveLength(3);
+      await advance(1);
+      expect(await state('slow')).toBe('COMPLETED');
+
+      await send(new StartReplayCommand({ ReplayName: 'cancelled', ...window }));
+      const cancelling = await send<{ State: string; ReplayArn: string }>(new CancelReplayCommand({ ReplayName: 'cancelled' }));
+      expect(cancelling).toMatchObject({ State: 'CANCELLING', ReplayArn: `arn:aws:events:us-east-1:${account}:replay/cancelled` });
+      expect(await state('cancelled')).toBe('CANCELLING');
+      await advance(1);
+      expect(await state('cancelled')).toBe('CANCELLED');
+      await advance(10);
+      // Nothing of the cancelled replay was delivered.
+      expect(await captures(frozen.url, queue('sink'))).toHaveLength(3);
+      await expectAwsError(send(new CancelReplayCommand({ ReplayName: 'cancelled' })), 'IllegalStatusException');
+    });
   });
 
   test('StartReplay errors as AWS gives them', async () => {
@@ -198,5 +262,5 @@ describe('replays', () => {
     await waitForReplay('cli-replay', 'COMPLETED');
     const listed = await awsEvents(emu.url, ['list-replays']);
     expect(listed.json.Replays[0]).toMatchObject({ ReplayName: 'cli-replay', State: 'COMPLETED' });
-  }, 30_000);
+  }, 60_000);
 });

@@ -8,7 +8,7 @@ import {
   UntagResourceCommand,
   UpdateEventBusCommand,
 } from '@aws-sdk/client-eventbridge';
-import { expectAwsError, useEmulator } from '../helpers/emulator.js';
+import { expectAwsError, rawCall, useEmulator } from '../helpers/emulator.js';
 
 const emu = useEmulator();
 
@@ -170,11 +170,18 @@ describe('UpdateEventBus / DeleteEventBus', () => {
     await expectAwsError(emu.client.send(new UpdateEventBusCommand({ Name: 'ghost' })), 'ResourceNotFoundException', 'Event bus ghost does not exist.');
   });
 
-  test('deletes a bus; a missing bus is not found; a re-created bus starts without the old tags', async () => {
+  test('deletes a bus; deleting a missing bus succeeds; a re-created bus starts without the old tags', async () => {
     await emu.client.send(new CreateEventBusCommand({ Name: 'gone', Tags: [{ Key: 'k', Value: 'v' }] }));
     await emu.client.send(new DeleteEventBusCommand({ Name: 'gone' }));
     await expectAwsError(emu.client.send(new DescribeEventBusCommand({ Name: 'gone' })), 'ResourceNotFoundException', 'Event bus gone does not exist.');
-    await expectAwsError(emu.client.send(new DeleteEventBusCommand({ Name: 'gone' })), 'ResourceNotFoundException', 'Event bus gone does not exist.');
+    // AWS answers 200 with an empty body for a bus that does not exist (an AWS-validated
+    // test, 2025-03; the model lists only InternalException and ConcurrentModificationException;
+    // aws-facts.md §2.3, corrected 2026-12).
+    await emu.client.send(new DeleteEventBusCommand({ Name: 'gone' }));
+    const raw = await rawCall(emu.url, 'DeleteEventBus', JSON.stringify({ Name: 'never-was' }));
+    expect(raw.status).toBe(200);
+    expect(raw.text).toBe('');
+    await expectAwsError(emu.client.send(new DeleteEventBusCommand({ Name: 'default' })), 'ValidationException', 'Cannot delete event bus default.');
     await emu.client.send(new CreateEventBusCommand({ Name: 'gone' }));
     const { Tags } = await emu.client.send(new ListTagsForResourceCommand({ ResourceARN: arn('gone') }));
     expect(Tags).toEqual([]);

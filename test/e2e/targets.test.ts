@@ -271,6 +271,20 @@ describe('PutTargets validation', () => {
     );
   });
 
+  test('an SQS FIFO queue needs SqsParameters: without them the whole call is refused', async () => {
+    // AWS's answer, quoted in public reports (hashicorp/terraform#20263, awslabs/aws-ddk#183):
+    // a request-level ValidationException (status 400).
+    await putRule('r');
+    await expectAwsError(
+      putTargets({ Rule: 'r', Targets: [sqsTarget('plain'), { Id: 'fifo', Arn: queue('orders.fifo') }] }),
+      'ValidationException',
+      'Parameter(s) SqsParameters must be specified for target: fifo.',
+    );
+    expect(await listTargets('r')).toEqual([]);
+    await putTargets({ Rule: 'r', Targets: [{ Id: 'fifo', Arn: queue('orders.fifo'), SqsParameters: { MessageGroupId: 'g' } }] });
+    expect(await listTargets('r')).toEqual([{ Id: 'fifo', Arn: queue('orders.fifo'), SqsParameters: { MessageGroupId: 'g' } }]);
+  });
+
   test('an empty Targets list', async () => {
     await putRule('r');
     await expectAwsError(

@@ -45,7 +45,23 @@ test('an invalid pattern is InvalidEventPatternException with the reason', async
   await expectAwsError(test_('[1,2]', event({})), 'InvalidEventPatternException', /^Event pattern is not valid\. Reason: Filter is not an object/);
 });
 
+test('an event without resources is matched: resources is not a required field', async () => {
+  // AWS-recorded TestEventPattern cases carry no `resources` and answer a Result (the API
+  // reference lists it as required; aws-facts.md §2.3, corrected 2026-12).
+  const withoutResources = JSON.parse(event({ state: 'running' }));
+  delete withoutResources.resources;
+  expect((await test_({ detail: { state: ['running'] } }, JSON.stringify(withoutResources))).Result).toBe(true);
+  expect((await test_({ source: ['aws.s3'] }, JSON.stringify(withoutResources))).Result).toBe(false);
+});
+
 test('an event missing a required envelope field is a ValidationException', async () => {
+  for (const field of ['id', 'account', 'source', 'time', 'region', 'detail-type']) {
+    const without = JSON.parse(event({}));
+    delete without[field];
+    await expectAwsError(test_({ source: ['aws.ec2'] }, JSON.stringify(without)), 'ValidationException', 'Parameter Event is not valid.');
+  }
+  await expectAwsError(test_({ source: ['aws.ec2'] }, '["not", "an object"]'), 'ValidationException', 'Parameter Event is not valid.');
+
   const withoutId = JSON.parse(event({}));
   delete withoutId.id;
   await expectAwsError(test_({ source: ['aws.ec2'] }, JSON.stringify(withoutId)), 'ValidationException', 'Parameter Event is not valid.');

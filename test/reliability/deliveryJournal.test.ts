@@ -119,8 +119,8 @@ test('damage in the middle of the journal refuses the start; --move-aside-corrup
   await withEmulator({ dataDir, moveAsideCorruptState: true }, async (moved) => {
     expect(readdirSync(dataDir).some((f) => /^deliveries-\d+\.journal\.corrupt-/.test(f))).toBe(true);
     expect(await pendingIds(moved)).toEqual([]);
-    // The control plane (state.json) was not touched.
-    expect((await moved.client.send(new ListRulesCommand({}))).Rules!.map((r) => r.Name)).toEqual(['shop']);
+    // The control plane (state.json) was not touched: the rule and the archive's managed rule are there.
+    expect((await moved.client.send(new ListRulesCommand({}))).Rules!.map((r) => r.Name)).toEqual(['Events-Archive-all', 'shop']);
   });
 }, 60_000);
 

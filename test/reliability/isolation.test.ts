@@ -55,7 +55,8 @@ test.each(callers)('$account in $region lists only its own resources', async (c)
   const buses = arnsOf((await ok(c, 'ListEventBuses', {})).EventBuses, 'Arn');
   expect(buses.sort()).toEqual([`arn:aws:events:${scope(c)}:event-bus/default`, `arn:aws:events:${scope(c)}:event-bus/orders`]);
   const rules = arnsOf((await ok(c, 'ListRules', { EventBusName: 'orders' })).Rules, 'Arn');
-  expect(rules).toEqual([`arn:aws:events:${scope(c)}:rule/orders/r`]);
+  // The archive's managed rule is on its source bus too, as on AWS.
+  expect(rules).toEqual([`arn:aws:events:${scope(c)}:rule/orders/Events-Archive-a`, `arn:aws:events:${scope(c)}:rule/orders/r`]);
   const connections = arnsOf((await ok(c, 'ListConnections', {})).Connections, 'ConnectionArn');
   expect(connections).toHaveLength(1);
   expect(mine(connections)).toBe(true);
