@@ -17,12 +17,12 @@ export const replayNotFound = (name: string) => new ResourceNotFoundException(`R
 
 /**
  * ListArchives and ListReplays take at most one of their filters ("Filter parameters are
- * exclusive", model documentation); two or more are refused, not combined. The wording is
- * moto's (getmoto/moto tests), not seen in an AWS recording.
+ * exclusive", model documentation); two or more are refused, not combined. AWS's wording is not
+ * known from any recording: this message is our own (docs/compatibility.md marks it a guess).
  */
 export function checkOneFilter(operation: 'ListArchives' | 'ListReplays', input: { NamePrefix?: string; EventSourceArn?: string; State?: string }): void {
   const given = [input.NamePrefix, input.EventSourceArn, input.State].filter((value) => value !== undefined).length;
-  if (given > 1) throw new ValidationException(`At most one filter is allowed for ${operation}. Use either : State, EventSourceArn, or NamePrefix.`);
+  if (given > 1) throw new ValidationException(`${operation} takes at most one filter: NamePrefix, EventSourceArn or State.`);
 }
 
 export function getArchive(ns: NamespaceState, name: string): ArchiveRecord {

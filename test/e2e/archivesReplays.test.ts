@@ -85,14 +85,14 @@ describe('archives', () => {
     // (getmoto/moto tests/test_events), not seen in an AWS recording.
     await emu.client.send(new CreateEventBusCommand({ Name: 'orders' }));
     await emu.client.send(new CreateArchiveCommand({ ArchiveName: 'orders-all', EventSourceArn: busArn('orders') }));
-    const archiveMessage = 'At most one filter is allowed for ListArchives. Use either : State, EventSourceArn, or NamePrefix.';
+    const archiveMessage = 'ListArchives takes at most one filter: NamePrefix, EventSourceArn or State.';
     await expectAwsError(emu.client.send(new ListArchivesCommand({ NamePrefix: 'orders', State: 'ENABLED' })), 'ValidationException', archiveMessage);
     await expectAwsError(emu.client.send(new ListArchivesCommand({ NamePrefix: 'orders', EventSourceArn: busArn('orders') })), 'ValidationException', archiveMessage);
     // Checked before the bus is looked up.
     await expectAwsError(emu.client.send(new ListArchivesCommand({ State: 'ENABLED', EventSourceArn: busArn('nope') })), 'ValidationException', archiveMessage);
     expect((await emu.client.send(new ListArchivesCommand({ State: 'ENABLED' }))).Archives!.map((a) => a.ArchiveName)).toEqual(['orders-all']);
 
-    const replayMessage = 'At most one filter is allowed for ListReplays. Use either : State, EventSourceArn, or NamePrefix.';
+    const replayMessage = 'ListReplays takes at most one filter: NamePrefix, EventSourceArn or State.';
     await expectAwsError(emu.client.send(new ListReplaysCommand({ NamePrefix: 'r', State: 'COMPLETED' })), 'ValidationException', replayMessage);
     await expectAwsError(emu.client.send(new ListReplaysCommand({ EventSourceArn: archiveArn('orders-all'), State: 'COMPLETED' })), 'ValidationException', replayMessage);
     expect((await emu.client.send(new ListReplaysCommand({ EventSourceArn: archiveArn('orders-all') }))).Replays).toEqual([]);
