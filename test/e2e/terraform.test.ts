@@ -78,8 +78,9 @@ function explain(what: string, result: RunResult): string {
 }
 
 /** `terraform <command> -json`: fails the test with Terraform's output unless it exits 0; answers the change summary and each planned action. */
-async function applying(command: 'apply' | 'destroy', generation: number) {
-  const result = await workspace.terraform([command, '-auto-approve', '-input=false', '-parallelism=2', '-json', ...vars(generation)], step);
+async function applying(command: 'apply' | 'destroy', generation: number, { refresh = true } = {}) {
+  const args = [command, '-auto-approve', '-input=false', '-parallelism=2', '-json', `-refresh=${refresh}`, ...vars(generation)];
+  const result = await workspace.terraform(args, step);
   if (result.code !== 0) throw new Error(explain(command, result));
   const messages = uiMessages(result.stdout);
   const actions = new Map<string, string>();
@@ -116,6 +117,7 @@ const resources = [
   'aws_cloudwatch_event_rule.pattern',
   'aws_cloudwatch_event_rule.schedule',
   'aws_cloudwatch_event_rule.targets',
+  'aws_cloudwatch_event_target.api_gateway',
   'aws_cloudwatch_event_target.appsync',
   'aws_cloudwatch_event_target.batch',
   'aws_cloudwatch_event_target.ecs',
@@ -169,19 +171,39 @@ async function expectGeneration(g: number): Promise<void> {
   expect(Rules).toHaveLength(1);
   const kinds = await targetsOf(Rules![0].Name!, 'tf-orders');
   expect(kinds.get('fifo')).toMatchObject({ InputPath: g === 1 ? '$.detail' : '$.detail.order', SqsParameters: { MessageGroupId: `group-${g}` } });
+  // The provider leaves false and 0 out of its requests: false shows as absent.
+  expect(kinds.get('ecs')!.EcsParameters!.EnableExecuteCommand ?? false).toBe(g === 2);
   expect(kinds.get('kinesis')!.KinesisParameters).toEqual({ PartitionKeyPath: `$.detail.id${g}` });
-  expect(kinds.get('ecs')!.EcsParameters).toMatchObject({ TaskCount: g, TaskDefinitionArn: `arn:aws:ecs:us-east-1:${account}:task-definition/tf:${g}` });
+  expect(kinds.get('ecs')!.EcsParameters).toMatchObject({
+    TaskCount: g,
+    TaskDefinitionArn: `arn:aws:ecs:us-east-1:${account}:task-definition/tf:${g}`,
+    Group: `group-${g}`,
+    CapacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: g, base: g }],
+    PlacementConstraints: [{ type: 'memberOf', expression: `attribute:ecs.instance-type =~ t${g}.*` }],
+    NetworkConfiguration: { awsvpcConfiguration: { Subnets: [`subnet-0123456${g}`], SecurityGroups: [`sg-0123456${g}`], AssignPublicIp: 'DISABLED' } },
+    Tags: [{ Key: 'generation', Value: String(g) }],
+  });
   expect(kinds.get('batch')!.BatchParameters).toMatchObject({ JobName: `job-${g}`, RetryStrategy: { Attempts: g } });
   expect(kinds.get('run-command')!.RunCommandParameters).toEqual({ RunCommandTargets: [{ Key: 'tag:Env', Values: [`g${g}`] }] });
-  expect((await east.send(new DescribeRuleCommand({ Name: 'tf-more-targets' }))).Description).toBe(`more targets, generation ${g}`);
+  expect(await east.send(new DescribeRuleCommand({ Name: 'tf-more-targets' }))).toMatchObject({
+    Description: `more targets, generation ${g}`,
+    State: g === 1 ? 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' : 'ENABLED',
+  });
   const more = await targetsOf('tf-more-targets');
   expect(more.get('sagemaker')!.SageMakerPipelineParameters).toEqual({ PipelineParameterList: [{ Name: 'generation', Value: `v${g}` }] });
-  expect(more.get('redshift')!.RedshiftDataParameters).toMatchObject({ Sql: `select ${g}` });
+  expect(more.get('redshift')!.RedshiftDataParameters).toMatchObject({ Sql: `select ${g}`, StatementName: `statement-${g}` });
+  expect(more.get('redshift')!.RedshiftDataParameters!.WithEvent ?? false).toBe(g === 2);
   expect(more.get('appsync')!.AppSyncParameters).toEqual({ GraphQLOperation: `mutation Record { record(generation: ${g}) { id } }` });
-  expect(more.get('lambda')!.InputTransformer).toMatchObject({ InputTemplate: `"generation ${g}: <aws.events.event.json>"` });
+  expect(more.get('lambda')!.InputTransformer).toMatchObject({ InputTemplate: `"generation ${g} of <aws.events.rule-name>"` });
+  expect(more.get('api-gateway')!.HttpParameters).toMatchObject({ PathParameterValues: [`$.detail.id${g}`], QueryStringParameters: { generation: String(g) } });
 
   const apiKey = await east.send(new DescribeConnectionCommand({ Name: 'tf-api-key' }));
-  expect(apiKey).toMatchObject({ Description: `api key, generation ${g}`, ConnectionState: 'AUTHORIZED', AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'x-api-key' } } });
+  expect(apiKey).toMatchObject({
+    Description: `api key, generation ${g}`,
+    ConnectionState: 'AUTHORIZED',
+    KmsKeyIdentifier: `arn:aws:kms:us-east-1:${account}:key/1234abcd-12ab-34cd-56ef-1234567890c${g}`,
+    AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'x-api-key' } },
+  });
   const basic = await east.send(new DescribeConnectionCommand({ Name: 'tf-basic' }));
   expect(basic.AuthParameters!.BasicAuthParameters).toEqual({ Username: `user-${g}` });
   const oauth = await east.send(new DescribeConnectionCommand({ Name: 'tf-oauth' }));
@@ -232,7 +254,8 @@ describe('terraform (AWS provider 5.100.0)', () => {
   test('plan shows no drift', () => expectNoDrift(1), step);
 
   test('an update of every resource is applied in place', async () => {
-    const { actions, summary } = await applying('apply', 2);
+    // The no-drift plan just refreshed the state: no need to read everything again.
+    const { actions, summary } = await applying('apply', 2, { refresh: false });
     const updated = resources.filter((r) => !unchangedInUpdate.includes(r));
     expect([...actions.keys()].sort()).toEqual(updated);
     expect(new Set(actions.values())).toEqual(new Set(['update']));
@@ -243,7 +266,7 @@ describe('terraform (AWS provider 5.100.0)', () => {
   test('plan shows no drift after the update', () => expectNoDrift(2), step);
 
   test('destroy leaves nothing', async () => {
-    const { summary } = await applying('destroy', 2);
+    const { summary } = await applying('destroy', 2, { refresh: false });
     expect(summary).toMatchObject({ add: 0, change: 0, remove: resources.length });
     for (const client of [east, west]) {
       expect((await client.send(new ListEventBusesCommand({}))).EventBuses!.map((b) => b.Name)).toEqual(['default']);

@@ -129,6 +129,7 @@ resource "aws_cloudwatch_event_connection" "api_key" {
   name               = "tf-api-key"
   description        = "api key, generation ${local.g}"
   authorization_type = "API_KEY"
+  kms_key_identifier = "arn:aws:kms:us-east-1:${local.account}:key/1234abcd-12ab-34cd-56ef-1234567890c${local.g}"
   auth_parameters {
     api_key {
       key   = "x-api-key"

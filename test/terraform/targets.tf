@@ -3,8 +3,9 @@
 # configuration test/e2e/terraform.test.ts applies; `local.g` is the generation (1, then 2).
 
 resource "aws_cloudwatch_event_rule" "targets" {
-  name_prefix    = "tf-targets-"
-  event_bus_name = aws_cloudwatch_event_bus.orders.name
+  name_prefix = "tf-targets-"
+  # A bus may be named by its ARN.
+  event_bus_name = aws_cloudwatch_event_bus.orders.arn
   event_pattern = jsonencode({
     source = [{ prefix = "tf." }]
     detail = { kind = [{ "anything-but" = ["x${local.g}"] }] }
@@ -35,18 +36,35 @@ resource "aws_cloudwatch_event_target" "kinesis" {
 
 resource "aws_cloudwatch_event_target" "ecs" {
   rule           = aws_cloudwatch_event_rule.targets.name
-  event_bus_name = aws_cloudwatch_event_bus.orders.name
+  event_bus_name = aws_cloudwatch_event_bus.orders.arn
   target_id      = "ecs"
   arn            = "arn:aws:ecs:us-east-1:${local.account}:cluster/tf"
   role_arn       = "arn:aws:iam::${local.account}:role/tf-ecs"
   ecs_target {
-    task_definition_arn = "arn:aws:ecs:us-east-1:${local.account}:task-definition/tf:${local.g}"
-    task_count          = local.g
-    launch_type         = "FARGATE"
-    propagate_tags      = "TASK_DEFINITION"
-    tags                = { generation = tostring(local.g) }
+    task_definition_arn     = "arn:aws:ecs:us-east-1:${local.account}:task-definition/tf:${local.g}"
+    task_count              = local.g
+    propagate_tags          = "TASK_DEFINITION"
+    tags                    = { generation = tostring(local.g) }
+    enable_ecs_managed_tags = true
+    enable_execute_command  = local.g == 2
+    group                   = "group-${local.g}"
+    platform_version        = "LATEST"
+    capacity_provider_strategy {
+      capacity_provider = "FARGATE_SPOT"
+      weight            = local.g
+      base              = local.g
+    }
+    placement_constraint {
+      type       = "memberOf"
+      expression = "attribute:ecs.instance-type =~ t${local.g}.*"
+    }
+    ordered_placement_strategy {
+      type  = "spread"
+      field = "attribute:ecs.availability-zone"
+    }
     network_configuration {
       subnets          = ["subnet-0123456${local.g}"]
+      security_groups  = ["sg-0123456${local.g}"]
       assign_public_ip = false
     }
   }
@@ -82,6 +100,7 @@ resource "aws_cloudwatch_event_rule" "more_targets" {
   name          = "tf-more-targets"
   description   = "more targets, generation ${local.g}"
   event_pattern = jsonencode({ source = ["tf.more"] })
+  state         = local.g == 1 ? "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" : "ENABLED"
 }
 
 resource "aws_cloudwatch_event_target" "sagemaker" {
@@ -103,9 +122,11 @@ resource "aws_cloudwatch_event_target" "redshift" {
   arn       = "arn:aws:redshift:us-east-1:${local.account}:cluster:tf"
   role_arn  = "arn:aws:iam::${local.account}:role/tf-redshift"
   redshift_target {
-    database = "db"
-    db_user  = "user"
-    sql      = "select ${local.g}"
+    database            = "db"
+    secrets_manager_arn = "arn:aws:secretsmanager:us-east-1:${local.account}:secret:tf-redshift-AbCdEf"
+    sql                 = "select ${local.g}"
+    statement_name      = "statement-${local.g}"
+    with_event          = local.g == 2
   }
 }
 
@@ -129,7 +150,17 @@ resource "aws_cloudwatch_event_target" "lambda" {
   arn       = "arn:aws:lambda:us-east-1:${local.account}:function:tf"
   input_transformer {
     # A string template, with no input paths.
-    input_template = "\"generation ${local.g}: <aws.events.event.json>\""
+    input_template = "\"generation ${local.g} of <aws.events.rule-name>\""
+  }
+}
+
+resource "aws_cloudwatch_event_target" "api_gateway" {
+  rule      = aws_cloudwatch_event_rule.more_targets.name
+  target_id = "api-gateway"
+  arn       = "arn:aws:execute-api:us-east-1:${local.account}:abcde12345/prod/POST/orders/*"
+  http_target {
+    path_parameter_values   = ["$.detail.id${local.g}"]
+    query_string_parameters = { generation = tostring(local.g) }
   }
 }
 
