@@ -52,6 +52,8 @@ export interface EmulatorOptions extends Partial<EmulatorConfig> {
   random?: () => number;
   /** Test seam: fail or cut short the store's file writes (a full disk). */
   writeFaults?: WriteFaults;
+  /** Compact the delivery journal when it holds this many lines over twice the live records (default 50,000; tests set it low). */
+  compactionSlackLines?: number;
 }
 
 export interface Emulator {
@@ -113,6 +115,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   const store = await Store.open(file, (account, region) => newNamespace(account, region, clock.now()), {
     journal,
     maxPendingDeliveries: config.maxPendingDeliveries,
+    compactionSlackLines: options.compactionSlackLines,
     moveAsideCorrupt: config.moveAsideCorruptState,
     onStartedWithout: (what, fields) => log.warn(what, fields),
     onCompactionError: (err) => log.error('delivery journal compaction failed; it is retried later', { error: String(err) }),

@@ -376,7 +376,7 @@ export class DeliveryJournal {
         }
         return true;
       });
-      if (header === undefined && !problem) return damage('is empty');
+      if (header === undefined && !problem) return damage(tornBytes > 0 ? 'has no snapshot header' : 'is empty');
       if (tornBytes > 0) fail('does not end with a complete line');
       if (!ended) fail('is incomplete (no end line)');
     } catch (err) {

@@ -267,6 +267,12 @@ export class Store {
   }
 }
 
+function recordCount(data: DeliveryData): number {
+  let n = Object.keys(data.deliveries).length;
+  for (const lists of [data.captures, data.deadLetters, data.archivedEvents]) for (const key of Object.keys(lists)) n += lists[key].length;
+  return n;
+}
+
 /** The control plane from state.json's text (start-up reads it through the StateFile, a rollback from the last text written). */
 function stateFromText(text: string): State {
   return JSON.parse(text) as State;
@@ -281,8 +287,8 @@ function checkPair(file: StateFile, journal: DeliveryJournal, stateExisted: bool
   if (!stateExisted && journalNeedsState) {
     if (options.moveAsideCorrupt) return options.onStartedWithout?.('state.json is missing: the control plane starts empty, the delivery journal is kept', { path: file.path });
     throw new StateFileError(
-      `State file ${file.path} is unusable: it is missing, but the delivery journal in ${journal.dir} holds ${fromJournal.lines} records ` +
-        `(their rules, connections and destinations are in the state file). Refusing to start so that no state is lost; ` +
+      `State file ${file.path} is unusable: it is missing, but the delivery files in ${journal.dir} hold ${recordCount(fromJournal.data)} records ` +
+        `(pending deliveries, captures, dead letters, archived events; their rules and destinations were in the state file). Refusing to start so that no state is lost; ` +
         `restore the file, or start with --move-aside-corrupt-state.`,
     );
   }
