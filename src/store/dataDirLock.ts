@@ -2,14 +2,13 @@
  * One data directory, one emulator. Two emulators on one folder each rewrite state.json from
  * their own memory, so one's buses vanish when the other writes: the second is refused.
  *
- * The lock is `<dir>/eventbridge-local.lock`, created with O_EXCL (`wx`: exactly one creator
- * wins, on every local file system) and holding the owner's pid. A lock whose pid is no longer
- * running (the owner was killed with kill -9) is stale: it is taken over at once. No timer, no
+ * The lock is `<dir>/eventbridge-local.lock`, holding the owner's pid, created by link(2) from
+ * a complete temp file (like O_EXCL, exactly one creator wins). A lock whose pid is no longer running (the owner was killed with kill -9) is stale: it is taken over at once. No timer, no
  * dependency: proper-lockfile would tell staleness by an mtime it refreshes every few seconds
  * (a killed owner blocks the folder until that runs out) and does not record who holds it.
  */
 import { hostname } from 'node:os';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StateFileError } from './errors.js';
 
@@ -37,17 +36,22 @@ export async function lockDataDir(dir: string, onStaleLock?: (holder: string) =>
   const path = join(dir, lockFileName);
   const mine: LockInfo = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString() };
   for (let attempt = 0; ; attempt++) {
+    // Written whole under another name, then linked into place (link fails if the lock exists):
+    // a lock file is never seen half-written, so an unreadable one is damage, not a start in progress.
+    const temp = `${path}.${process.pid}.tmp`;
+    await writeFile(temp, `${JSON.stringify(mine)}\n`, { mode: 0o600 });
     try {
-      const handle = await open(path, 'wx', 0o600);
-      try {
-        await handle.writeFile(`${JSON.stringify(mine)}\n`);
-      } finally {
-        await handle.close();
-      }
+      await link(temp, path).catch(async (err: NodeJS.ErrnoException) => {
+        // A file system without hard links: O_EXCL creation (a lock seen empty for a moment is then possible).
+        if (err.code !== 'EPERM' && err.code !== 'ENOTSUP' && err.code !== 'EOPNOTSUPP') throw err;
+        await writeFile(path, `${JSON.stringify(mine)}\n`, { mode: 0o600, flag: 'wx' });
+      });
       heldHere.add(path);
       return { path, release: () => release(path) };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 3) throw err;
+    } finally {
+      await rm(temp, { force: true });
     }
     const holder = await readHolder(path);
     if (holder && isRunning(holder, path)) {
@@ -58,15 +62,24 @@ export async function lockDataDir(dir: string, onStaleLock?: (holder: string) =>
       );
     }
     // Stale (its process is gone) or unreadable (an owner killed while writing it): take it
-    // over. Renamed first, so that of two emulators recovering it at once only one removes it.
+    // over. Renamed first, so that of two emulators recovering it at once only one removes it;
+    // if what was renamed is not the stale lock (another emulator took it over in between),
+    // it is put back and looked at again.
     const aside = `${path}.stale-${process.pid}`;
     try {
       await rename(path, aside);
-      await rm(aside, { force: true });
-      onStaleLock?.(holder ? `pid ${holder.pid}` : 'unreadable lock file');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw err;
     }
+    const renamed = await readHolder(aside);
+    if (renamed && (renamed.pid !== holder?.pid || renamed.startedAt !== holder?.startedAt)) {
+      await link(aside, path).catch(() => undefined);
+      await rm(aside, { force: true });
+      continue;
+    }
+    await rm(aside, { force: true });
+    onStaleLock?.(holder ? `pid ${holder.pid}` : 'unreadable lock file');
   }
 }
 

@@ -73,3 +73,15 @@ test('an unreadable lock file (an owner killed while writing it) is taken over',
   expect(emu.stderr()).toContain('stale data-directory lock taken over');
   await emu.stop();
 });
+
+test('four emulators started at once on one data directory: exactly one runs', async () => {
+  const dir = tempDir();
+  const started = await Promise.allSettled(Array.from({ length: 4 }, () => startProcess(args(dir))));
+  const running = started.filter((s): s is PromiseFulfilledResult<Awaited<ReturnType<typeof startProcess>>> => s.status === 'fulfilled');
+  try {
+    expect(running).toHaveLength(1);
+    for (const s of started) if (s.status === 'rejected') expect(String((s.reason as { stderr?: string }).stderr)).toContain(`Data directory ${dir} is in use by another eventbridge-local (pid ${running[0].value.child.pid}`);
+  } finally {
+    for (const r of running) await r.value.stop();
+  }
+}, 60_000);
