@@ -189,7 +189,11 @@ test.each([
   expect(refused.stderr).toMatch(why);
   expect(refused.stderr).toContain('Refusing to start so that no state is lost');
   expect(refused.stderr).not.toMatch(/\n\s+at /);
-  table.push(`| state.json | valid JSON: ${_what} | refused: \`${refused.stderr.match(why)![0]}\` | (control plane empty, deliveries kept, as for state.json above) | that file moved aside |`);
+  await startAndCheck(dir, { file: 'state', damage: 'garble', buses: emptyControlPlane, captured: everything }, ['--move-aside-corrupt-state']);
+  const aside = readdirSync(dir).filter((f) => f.includes('.corrupt-'));
+  expect(aside).toHaveLength(1);
+  expect(readFileSync(join(dir, aside[0]), 'utf8')).toBe(text);
+  table.push(`| state.json | valid JSON: ${_what} | refused: \`${refused.stderr.match(why)![0]}\` | 0 of 1 bus, 10 of 10 captures | that file moved aside |`);
 }, 60_000);
 
 afterAll(() => {
