@@ -8,6 +8,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import express from 'express';
 import { defaultConfig, requireAuthWithoutCredentials, type EmulatorConfig } from './config.js';
@@ -18,6 +19,9 @@ import { EventStream } from './inspect/stream.js';
 import { Store } from './store/store.js';
 import { lowdbStateFile } from './store/lowdbFile.js';
 import { DeliveryJournal } from './store/journal.js';
+import { lockDataDir, type DataDirLock } from './store/dataDirLock.js';
+import { StateFileError } from './store/errors.js';
+import type { WriteFaults } from './store/writeFaults.js';
 import { newEventBus, defaultBusName } from './domain/eventBuses.js';
 import type { NamespaceState } from './store/schema.js';
 import { VirtualClock } from './util/clock.js';
@@ -35,7 +39,7 @@ import type { EventEnvelope } from './events/envelope.js';
 import { RuleScheduler } from './scheduler/ruleScheduler.js';
 import { ReplayRunner } from './replay/replayRunner.js';
 import { randomIds, type Ids } from './util/ids.js';
-import { createLogger, type LogSink } from './util/log.js';
+import { createLogger, type Logger, type LogSink } from './util/log.js';
 import { version } from './version.js';
 import { WebhookRegistry } from './webhooks/registry.js';
 import { webhookAdminRouter, webhooksRouter } from './webhooks/routes.js';
@@ -46,6 +50,10 @@ export interface EmulatorOptions extends Partial<EmulatorConfig> {
   logSink?: LogSink;
   /** Randomness for retry jitter (tests pin it). */
   random?: () => number;
+  /** Test seam: fail or cut short the store's file writes (a full disk). */
+  writeFaults?: WriteFaults;
+  /** Compact the delivery journal when it holds this many lines over twice the live records (default 50,000; tests set it low). */
+  compactionSlackLines?: number;
 }
 
 export interface Emulator {
@@ -72,22 +80,47 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const clock = options.clock ?? new VirtualClock();
   const ids = options.ids ?? randomIds;
   const log = createLogger(config.logLevel, options.logSink);
+  // One data directory, one emulator: taken before anything is read, released by close().
+  let lock: DataDirLock | undefined;
+  if (config.dataDir) {
+    await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    lock = await lockDataDir(config.dataDir, (holder) => log.warn('stale data-directory lock taken over (its emulator is gone)', { dir: config.dataDir, holder }));
+  }
+  try {
+    return await startEmulator(config, options, clock, ids, log, lock);
+  } catch (err) {
+    await lock?.release();
+    throw err;
+  }
+}
+
+async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, clock: VirtualClock, ids: Ids, log: Logger, lock: DataDirLock | undefined): Promise<Emulator> {
+  const faults = options.writeFaults;
   const file = config.dataDir
     ? lowdbStateFile(join(config.dataDir, stateFileName), {
         moveAsideCorrupt: config.moveAsideCorruptState,
         onMovedAside: (from, to, why) => log.warn('unusable state file moved aside; starting empty', { from, to, why }),
+        faults,
       })
     : undefined;
   const journal = config.dataDir
     ? new DeliveryJournal(config.dataDir, {
         moveAsideCorrupt: config.moveAsideCorruptState,
-        onMovedAside: (from, to, why) => log.warn('unusable delivery journal moved aside; the delivery side starts empty', { from, to, why }),
+        onMovedAside: (from, to, why) => log.warn('damaged delivery file moved aside; what it held before the damage and every other file are kept', { from, to, why }),
+        onCut: (path, cut) => log.warn('cut the unacknowledged end of a delivery journal (an append cut short: never acknowledged)', { path, ...cut }),
+        faults,
       })
     : undefined;
+  let onRolledBack = () => {};
   const store = await Store.open(file, (account, region) => newNamespace(account, region, clock.now()), {
     journal,
     maxPendingDeliveries: config.maxPendingDeliveries,
+    compactionSlackLines: options.compactionSlackLines,
+    moveAsideCorrupt: config.moveAsideCorruptState,
+    onStartedWithout: (what, fields) => log.warn(what, fields),
     onCompactionError: (err) => log.error('delivery journal compaction failed; it is retried later', { error: String(err) }),
+    onWriteError: (err) => log.error('state write failed; the requests that changed it were answered with an error', { error: String(err) }),
+    onRolledBack: () => onRolledBack(),
   });
 
   const history = new DeliveryHistory();
@@ -136,10 +169,27 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     scheduler.sync(ns);
   };
   const replays = new ReplayRunner(store, clock, router, log);
-  engine.resume();
-  if (addMissingArchiveRules(store.namespaces(), clock.now(), () => ids.uuid())) await store.persist();
-  scheduler.syncAll(store.namespaces());
-  replays.resumeAll(store.namespaces());
+  let archiveRulesAdded = false;
+  try {
+    engine.resume();
+    archiveRulesAdded = addMissingArchiveRules(store.namespaces(), clock.now(), () => ids.uuid());
+    scheduler.syncAll(store.namespaces());
+    replays.resumeAll(store.namespaces());
+  } catch (err) {
+    // A record the shape check let through, that the runtime cannot use: refused like a damaged file.
+    await store.close().catch(() => undefined);
+    throw new StateFileError(
+      `State file ${store.path ?? '(memory)'} is unusable: the emulator could not load it (${(err as Error).message}). ` +
+        `Refusing to start so that no state is lost; move the file aside (or fix it), or start with --move-aside-corrupt-state.`,
+    );
+  }
+  if (archiveRulesAdded) await store.persist();
+  // After a failed state.json write rolled the control plane back: rule indexes and schedules again.
+  onRolledBack = () => {
+    router.clear();
+    scheduler.stop();
+    scheduler.syncAll(store.namespaces());
+  };
 
   const onReset = [
     () => {
@@ -201,7 +251,11 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       replays.stop();
       engine.stop();
       clock.stop();
-      await store.close();
+      try {
+        await store.close();
+      } finally {
+        await lock?.release();
+      }
     },
   };
 }

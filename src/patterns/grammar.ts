@@ -90,7 +90,7 @@ class PatternReader {
       if (token !== 'START_OBJECT') t.fail('Only JSON object is allowed in array of $or relationship.');
       const branch = before.length === 0 ? [new Map<string, Term[]>()] : before.map((rule) => new Map(rule));
       this.readObject(branch, path, true);
-      rules.push(...branch);
+      for (const rule of branch) rules.push(rule);
       // Stop early: a pattern past the cap is rejected anyway, and expansion is multiplicative.
       if (rules.length > MAX_COMBINATIONS) throw new PatternSyntaxError(TOO_COMPLEX);
     }

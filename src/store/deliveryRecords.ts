@@ -9,6 +9,7 @@
  */
 import type { ArchivedEvent, CapturedPayload, DeadLetterMessage, DeliveryData, DeliveryJob } from './schema.js';
 import { emptyDeliveryData } from './schema.js';
+import { seal } from './lineSeal.js';
 
 /** A journal line, parsed. Short keys: the journal holds one per job change. */
 export type JournalOperation =
@@ -114,6 +115,8 @@ export class DeliveryRecords {
   /** Jobs changed (the job) or removed (null) since the last batch. */
   private jobs = new Map<string, DeliveryJob | null>();
   private resetPending = false;
+  /** Resets so far (a batch taken before a reset is not restored after it). */
+  private resets = 0;
 
   constructor(
     data: DeliveryData = emptyDeliveryData(),
@@ -198,18 +201,33 @@ export class DeliveryRecords {
     this.ops = [];
     this.jobs.clear();
     this.resetPending = this.journaled;
+    this.resets++;
   }
 
-  /** Changes since the last call, as journal text (lines ending in newlines); '' when nothing changed. */
-  takeBatch(): string {
-    if (!this.resetPending && this.ops.length === 0 && this.jobs.size === 0) return '';
-    const lines: string[] = this.resetPending ? ['{"o":"r"}'] : [];
-    lines.push(...this.ops);
-    for (const [id, job] of this.jobs) lines.push(job ? jobLine(job) : JSON.stringify({ o: 'd', id }));
+  /**
+   * The changes since the last call, or undefined when nothing changed. They leave the
+   * records at once (a batch that cannot be written never blocks the next one); the batch
+   * serializes them lazily, in bounded chunks, so no batch size (a clock advance that fires
+   * 200,000 captures, a fan-out of 250,000 jobs) builds one huge array or string.
+   */
+  takeBatch(): JournalBatch | undefined {
+    if (!this.resetPending && this.ops.length === 0 && this.jobs.size === 0) return undefined;
+    const batch = new JournalBatch(this.resetPending, this.ops, this.jobs, this.resets);
     this.resetPending = false;
     this.ops = [];
-    this.jobs.clear();
-    return lines.join('\n') + '\n';
+    this.jobs = new Map();
+    return batch;
+  }
+
+  /**
+   * A batch could not be written: its changes go back in front of the newer ones, so the next
+   * batch carries them (the live data has them; the journal must too). A reset since makes them moot.
+   */
+  restoreBatch(batch: JournalBatch): void {
+    if (batch.resets !== this.resets) return;
+    this.resetPending ||= batch.reset;
+    this.ops = batch.ops.concat(this.ops);
+    for (const [id, job] of batch.jobs) if (!this.jobs.has(id)) this.jobs.set(id, job);
   }
 
   /** Records in the live data (what a snapshot holds), to decide when the journal is worth compacting. */
@@ -241,6 +259,43 @@ export class DeliveryRecords {
   }
 }
 
+/** Lines per chunk of journal text: a chunk is one write, built and written before the next is built. */
+export const batchChunkLines = 2_000;
+
+/** The changes of one write to the journal (see DeliveryRecords.takeBatch). */
+export class JournalBatch {
+  constructor(
+    readonly reset: boolean,
+    readonly ops: readonly string[],
+    readonly jobs: ReadonlyMap<string, DeliveryJob | null>,
+    readonly resets: number,
+  ) {}
+
+  get lineCount(): number {
+    return (this.reset ? 1 : 0) + this.ops.length + this.jobs.size;
+  }
+
+  /** The batch as journal text, in chunks of complete lines (each ends in a newline). */
+  *chunks(chunkLines = batchChunkLines): Generator<string> {
+    let lines: string[] = this.reset ? [seal('{"o":"r"}')] : [];
+    const full = () => lines.length >= chunkLines;
+    const take = () => {
+      const text = lines.join('\n') + '\n';
+      lines = [];
+      return text;
+    };
+    for (const op of this.ops) {
+      lines.push(seal(op));
+      if (full()) yield take();
+    }
+    for (const [id, job] of this.jobs) {
+      lines.push(seal(job ? jobLine(job) : JSON.stringify({ o: 'd', id })));
+      if (full()) yield take();
+    }
+    if (lines.length) yield take();
+  }
+}
+
 /** Chunks of journal text (each many lines), produced lazily so the caller can yield between them. */
 function* chunked(jobs: DeliveryJob[], lists: Array<[string, string, unknown[]]>, chunkLines: number): Generator<string> {
   let lines: string[] = [];
@@ -251,12 +306,12 @@ function* chunked(jobs: DeliveryJob[], lists: Array<[string, string, unknown[]]>
   const unbounded = Number.MAX_SAFE_INTEGER;
   for (const [o, k, list] of lists) {
     for (const v of list) {
-      lines.push(JSON.stringify(o === 'a' ? { o, k, v } : { o, k, v, max: unbounded }));
+      lines.push(seal(JSON.stringify(o === 'a' ? { o, k, v } : { o, k, v, max: unbounded })));
       if (lines.length >= chunkLines) yield* flush();
     }
   }
   for (const job of jobs) {
-    lines.push(jobLine(job));
+    lines.push(seal(jobLine(job)));
     if (lines.length >= chunkLines) yield* flush();
   }
   yield* flush();

@@ -4,12 +4,15 @@
  * previous complete file. (JSONFilePreset is avoided on purpose: it silently
  * switches to memory under NODE_ENV=test.)
  */
+import { existsSync } from 'node:fs';
 import { mkdir, open, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import type { LegacyState } from './schema.js';
 import { StateFileError } from './errors.js';
+import { stateShapeProblem } from './stateShape.js';
+import { enospc, type WriteFaults } from './writeFaults.js';
 
 export { StateFileError };
 
@@ -29,6 +32,7 @@ export interface StateFileOptions {
   moveAsideCorrupt?: boolean;
   /** Told where the unusable file went (the emulator logs it at warn). */
   onMovedAside?: (from: string, to: string, why: string) => void;
+  faults?: WriteFaults;
 }
 
 export function lowdbStateFile(path: string, options: StateFileOptions = {}): StateFile {
@@ -63,12 +67,11 @@ export function lowdbStateFile(path: string, options: StateFileOptions = {}): St
         // A file that cannot be read (permissions, a directory) is not corrupt: never moved aside.
         return unusable(why, err instanceof SyntaxError);
       }
-      const data = db.data;
-      if (data === null) return undefined;
-      if (typeof data !== 'object' || typeof data.namespaces !== 'object' || data.namespaces === null) {
-        return unusable('it does not hold eventbridge-local state');
-      }
-      return data;
+      // lowdb leaves the default (null) when there is no file; a file holding `null` is not state.
+      if (!existsSync(path)) return undefined;
+      const problem = stateShapeProblem(db.data);
+      if (problem) return unusable(problem);
+      return db.data!;
     },
     async write(state, text) {
       db.data = state;
@@ -79,6 +82,10 @@ export function lowdbStateFile(path: string, options: StateFileOptions = {}): St
       await temp.chmod(0o600);
       await temp.close();
       prepared = text === undefined ? undefined : { data: state, text };
+      const bytes = Buffer.byteLength(prepared?.text ?? JSON.stringify(state));
+      const allowed = options.faults?.beforeWrite(path, bytes);
+      // A short write fails before the rename: the previous state.json stays whole.
+      if (typeof allowed === 'number' && allowed < bytes) throw enospc(path);
       try {
         await db.write();
       } finally {

@@ -7,7 +7,8 @@
  * Version 2 moved the delivery side (queue, captures, dead letters, archived events) out of
  * state.json into the delivery journal (src/store/journal.ts); version 1 files are migrated.
  */
-export const schemaVersion = 2;
+/** Version 3: the delivery journal's lines are sealed and its journals headed (journal.ts); state.json is written before the first journal. */
+export const schemaVersion = 3;
 
 export interface DeadLetterConfig {
   Arn?: string;

@@ -1,8 +1,9 @@
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { emptyState, namespaceKey, schemaVersion, type DeliveryData, type HealthCheckRecord, type LegacyState, type NamespaceState, type State } from './schema.js';
 import { StateFileError, type StateFile } from './lowdbFile.js';
 import { DeliveryRecords } from './deliveryRecords.js';
-import { DeliveryJournal } from './journal.js';
+import { DeliveryJournal, type LoadedJournal } from './journal.js';
 
 export interface StoreOptions {
   /** The delivery journal; by default one in the state file's folder. */
@@ -13,6 +14,17 @@ export interface StoreOptions {
   maxPendingDeliveries?: number;
   /** Told when a compaction fails (it is retried at the next trigger; nothing is lost). */
   onCompactionError?: (err: unknown) => void;
+  /** Told once about every failed write (its callers get the error too; fire-and-forget callers only this). */
+  onWriteError?: (err: unknown) => void;
+  /**
+   * A failed state.json write rolled the control plane back to what the file holds: what the
+   * runtime derived from it (rule indexes, schedules) must be derived again.
+   */
+  onRolledBack?: () => void;
+  /** --move-aside-corrupt-state: start without what is missing instead of refusing. */
+  moveAsideCorrupt?: boolean;
+  /** Told what start-up went on without (with moveAsideCorrupt); logged at warn. */
+  onStartedWithout?: (what: string, fields: Record<string, unknown>) => void;
 }
 
 const defaultCompactionSlackLines = 50_000;
@@ -37,6 +49,10 @@ export class Store {
   private compacting: Promise<void> | undefined;
   /** A persist() asked for the control plane since the last batch (persistDeliveries() does not). */
   private controlPlaneDirty = true;
+  /** The control plane as state.json holds it: what a failed write rolls back to. */
+  private durableText = JSON.stringify(emptyState());
+  /** A failed write rolled back changes that the next scheduled batch's callers made: it fails too. */
+  private poison: Error | undefined;
 
   private constructor(
     private readonly file: StateFile | undefined,
@@ -49,18 +65,26 @@ export class Store {
   }
 
   static async open(file: StateFile | undefined, namespaceFactory: (account: string, region: string) => NamespaceState, options: StoreOptions = {}): Promise<Store> {
+    const stateExisted = file !== undefined && existsSync(file.path);
     const loaded = file ? await file.read() : undefined;
-    if (loaded && loaded.schemaVersion !== schemaVersion && loaded.schemaVersion !== 1) {
-      throw new StateFileError(`State file ${file!.path} has schema version ${loaded.schemaVersion}; this emulator reads versions 1 and ${schemaVersion}.`);
+    if (loaded && loaded.schemaVersion !== schemaVersion && loaded.schemaVersion !== 1 && loaded.schemaVersion !== 2) {
+      throw new StateFileError(`State file ${file!.path} has schema version ${loaded.schemaVersion}; this emulator reads versions 1 to ${schemaVersion}.`);
     }
     const journal = file ? (options.journal ?? new DeliveryJournal(dirname(file.path))) : undefined;
-    const fromJournal = journal ? await journal.load() : undefined;
+    const fromJournal = journal ? await journal.load(loaded?.schemaVersion === schemaVersion) : undefined;
+    if (file && journal && fromJournal) checkPair(file, journal, stateExisted, loaded, fromJournal, options);
     const { state, legacy } = splitLegacy(loaded);
     // A version 1 state.json held the delivery side. Once a journal exists it was migrated already.
     const migrate = legacy !== undefined && !fromJournal?.found;
     const store = new Store(file, journal, namespaceFactory, migrate ? legacy : fromJournal?.data, options);
     if (state) store.state = state;
-    if (migrate) await store.compactNow();
+    store.durableText = JSON.stringify(store.state);
+    if (file && journal) {
+      // state.json before the first journal: a journal without state.json is then always damage.
+      if (!loaded) await store.persist();
+      await journal.openForAppend();
+    }
+    if (migrate || fromJournal?.compact) await store.compactNow();
     if (loaded && (loaded.schemaVersion !== schemaVersion || legacy)) await store.persist();
     return store;
   }
@@ -132,13 +156,20 @@ export class Store {
   private schedule(): Promise<void> {
     if (!this.file) return Promise.resolve();
     if (!this.scheduled) {
-      this.scheduled = this.inFlight.then(async () => {
+      const next = this.inFlight.then(async () => {
         // Changes made up to this point ride on this write; later ones schedule the next.
         this.scheduled = undefined;
+        const poisoned = this.poison;
+        this.poison = undefined;
         const write = this.writeBatch();
         this.inFlight = write.catch(() => undefined);
         await write;
+        if (poisoned) throw poisoned;
       });
+      // Some callers do not wait (void store.persist()): a failed write must never become an
+      // unhandled rejection. It is reported here once; callers that wait get it as well.
+      next.catch((err) => this.options.onWriteError?.(err));
+      this.scheduled = next;
     }
     return this.scheduled;
   }
@@ -155,26 +186,58 @@ export class Store {
     await this.journal?.close();
   }
 
-  /** One coalesced write: the journal batch, and state.json when the control plane changed. */
+  /**
+   * One coalesced write: the journal batch, and state.json when the control plane changed.
+   * A failed journal append was cut back to its last good byte (journal.ts) and its changes
+   * go back into the next batch; a failed state.json write rolls the control plane back to
+   * the file's content, so a change whose caller got the error does not stay in memory.
+   */
   private async writeBatch(): Promise<void> {
     const batch = this.delivery.takeBatch();
     // The snapshot's moment is this one: every change before it is in this batch or earlier
     // ones (the old journal), every change after it goes to the next journal.
-    const snapshot = this.compactionDue(batch) ? this.delivery.snapshotLines() : undefined;
+    const snapshot = batch && this.compactionDue() ? this.delivery.snapshotLines() : undefined;
     const stateText = this.controlPlaneDirty ? JSON.stringify(this.state) : this.lastStateText;
     this.controlPlaneDirty = false;
     const writes: Array<Promise<void>> = [];
-    if (batch) writes.push(this.journal!.append(batch));
-    if (stateText !== undefined && stateText !== this.lastStateText) {
-      writes.push(this.file!.write(this.state, stateText).then(() => void (this.lastStateText = stateText)));
+    if (batch) {
+      writes.push(
+        this.journal!.append(batch).catch((err) => {
+          this.delivery.restoreBatch(batch);
+          throw err;
+        }),
+      );
     }
-    await Promise.all(writes);
+    if (stateText !== undefined && stateText !== this.lastStateText) {
+      writes.push(
+        this.file!.write(this.state, stateText).then(
+          () => void (this.lastStateText = this.durableText = stateText),
+          (err) => {
+            this.rollBack(err);
+            throw err;
+          },
+        ),
+      );
+    }
+    const failed = (await Promise.allSettled(writes)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     if (snapshot) await this.compact(snapshot);
   }
 
+  /** Back to what state.json holds, in place (parts of the runtime hold the state object). */
+  private rollBack(err: unknown): void {
+    const durable = stateFromText(this.durableText);
+    for (const key of Object.keys(this.state)) if (!(key in durable)) delete (this.state as unknown as Record<string, unknown>)[key];
+    Object.assign(this.state, durable);
+    this.lastStateText = this.durableText;
+    // Callers waiting for the next batch changed the state that was just rolled back.
+    if (this.scheduled) this.poison = err instanceof Error ? err : new Error(String(err));
+    this.options.onRolledBack?.();
+  }
+
   /** The journal outgrew its live content by a margin (and no compaction is running). */
-  private compactionDue(batch: string): boolean {
-    if (this.compacting || !batch) return false;
+  private compactionDue(): boolean {
+    if (this.compacting) return false;
     const slack = this.options.compactionSlackLines ?? defaultCompactionSlackLines;
     return this.journal!.linesSinceSnapshot > 2 * this.delivery.liveRecordCount() + slack;
   }
@@ -184,17 +247,54 @@ export class Store {
    * (into the new journal) while it is written. Called from the write chain, between batches.
    */
   private async compact(snapshot: Iterable<string>): Promise<void> {
-    const generation = await this.journal!.rotate();
+    let generation: number;
+    try {
+      generation = await this.journal!.rotate();
+    } catch (err) {
+      this.options.onCompactionError?.(err); // the batch itself is written: its callers are not told
+      return;
+    }
     this.compacting = this.journal!.writeSnapshot(generation, snapshot)
       .catch((err) => this.options.onCompactionError?.(err))
       .finally(() => (this.compacting = undefined));
   }
 
-  /** Compact at once (migration): everything in memory becomes the snapshot. */
+  /** Compact at once (start-up: a migration, files of the previous format, damaged files moved aside): everything in memory becomes the snapshot. */
   private async compactNow(): Promise<void> {
-    this.delivery.takeBatch();
-    await this.compact(this.delivery.snapshotLines());
-    await this.compacting;
+    this.delivery.takeBatch(); // the snapshot holds it
+    const generation = await this.journal!.rotate();
+    await this.journal!.writeSnapshot(generation, this.delivery.snapshotLines());
+  }
+}
+
+function recordCount(data: DeliveryData): number {
+  let n = Object.keys(data.deliveries).length;
+  for (const lists of [data.captures, data.deadLetters, data.archivedEvents]) for (const key of Object.keys(lists)) n += lists[key].length;
+  return n;
+}
+
+/** The control plane from state.json's text (start-up reads it through the StateFile, a rollback from the last text written). */
+function stateFromText(text: string): State {
+  return JSON.parse(text) as State;
+}
+
+/**
+ * state.json and the delivery journal belong together: one without the other is damage (the
+ * store writes state.json before the first journal, and never deletes either).
+ */
+function checkPair(file: StateFile, journal: DeliveryJournal, stateExisted: boolean, loaded: LegacyState | undefined, fromJournal: LoadedJournal, options: StoreOptions): void {
+  const journalNeedsState = fromJournal.found || (fromJournal.exists && !fromJournal.legacy);
+  if (!stateExisted && journalNeedsState) {
+    if (options.moveAsideCorrupt) return options.onStartedWithout?.('state.json is missing: the control plane starts empty, the delivery journal is kept', { path: file.path });
+    throw new StateFileError(
+      `State file ${file.path} is unusable: it is missing, but the delivery files in ${journal.dir} hold ${recordCount(fromJournal.data)} records ` +
+        `(pending deliveries, captures, dead letters, archived events; their rules and destinations were in the state file). Refusing to start so that no state is lost; ` +
+        `restore the file, or start with --move-aside-corrupt-state.`,
+    );
+  }
+  if (loaded?.schemaVersion === schemaVersion && !fromJournal.exists) {
+    if (options.moveAsideCorrupt) return options.onStartedWithout?.('the delivery journal is missing: the delivery side starts empty', { dir: journal.dir });
+    throw journal.unusable(`${file.path} is there but no deliveries-*.journal is`);
   }
 }
 

@@ -17,7 +17,7 @@ test('a restart with the same data dir brings every bus and tag back', async () 
 
   const stateFile = join(dataDir, 'state.json');
   expect(statSync(stateFile).mode & 0o777).toBe(0o600);
-  expect(JSON.parse(readFileSync(stateFile, 'utf8')).schemaVersion).toBe(2);
+  expect(JSON.parse(readFileSync(stateFile, 'utf8')).schemaVersion).toBe(3);
 
   const second = await startEmulator({ dataDir });
   const bus = await second.client.send(new DescribeEventBusCommand({ Name: 'kept' }));

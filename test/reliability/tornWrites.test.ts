@@ -47,7 +47,7 @@ test('kill -9 during heavy writes never leaves an unreadable state file', async 
     await Promise.allSettled(writers);
     const text = readFileSync(stateFile, 'utf8');
     const state = JSON.parse(text); // throws on a torn file
-    expect(state.schemaVersion).toBe(2);
+    expect(state.schemaVersion).toBe(3);
     expect(statSync(stateFile).mode & 0o777).toBe(0o600);
     busesSeen = Object.keys(state.namespaces['000000000000:us-east-1'].eventBuses).length;
     sizes.push(text.length);
@@ -79,7 +79,7 @@ test('a truncated state file is moved aside and the emulator starts empty, sayin
   expect(warning).toMatchObject({ level: 'warn', from: stateFile, to: join(dataDir, aside[0]) });
   expect(warning.why).toMatch(/not valid JSON/);
   await emu.close();
-  expect(JSON.parse(readFileSync(stateFile, "utf8")).schemaVersion).toBe(2); // a fresh file
+  expect(JSON.parse(readFileSync(stateFile, "utf8")).schemaVersion).toBe(3); // a fresh file
 });
 
 test('the CLI refuses a corrupt file with a clear message, and moves it aside with the flag', async () => {
