@@ -36,6 +36,12 @@ export const limits = {
   /** Finished deliveries kept for inspection: the last 10,000, and no more than 32 MiB of them. */
   deliveryHistory: 10_000,
   deliveryHistoryBytes: 32 * 1024 * 1024,
+  /**
+   * Unsent bytes the live stream (/_eventbridge-local/stream) holds for one client; a client that
+   * falls further behind is disconnected (its EventSource reconnects and the page reloads).
+   * One message larger than this is still sent to a client that is caught up.
+   */
+  streamClientBufferBytes: 1024 * 1024,
   /** Attempts of one delivery that keep the request as sent (older attempts keep their outcome only). */
   attemptRequestsKept: 3,
   /**

@@ -45,5 +45,7 @@ export function dashboardRouter(deps: DashboardDeps): express.Router {
   router.get('/activity/events', (req, res) => res.json(eventsPage(deps.history, req.query as ActivityQuery)));
   router.get('/activity/deliveries', (req, res) => res.json(deliveriesPage(deps.engine, deps.history, req.query as ActivityQuery)));
   router.get('/stream', (_req, res) => deps.stream.attach(res));
+  // What the stream holds for slow clients (its bound: limits.streamClientBufferBytes per client).
+  router.get('/stream/stats', (_req, res) => res.json(deps.stream.stats()));
   return router;
 }
