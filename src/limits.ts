@@ -25,6 +25,13 @@ export const limits = {
   retryMaxDelayMs: 5 * 60_000,
   /** Deliveries in flight at once across all targets. */
   deliveryConcurrency: 32,
+  /**
+   * Of those, at most this many for one destination (target ARN) and for one account, so the
+   * rest stay free for others: an endpoint that never answers holds its slots for the whole
+   * invocation timeout (emulator policy: AWS publishes no such scheduling).
+   */
+  deliveryConcurrencyPerDestination: 24,
+  deliveryConcurrencyPerAccount: 24,
   /** Event-bus targets may forward an event this many times before it is refused (loop guard). */
   eventBusHops: 5,
   /** Inspection records kept (oldest dropped first). */

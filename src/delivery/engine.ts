@@ -34,9 +34,27 @@ export interface EngineDeps {
 
 const maxShared = 10_000;
 
+/**
+ * Due jobs of one destination (a target ARN), oldest first, and its attempts in flight. The slots
+ * are shared fairly: the engine takes one job from each lane in turn, and no destination and no
+ * account holds more than its cap of them, so an endpoint that never answers (and waits out the
+ * 5 s timeout on every slot it holds) cannot stall the deliveries of everyone else.
+ */
+interface Lane {
+  key: string;
+  account: string;
+  ids: string[];
+  head: number;
+  inFlight: number;
+}
+
 export class DeliveryEngine {
-  private ready: string[] = [];
+  /** Lanes by target ARN, and those with due jobs in round-robin order. */
+  private lanes = new Map<string, Lane>();
+  private turns = new Set<Lane>();
+  private readyCount = 0;
   private inFlight = 0;
+  private inFlightByAccount = new Map<string, number>();
   private timers = new Map<string, () => void>();
   private idleWaiters: Array<() => void> = [];
   private stopped = false;
@@ -122,7 +140,14 @@ export class DeliveryEngine {
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
     this.shared.clear();
-    this.ready = [];
+    // In-flight attempts of a reset keep their lane until they end (their counts go down then).
+    for (const lane of this.lanes.values()) {
+      lane.ids = [];
+      lane.head = 0;
+      if (lane.inFlight === 0) this.lanes.delete(lane.key);
+    }
+    this.turns.clear();
+    this.readyCount = 0;
     this.notifyIdle();
   }
 
@@ -145,32 +170,82 @@ export class DeliveryEngine {
     this.timers.delete(job.id);
     if (job.nextAttemptAt <= this.deps.clock.now()) {
       // Due now: no timer round-trip, so idle() sees the work at once.
-      this.ready.push(job.id);
+      this.makeReady(job);
       this.pump();
       return;
     }
     const cancel = this.deps.clock.at(job.nextAttemptAt, () => {
       this.timers.delete(job.id);
-      this.ready.push(job.id);
+      this.makeReady(job);
       this.pump();
     });
     this.timers.set(job.id, cancel);
   }
 
+  private makeReady(job: DeliveryJob): void {
+    const key = job.target.Arn;
+    let lane = this.lanes.get(key);
+    if (!lane) this.lanes.set(key, (lane = { key, account: job.account, ids: [], head: 0, inFlight: 0 }));
+    lane.ids.push(job.id);
+    this.readyCount++;
+    this.turns.add(lane);
+  }
+
+  /** Start due jobs while slots are free: one per lane in turn, within the per-destination and per-account caps. */
   private pump(): void {
-    while (!this.stopped && this.inFlight < limits.deliveryConcurrency && this.ready.length > 0) {
-      const job = this.jobs[this.ready.shift()!];
-      if (!job) continue;
-      this.inFlight++;
-      this.attempt(job)
-        .catch((err) => this.deps.log.error('delivery attempt crashed', { jobId: job.id, error: String(err) }))
-        .finally(() => {
-          this.inFlight--;
-          this.pump();
-          this.notifyIdle();
-        });
+    let started = true;
+    while (started && !this.stopped && this.inFlight < limits.deliveryConcurrency && this.turns.size > 0) {
+      started = false;
+      for (const lane of [...this.turns]) {
+        if (this.inFlight >= limits.deliveryConcurrency) break;
+        if (lane.inFlight >= limits.deliveryConcurrencyPerDestination) continue;
+        if ((this.inFlightByAccount.get(lane.account) ?? 0) >= limits.deliveryConcurrencyPerAccount) continue;
+        const job = this.jobs[this.take(lane)];
+        started = true;
+        if (job) this.start(job, lane);
+      }
     }
     this.notifyIdle();
+  }
+
+  /** The lane's oldest due job id; a lane left empty leaves the turns (and the map, when idle). */
+  private take(lane: Lane): string {
+    const id = lane.ids[lane.head++];
+    this.readyCount--;
+    if (lane.head === lane.ids.length) {
+      lane.ids = [];
+      lane.head = 0;
+      this.turns.delete(lane);
+      if (lane.inFlight === 0) this.lanes.delete(lane.key);
+    } else {
+      // Back of the line: the next turn goes to the other lanes first.
+      this.turns.delete(lane);
+      this.turns.add(lane);
+      if (lane.head > 1024 && lane.head * 2 > lane.ids.length) {
+        lane.ids = lane.ids.slice(lane.head);
+        lane.head = 0;
+      }
+    }
+    return id;
+  }
+
+  private start(job: DeliveryJob, lane: Lane): void {
+    this.inFlight++;
+    lane.inFlight++;
+    this.lanes.set(lane.key, lane);
+    this.inFlightByAccount.set(lane.account, (this.inFlightByAccount.get(lane.account) ?? 0) + 1);
+    this.attempt(job)
+      .catch((err) => this.deps.log.error('delivery attempt crashed', { jobId: job.id, error: String(err) }))
+      .finally(() => {
+        this.inFlight--;
+        lane.inFlight--;
+        const left = (this.inFlightByAccount.get(lane.account) ?? 1) - 1;
+        if (left === 0) this.inFlightByAccount.delete(lane.account);
+        else this.inFlightByAccount.set(lane.account, left);
+        if (lane.inFlight === 0 && lane.ids.length === lane.head && this.lanes.get(lane.key) === lane) this.lanes.delete(lane.key);
+        this.pump();
+        this.notifyIdle();
+      });
   }
 
   private async attempt(job: DeliveryJob): Promise<void> {
@@ -261,7 +336,7 @@ export class DeliveryEngine {
   }
 
   private isIdle(): boolean {
-    return this.inFlight === 0 && this.ready.length === 0;
+    return this.inFlight === 0 && this.readyCount === 0;
   }
 
   private notifyIdle(): void {
