@@ -29,6 +29,7 @@ import { apiDestinationSender } from './delivery/apiDestinationSender.js';
 import { ConnectionAuth } from './delivery/connectionAuth.js';
 import { invocationTimeoutMs, sendHttp } from './delivery/httpClient.js';
 import { InvocationRateLimiter } from './delivery/rateLimiter.js';
+import { ownEndpointCheck } from './delivery/ownEndpoint.js';
 import { EventRouter } from './events/router.js';
 import { accessDenied, policyAllows } from './domain/permissions.js';
 import type { EventEnvelope } from './events/envelope.js';
@@ -102,8 +103,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     if (account !== job.account && !policyAllows(bus.policy, job.account, 'events:PutEvents', bus.arn)) {
       return { ok: false, errorCode: 'NO_PERMISSIONS', errorMessage: accessDenied(job.account, bus.arn) };
     }
-    router.route(ns, busName, job.event as unknown as EventEnvelope, { hops: job.hops + 1 });
-    return { ok: true };
+    return router.forward(ns, busName, job.event as unknown as EventEnvelope, job.hops + 1);
   };
   // Connections and API destinations: one token manager for the actions and the sender, and the rate limiter.
   const connectionAuth = new ConnectionAuth({
@@ -116,7 +116,9 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   });
   const limiter = new InvocationRateLimiter();
   const apiDestinations = { strict: config.strict, auth: connectionAuth };
-  const toApiDestination = apiDestinationSender({ store, clock, auth: connectionAuth, limiter, send: sendHttp, timeoutMs: invocationTimeoutMs });
+  let listening: { host: string; port: number } | undefined;
+  const isOwnEndpoint = ownEndpointCheck(() => listening);
+  const toApiDestination = apiDestinationSender({ store, clock, auth: connectionAuth, limiter, send: sendHttp, timeoutMs: invocationTimeoutMs, isOwnEndpoint });
   const engine = new DeliveryEngine({
     store,
     clock,
@@ -184,6 +186,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       new Promise((resolve, reject) => {
         const s = createServer(onRequest).listen(config.port, config.host, () => {
           const port = (s.address() as AddressInfo).port;
+          listening = { host: config.host, port };
           const host = config.host.includes(':') ? `[${config.host}]` : config.host;
           resolve({ url: `http://${host}:${port}`, port });
         });

@@ -34,6 +34,14 @@ export const limits = {
   deliveryConcurrencyPerAccount: 24,
   /** Event-bus targets may forward an event this many times before it is refused (loop guard). */
   eventBusHops: 5,
+  /**
+   * Deliveries one original event may make in all, counted over every bus it is forwarded to
+   * (loop guard for breadth: see src/events/router.ts). Above one bus's own most (300 rules x 5
+   * targets), so a bus's first fan-out is never cut. Emulator policy.
+   */
+  fanOutPerEvent: 2_000,
+  /** Original events whose fan-out is counted at once (the oldest are forgotten first). */
+  fanOutEventsTracked: 10_000,
   /** Inspection records kept (oldest dropped first). */
   capturesPerTarget: 1_000,
   deadLettersPerQueue: 10_000,

@@ -32,6 +32,8 @@ export interface ApiDestinationSenderDeps {
   limiter: InvocationRateLimiter;
   send: HttpSend;
   timeoutMs: number;
+  /** The emulator's own address: a destination there is not invoked (src/delivery/ownEndpoint.ts). */
+  isOwnEndpoint?: (url: string) => boolean;
 }
 
 export function apiDestinationSender(deps: ApiDestinationSenderDeps): Sender {
@@ -50,6 +52,9 @@ export function apiDestinationSender(deps: ApiDestinationSenderDeps): Sender {
       if ('until' in admission) return { ok: false, deferUntil: admission.until };
       // Retryable, so the engine's policy ends it with EXHAUSTED_RETRY_CONDITION MaximumEventAgeInSeconds.
       return failure('THROTTLING', `The invocation rate limit of ${dest.name} (${dest.invocationRateLimitPerSecond}/s) left no slot within the event's maximum age.`, true);
+    }
+    if (deps.isOwnEndpoint?.(dest.invocationEndpoint)) {
+      return failure('INVALID_PARAMETER', `The endpoint of API destination ${dest.name} (${dest.invocationEndpoint}) is the emulator itself; it does not invoke itself (each call would be a new event no loop guard can follow).`, false);
     }
     const conn = findConnectionByArn(ns, dest.connectionArn);
     if (!conn) return failure('NO_RESOURCE', `Connection ${dest.connectionArn} of API destination ${dest.name} does not exist.`, false);
