@@ -57,7 +57,9 @@ export const limits = {
    * One message larger than this is still sent to a client that is caught up.
    */
   streamClientBufferBytes: 1024 * 1024,
-  /** Attempts of one delivery that keep the request as sent (older attempts keep their outcome only). */
+  /** Bytes of an API destination's response body kept with each attempt (the rest is cut; the size is kept). */
+  attemptResponseBodyBytes: 4 * 1024,
+  /** Attempts of one delivery that keep the request as sent and the response (older attempts keep their outcome only). */
   attemptRequestsKept: 3,
   /**
    * Pending deliveries (the durable queue) beyond which PutEvents and PutPartnerEvents answer

@@ -24,6 +24,7 @@ import type { HttpResult, HttpSend } from './httpClient.js';
 import { buildInvocationRequest, isRetryableStatus, parseRetryAfter, type HttpRequestSpec, type TargetHttpParameters } from './httpRequest.js';
 import type { InvocationRateLimiter } from './rateLimiter.js';
 import type { SendOutcome, Sender } from './senders.js';
+import { attemptResponse } from './attemptResponse.js';
 
 export interface ApiDestinationSenderDeps {
   store: Store;
@@ -81,6 +82,7 @@ async function invoke(deps: ApiDestinationSenderDeps, ns: NamespaceState, dest: 
   if (!built.ok) return failure('INVALID_PARAMETER', built.reason, false);
   const result = await deps.send(built.request, deps.timeoutMs);
   const outcome = outcomeOf(result, built.shown, deps.clock.now(), deps.timeoutMs);
+  if (result.kind === 'response') outcome.response = attemptResponse(result.status, result.statusText, result.headers, result.body, secretsOf(credentials.header.value, conn));
   if (result.kind === 'response' && (result.status === 401 || result.status === 407)) {
     await deps.auth.rejected(ns, conn, result.status, credentials.header);
   }
@@ -119,6 +121,15 @@ export function outcomeOf(result: HttpResult, shown: HttpRequestSpec, now: numbe
 function deadlineOf(job: DeliveryJob): number {
   const maxAge = (job.target.RetryPolicy as { MaximumEventAgeInSeconds?: number } | undefined)?.MaximumEventAgeInSeconds;
   return job.createdAt + (maxAge ?? limits.defaultMaximumEventAgeSeconds) * 1000;
+}
+
+/** Every secret a request to this connection carries: masked wherever a response echoes it. */
+function secretsOf(authValue: string, conn: ConnectionRecord): string[] {
+  const params = conn.authParameters?.InvocationHttpParameters;
+  const secret = [...(params?.HeaderParameters ?? []), ...(params?.QueryStringParameters ?? []), ...(params?.BodyParameters ?? [])]
+    .filter((p) => p.IsValueSecret && p.Value)
+    .map((p) => p.Value!);
+  return [authValue, ...secret];
 }
 
 function failure(errorCode: string, errorMessage: string, retryable: boolean): SendOutcome {

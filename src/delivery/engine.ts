@@ -15,6 +15,7 @@ import type { DeliveryHistory, FinishedDelivery } from './history.js';
 import { decideRetry, type ExhaustedCondition } from './retryPolicy.js';
 import type { HttpRequestSpec } from './httpRequest.js';
 import { targetKind, type SendOutcome, type Sender, type TargetKind } from './senders.js';
+import { PendingIndex } from './pendingIndex.js';
 
 export interface EngineDeps {
   store: Store;
@@ -64,6 +65,8 @@ export class DeliveryEngine {
    * gave each job its own copy of. (Jobs made since the start share their rule's target already.)
    */
   private shared = new Map<string, unknown>();
+  /** The pending jobs as the inspection views filter them. */
+  readonly index = new PendingIndex();
 
   constructor(private readonly deps: EngineDeps) {}
 
@@ -73,7 +76,9 @@ export class DeliveryEngine {
 
   /** Arm every job found in the store (after a restart). */
   resume(): void {
-    for (const job of Object.values(this.jobs)) {
+    const jobs = Object.values(this.jobs);
+    for (const job of jobs.sort((a, b) => a.createdAt - b.createdAt)) this.index.add(job);
+    for (const job of jobs) {
       for (const key of ['account', 'region', 'ruleArn', 'ruleName', 'eventBusName'] as const) job[key] = this.share(job[key], job[key]);
       job.target = this.share(JSON.stringify(job.target), job.target);
       this.schedule(job);
@@ -87,6 +92,7 @@ export class DeliveryEngine {
   enqueue(job: DeliveryJob): void {
     if (this.deliverNow(job)) return;
     this.deps.store.delivery.putJob(job);
+    this.index.add(job);
     this.schedule(job);
   }
 
@@ -140,6 +146,7 @@ export class DeliveryEngine {
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
     this.shared.clear();
+    this.index.clear();
     // In-flight attempts of a reset keep their lane until they end (their counts go down then).
     for (const lane of this.lanes.values()) {
       lane.ids = [];
@@ -288,6 +295,7 @@ export class DeliveryEngine {
       errorCode: outcome.errorCode,
       errorMessage: outcome.errorMessage,
       request: outcome.request,
+      response: outcome.response,
     });
     if (outcome.ok) {
       this.finish(job, { status: 'delivered' }, queued);
@@ -299,6 +307,7 @@ export class DeliveryEngine {
     if (decision.retry) {
       job.nextAttemptAt = decision.at;
       store.delivery.putJob(job);
+      this.index.add(job);
       this.schedule(job);
       this.deps.log.info('delivery failed, retry scheduled', logFields(job, { errorCode: outcome.errorCode, nextAttemptAt: new Date(decision.at).toISOString() }));
     } else {
@@ -325,8 +334,10 @@ export class DeliveryEngine {
   }
 
   private finish(job: DeliveryJob, how: Pick<FinishedDelivery, 'status' | 'deadLetterQueueArn'>, queued: boolean): void {
+    const seq = this.index.seq(job) ?? this.index.newSeq();
     if (queued) this.deps.store.delivery.removeJob(job.id);
-    this.deps.history.recordFinished({ job, finishedAt: this.deps.clock.now(), ...how });
+    this.index.remove(job);
+    this.deps.history.recordFinished({ job, finishedAt: this.deps.clock.now(), ...how, seq });
     const level = how.status === 'delivered' ? 'info' : 'warn';
     if (!this.deps.log.enabled(level)) return;
     // A delivery that did not happen says why (e.g. an InputTemplate that rendered to invalid JSON).
@@ -361,7 +372,10 @@ function recordAttempt(job: DeliveryJob, attempt: AttemptRecord): void {
   }
   job.attempts.push(attempt);
   const dropBefore = job.attempts.length - limits.attemptRequestsKept;
-  for (let i = Math.max(0, dropBefore - 1); i < dropBefore; i++) delete job.attempts[i].request;
+  for (let i = Math.max(0, dropBefore - 1); i < dropBefore; i++) {
+    delete job.attempts[i].request;
+    delete job.attempts[i].response;
+  }
 }
 
 function crashed(err: unknown): SendOutcome {

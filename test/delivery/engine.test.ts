@@ -297,11 +297,11 @@ describe('fair slots (issue 18 item 13)', () => {
       released++;
     };
     release();
-    for (let i = 0; i < 500 && held.length < 24; i++) await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < 2000 && held.length < 24; i++) await new Promise((r) => setTimeout(r, 5));
     expect(held.length).toBe(24); // the next one started as a slot freed
     while (released < 40) {
       if (held.length) release();
-      else await new Promise((r) => setImmediate(r));
+      else await new Promise((r) => setTimeout(r, 1));
     }
     await engine.idle();
     expect(engine.pending()).toHaveLength(0);
