@@ -38,6 +38,7 @@ import { ReplayRunner } from './replay/replayRunner.js';
 import { randomIds, type Ids } from './util/ids.js';
 import { createLogger, type LogSink } from './util/log.js';
 import { version } from './version.js';
+import { limits } from './limits.js';
 import { WebhookRegistry } from './webhooks/registry.js';
 import { webhookAdminRouter, webhooksRouter } from './webhooks/routes.js';
 
@@ -87,7 +88,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     : undefined;
   const store = await Store.open(file, (account, region) => newNamespace(account, region, clock.now()), {
     journal,
-    maxPendingDeliveries: config.maxPendingDeliveries,
+    // --max-pending-deliveries bounds each account (src/delivery/backpressure.ts); the queue as a whole holds a multiple of it.
+    maxPendingDeliveries: config.maxPendingDeliveries * limits.pendingBoundFactor,
     onCompactionError: (err) => log.error('delivery journal compaction failed; it is retried later', { error: String(err) }),
   });
 

@@ -62,9 +62,14 @@ export const limits = {
   /** Attempts of one delivery that keep the request as sent and the response (older attempts keep their outcome only). */
   attemptRequestsKept: 3,
   /**
-   * Pending deliveries (the durable queue) beyond which PutEvents and PutPartnerEvents answer
+   * Pending deliveries of one account beyond which its PutEvents and PutPartnerEvents answer
    * ThrottlingException (emulator policy; AWS throttles PutEvents by a TPS quota). Overridable
    * with --max-pending-deliveries.
    */
   defaultMaxPendingDeliveries: 100_000,
+  /**
+   * --max-pending-deliveries bounds each account; the whole queue holds at most this many times
+   * it (then every account's PutEvents is refused, and internal producers wait).
+   */
+  pendingBoundFactor: 2,
 } as const;

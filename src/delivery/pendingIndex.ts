@@ -72,6 +72,11 @@ export class PendingIndex {
     return this.seqOf.size;
   }
 
+  /** Pending jobs of one account. */
+  pendingOf(account: string): number {
+    return this.lists.account.get(account)?.live ?? 0;
+  }
+
   /** The order number for a job that never entered the queue (delivered at once). */
   newSeq(): number {
     return this.nextSeq++;

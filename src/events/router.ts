@@ -65,6 +65,11 @@ export class EventRouter {
     this.indexes.get(ns)?.delete(bus);
   }
 
+  /** Deliveries of this account in the durable queue (for the per-account pending bound). */
+  pendingOf(account: string): number {
+    return this.deps.engine.index.pendingOf(account);
+  }
+
   /** Forget every index (after a reset replaced all namespaces). */
   clear(): void {
     this.indexes = new WeakMap();

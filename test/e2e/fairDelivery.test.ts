@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { startEmulator, type Running } from '../helpers/emulator.js';
+import { expectAwsError, startEmulator, type Running } from '../helpers/emulator.js';
 import { startHttpSink, type HttpSink } from '../helpers/httpSink.js';
 import { basicConnection, createDestination, ruleToDestination } from '../helpers/apiDestinations.js';
 
@@ -51,4 +51,24 @@ test("one account's endpoint that never answers does not hold back another accou
   await b.client.send(new PutEventsCommand({ Entries: Array.from({ length: 10 }, (_, j) => ({ Source: 'shop', DetailType: 'Order', Detail: JSON.stringify({ j }) })) }));
   await waitFor(() => healthy.requests.length >= 10, "B's 10 deliveries");
   expect(healthy.requests).toHaveLength(10);
+}, 120_000);
+
+test("one account's full queue throttles that account only: another account's events are accepted and delivered", async () => {
+  const small = await startEmulator({ maxPendingDeliveries: 4 });
+  try {
+    const a = { ...small, client: small.clientFor('333333333333') };
+    const b = { ...small, client: small.clientFor('444444444444') };
+    const stuckUrl = `http://127.0.0.1:${(stuck.address() as AddressInfo).port}/never`;
+    await ruleToDestination(a, await createDestination(a, 'stuck', await basicConnection(a), stuckUrl));
+    await ruleToDestination(b, await createDestination(b, 'healthy', await basicConnection(b), `${healthy.url}/small`));
+    const put = (who: Running, n: number) => who.client.send(new PutEventsCommand({ Entries: Array.from({ length: n }, () => ({ Source: 'shop', DetailType: 'Order', Detail: '{}' })) }));
+    await put(a, 4);
+    await expectAwsError(put(a, 1), 'ThrottlingException', 'Rate exceeded', 400);
+    // Account B is not held back by A's full share.
+    const before = healthy.requests.filter((r) => r.path === '/small').length;
+    for (let i = 0; i < 3; i++) expect((await put(b, 1)).FailedEntryCount).toBe(0);
+    await waitFor(() => healthy.requests.filter((r) => r.path === '/small').length >= before + 3, "B's deliveries");
+  } finally {
+    await small.close();
+  }
 }, 120_000);

@@ -88,7 +88,7 @@ test.each([
   const res = await fetch(`${emu.url}/_eventbridge-local/${path}`);
   expect(res.status).toBe(400);
   expect(res.headers.get('content-type')).toContain('application/json');
-  const body = await res.json();
+  const body: any = await res.json();
   expect(body.parameter).toBe(parameter);
   expect(body.message).toContain(`'${parameter}'`);
 });
