@@ -57,8 +57,12 @@ export const limits = {
    * One message larger than this is still sent to a client that is caught up.
    */
   streamClientBufferBytes: 1024 * 1024,
-  /** Bytes of an API destination's response body kept with each attempt (the rest is cut; the size is kept). */
-  attemptResponseBodyBytes: 4 * 1024,
+  /**
+   * Bytes of an API destination's response body kept with each attempt (the rest is cut; the size
+   * is kept). Small on purpose: a pending job keeps the responses of its last attemptRequestsKept
+   * attempts, and 100,000 pending jobs retrying against an error page would hold them all.
+   */
+  attemptResponseBodyBytes: 1024,
   /** Attempts of one delivery that keep the request as sent and the response (older attempts keep their outcome only). */
   attemptRequestsKept: 3,
   /**
