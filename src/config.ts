@@ -146,7 +146,7 @@ export const usage = `Usage: eventbridge-local [options]
   --require-auth      verify SigV4 signatures on the AWS API; needs --credentials  env EVENTBRIDGE_LOCAL_REQUIRE_AUTH=1
   --credentials <id>:<secret>  an access key --require-auth accepts, repeatable (a 12-digit id is the account)
                       env EVENTBRIDGE_LOCAL_CREDENTIALS=<id>:<secret>,<id>:<secret>
-  --max-pending-deliveries <n>  queue size at which PutEvents answers ThrottlingException (default 100000)
+  --max-pending-deliveries <n>  pending deliveries of one account at which its PutEvents answers ThrottlingException (default 100000; the whole queue holds twice that)
                                                                              env EVENTBRIDGE_LOCAL_MAX_PENDING_DELIVERIES
   --webhook <spec>    an inbound webhook, repeatable: provider=github|twilio,bus=<name>,secret=<s> | secretEnv=<VAR>[,account=<id>][,region=<r>]
   --webhooks-config <file>  JSON {"webhooks": [{provider, bus, secret | secretEnv, account?, region?}]}  env EVENTBRIDGE_LOCAL_WEBHOOKS_CONFIG

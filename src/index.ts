@@ -33,6 +33,7 @@ import { apiDestinationSender } from './delivery/apiDestinationSender.js';
 import { ConnectionAuth } from './delivery/connectionAuth.js';
 import { invocationTimeoutMs, sendHttp } from './delivery/httpClient.js';
 import { InvocationRateLimiter } from './delivery/rateLimiter.js';
+import { ownEndpointCheck } from './delivery/ownEndpoint.js';
 import { EventRouter } from './events/router.js';
 import { accessDenied, policyAllows } from './domain/permissions.js';
 import type { EventEnvelope } from './events/envelope.js';
@@ -41,6 +42,7 @@ import { ReplayRunner } from './replay/replayRunner.js';
 import { randomIds, type Ids } from './util/ids.js';
 import { createLogger, type Logger, type LogSink } from './util/log.js';
 import { version } from './version.js';
+import { limits } from './limits.js';
 import { WebhookRegistry } from './webhooks/registry.js';
 import { webhookAdminRouter, webhooksRouter } from './webhooks/routes.js';
 
@@ -114,7 +116,8 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   let onRolledBack = () => {};
   const store = await Store.open(file, (account, region) => newNamespace(account, region, clock.now()), {
     journal,
-    maxPendingDeliveries: config.maxPendingDeliveries,
+    // --max-pending-deliveries bounds each account (src/delivery/backpressure.ts); the queue as a whole holds a multiple of it.
+    maxPendingDeliveries: config.maxPendingDeliveries * limits.pendingBoundFactor,
     compactionSlackLines: options.compactionSlackLines,
     moveAsideCorrupt: config.moveAsideCorruptState,
     onStartedWithout: (what, fields) => log.warn(what, fields),
@@ -135,8 +138,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     if (account !== job.account && !policyAllows(bus.policy, job.account, 'events:PutEvents', bus.arn)) {
       return { ok: false, errorCode: 'NO_PERMISSIONS', errorMessage: accessDenied(job.account, bus.arn) };
     }
-    router.route(ns, busName, job.event as unknown as EventEnvelope, { hops: job.hops + 1 });
-    return { ok: true };
+    return router.forward(ns, busName, job.event as unknown as EventEnvelope, job.hops + 1);
   };
   // Connections and API destinations: one token manager for the actions and the sender, and the rate limiter.
   const connectionAuth = new ConnectionAuth({
@@ -149,7 +151,9 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   });
   const limiter = new InvocationRateLimiter();
   const apiDestinations = { strict: config.strict, auth: connectionAuth };
-  const toApiDestination = apiDestinationSender({ store, clock, auth: connectionAuth, limiter, send: sendHttp, timeoutMs: invocationTimeoutMs });
+  let listening: { host: string; port: number } | undefined;
+  const isOwnEndpoint = ownEndpointCheck(() => listening);
+  const toApiDestination = apiDestinationSender({ store, clock, auth: connectionAuth, limiter, send: sendHttp, timeoutMs: invocationTimeoutMs, isOwnEndpoint });
   const engine = new DeliveryEngine({
     store,
     clock,
@@ -234,6 +238,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
       new Promise((resolve, reject) => {
         const s = createServer(onRequest).listen(config.port, config.host, () => {
           const port = (s.address() as AddressInfo).port;
+          listening = { host: config.host, port };
           const host = config.host.includes(':') ? `[${config.host}]` : config.host;
           resolve({ url: `http://${host}:${port}`, port });
         });

@@ -25,8 +25,23 @@ export const limits = {
   retryMaxDelayMs: 5 * 60_000,
   /** Deliveries in flight at once across all targets. */
   deliveryConcurrency: 32,
+  /**
+   * Of those, at most this many for one destination (target ARN) and for one account, so the
+   * rest stay free for others: an endpoint that never answers holds its slots for the whole
+   * invocation timeout (emulator policy: AWS publishes no such scheduling).
+   */
+  deliveryConcurrencyPerDestination: 24,
+  deliveryConcurrencyPerAccount: 24,
   /** Event-bus targets may forward an event this many times before it is refused (loop guard). */
   eventBusHops: 5,
+  /**
+   * Deliveries one original event may make in all, counted over every bus it is forwarded to
+   * (loop guard for breadth: see src/events/router.ts). Above one bus's own most (300 rules x 5
+   * targets), so a bus's first fan-out is never cut. Emulator policy.
+   */
+  fanOutPerEvent: 2_000,
+  /** Original events whose fan-out is counted at once (the oldest are forgotten first). */
+  fanOutEventsTracked: 10_000,
   /** Inspection records kept (oldest dropped first). */
   capturesPerTarget: 1_000,
   deadLettersPerQueue: 10_000,
@@ -36,12 +51,29 @@ export const limits = {
   /** Finished deliveries kept for inspection: the last 10,000, and no more than 32 MiB of them. */
   deliveryHistory: 10_000,
   deliveryHistoryBytes: 32 * 1024 * 1024,
-  /** Attempts of one delivery that keep the request as sent (older attempts keep their outcome only). */
+  /**
+   * Unsent bytes the live stream (/_eventbridge-local/stream) holds for one client; a client that
+   * falls further behind is disconnected (its EventSource reconnects and the page reloads).
+   * One message larger than this is still sent to a client that is caught up.
+   */
+  streamClientBufferBytes: 1024 * 1024,
+  /**
+   * Bytes of an API destination's response body kept with each attempt (the rest is cut; the size
+   * is kept). Small on purpose: a pending job keeps the responses of its last attemptRequestsKept
+   * attempts, and 100,000 pending jobs retrying against an error page would hold them all.
+   */
+  attemptResponseBodyBytes: 1024,
+  /** Attempts of one delivery that keep the request as sent and the response (older attempts keep their outcome only). */
   attemptRequestsKept: 3,
   /**
-   * Pending deliveries (the durable queue) beyond which PutEvents and PutPartnerEvents answer
+   * Pending deliveries of one account beyond which its PutEvents and PutPartnerEvents answer
    * ThrottlingException (emulator policy; AWS throttles PutEvents by a TPS quota). Overridable
    * with --max-pending-deliveries.
    */
   defaultMaxPendingDeliveries: 100_000,
+  /**
+   * --max-pending-deliveries bounds each account; the whole queue holds at most this many times
+   * it (then every account's PutEvents is refused, and internal producers wait).
+   */
+  pendingBoundFactor: 2,
 } as const;

@@ -243,7 +243,16 @@ function renderAttempt(a, i) {
           h('table', {}, h('tbody', {}, Object.entries(req.headers ?? {}).map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', { class: 'line' }, v))))),
           req.body ? h('pre', {}, pretty(req.body)) : '',
         ]
-      : '');
+      : '',
+    a.response ? renderResponse(a.response) : '');
+}
+
+function renderResponse(r) {
+  const size = r.bodyTruncated ? ` (first ${fmt(new TextEncoder().encode(r.body).length)} of ${fmt(r.bodyBytes)} bytes)` : '';
+  return h('details', { class: 'response' },
+    h('summary', {}, `Response: HTTP ${r.status}${r.statusText ? ` ${r.statusText}` : ''}${size}`),
+    h('table', {}, h('tbody', {}, Object.entries(r.headers ?? {}).map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', { class: 'line' }, v))))),
+    r.body ? h('pre', {}, pretty(r.body)) : h('p', { class: 'hint' }, 'Empty body.'));
 }
 
 function renderDelivery(d) {
@@ -306,7 +315,7 @@ async function loadDeadLetters() {
       h('td', {}, h('pre', {}, Object.entries(m.attributes).map(([k, v]) => `${k}: ${v}`).join('\n'))),
       h('td', {}, h('pre', {}, pretty(m.body)))));
   $('#dead-letters').replaceChildren(
-    h('h2', {}, `Dead-letter queues (${page.messages.length}${page.nextToken ? '+' : ''} messages, oldest first)`),
+    h('h2', {}, `Dead-letter queues (${page.messages.length}${page.nextToken ? '+' : ''} messages, newest first)`),
     rows.length ? h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'At'), h('th', {}, 'Queue'), h('th', {}, 'Attributes'), h('th', {}, 'Body'))), h('tbody', {}, rows)) : h('p', { class: 'hint' }, 'No message in any dead-letter queue.'));
 }
 

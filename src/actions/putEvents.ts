@@ -17,7 +17,7 @@ interface Input {
 type ResultEntry = { EventId: string } | EntryFailure;
 
 export const putEvents: Action = async (ctx, input: Input) => {
-  refuseWhenQueueFull(ctx.store);
+  refuseWhenQueueFull(ctx.store, ctx.router.pendingOf(ctx.account));
   if (input.EndpointId !== undefined) {
     // The global endpoint picks the Region that handles the request; there it is an ordinary PutEvents.
     return putThroughEndpoint(ctx, input.EndpointId, input.Entries, async (region, entries) =>

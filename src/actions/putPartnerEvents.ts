@@ -16,7 +16,9 @@ type ResultEntry = { EventId: string } | EntryFailure;
  * sources are, of course, allowed here.
  */
 export const putPartnerEvents: Action = async (ctx, input: { Entries: PartnerEntry[] }) => {
-  refuseWhenQueueFull(ctx.store);
+  // The deliveries land in the customers' accounts: their pending bound applies.
+  const customers = input.Entries.map((entry) => (typeof entry.Source === 'string' && Object.hasOwn(partnerSourcesOf(ctx.ns), entry.Source) ? partnerSourcesOf(ctx.ns)[entry.Source].account : ctx.account));
+  refuseWhenQueueFull(ctx.store, Math.max(ctx.router.pendingOf(ctx.account), ...customers.map((account) => ctx.router.pendingOf(account))));
   const total = input.Entries.reduce((sum, entry) => sum + entrySize(entry), 0);
   if (total > limits.putEventsTotalBytes) throw new ValidationException('Total size of the entries in the request is over the limit.');
   const now = ctx.clock.now();

@@ -24,6 +24,7 @@ import type { HttpResult, HttpSend } from './httpClient.js';
 import { buildInvocationRequest, isRetryableStatus, parseRetryAfter, type HttpRequestSpec, type TargetHttpParameters } from './httpRequest.js';
 import type { InvocationRateLimiter } from './rateLimiter.js';
 import type { SendOutcome, Sender } from './senders.js';
+import { attemptResponse } from './attemptResponse.js';
 
 export interface ApiDestinationSenderDeps {
   store: Store;
@@ -32,6 +33,8 @@ export interface ApiDestinationSenderDeps {
   limiter: InvocationRateLimiter;
   send: HttpSend;
   timeoutMs: number;
+  /** The emulator's own address: a destination there is not invoked (src/delivery/ownEndpoint.ts). */
+  isOwnEndpoint?: (url: string) => boolean;
 }
 
 export function apiDestinationSender(deps: ApiDestinationSenderDeps): Sender {
@@ -50,6 +53,9 @@ export function apiDestinationSender(deps: ApiDestinationSenderDeps): Sender {
       if ('until' in admission) return { ok: false, deferUntil: admission.until };
       // Retryable, so the engine's policy ends it with EXHAUSTED_RETRY_CONDITION MaximumEventAgeInSeconds.
       return failure('THROTTLING', `The invocation rate limit of ${dest.name} (${dest.invocationRateLimitPerSecond}/s) left no slot within the event's maximum age.`, true);
+    }
+    if (deps.isOwnEndpoint?.(dest.invocationEndpoint)) {
+      return failure('INVALID_PARAMETER', `The endpoint of API destination ${dest.name} (${dest.invocationEndpoint}) is the emulator itself; it does not invoke itself (each call would be a new event no loop guard can follow).`, false);
     }
     const conn = findConnectionByArn(ns, dest.connectionArn);
     if (!conn) return failure('NO_RESOURCE', `Connection ${dest.connectionArn} of API destination ${dest.name} does not exist.`, false);
@@ -76,6 +82,7 @@ async function invoke(deps: ApiDestinationSenderDeps, ns: NamespaceState, dest: 
   if (!built.ok) return failure('INVALID_PARAMETER', built.reason, false);
   const result = await deps.send(built.request, deps.timeoutMs);
   const outcome = outcomeOf(result, built.shown, deps.clock.now(), deps.timeoutMs);
+  if (result.kind === 'response') outcome.response = attemptResponse(result.status, result.statusText, result.headers, result.body, secretsOf(credentials.header.value, conn));
   if (result.kind === 'response' && (result.status === 401 || result.status === 407)) {
     await deps.auth.rejected(ns, conn, result.status, credentials.header);
   }
@@ -114,6 +121,15 @@ export function outcomeOf(result: HttpResult, shown: HttpRequestSpec, now: numbe
 function deadlineOf(job: DeliveryJob): number {
   const maxAge = (job.target.RetryPolicy as { MaximumEventAgeInSeconds?: number } | undefined)?.MaximumEventAgeInSeconds;
   return job.createdAt + (maxAge ?? limits.defaultMaximumEventAgeSeconds) * 1000;
+}
+
+/** Every secret a request to this connection carries: masked wherever a response echoes it. */
+function secretsOf(authValue: string, conn: ConnectionRecord): string[] {
+  const params = conn.authParameters?.InvocationHttpParameters;
+  const secret = [...(params?.HeaderParameters ?? []), ...(params?.QueryStringParameters ?? []), ...(params?.BodyParameters ?? [])]
+    .filter((p) => p.IsValueSecret && p.Value)
+    .map((p) => p.Value!);
+  return [authValue, ...secret];
 }
 
 function failure(errorCode: string, errorMessage: string, retryable: boolean): SendOutcome {

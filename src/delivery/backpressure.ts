@@ -1,5 +1,6 @@
 /**
- * Backpressure to the durable queue. While the queue holds --max-pending-deliveries jobs,
+ * Backpressure to the durable queue, per account: while the caller's account has
+ * --max-pending-deliveries jobs pending (or the whole queue holds pendingBoundFactor times that),
  * PutEvents and PutPartnerEvents refuse the whole request before accepting any entry, with
  * the error AWS answers when PutEvents is over its TPS quota: `ThrottlingException`, HTTP 400,
  * "Rate exceeded" (aws-facts: common errors). The SDKs and the CLI retry it with backoff by
@@ -8,9 +9,15 @@
  */
 import { ThrottlingException } from '../errors.js';
 import type { Store } from '../store/store.js';
+import { limits } from '../limits.js';
 
 export const throttledMessage = 'Rate exceeded';
 
-export function refuseWhenQueueFull(store: Store): void {
-  if (store.delivery.full) throw new ThrottlingException(throttledMessage);
+/**
+ * `pendingOfAccount`: the caller's account's pending deliveries. Per account, so that one
+ * account whose endpoint never answers fills its own share and not everyone's (issue 18 item 13).
+ */
+export function refuseWhenQueueFull(store: Store, pendingOfAccount?: number): void {
+  const perAccount = store.delivery.capacity / limits.pendingBoundFactor;
+  if (store.delivery.full || (pendingOfAccount ?? 0) >= perAccount) throw new ThrottlingException(throttledMessage);
 }

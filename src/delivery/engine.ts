@@ -15,6 +15,7 @@ import type { DeliveryHistory, FinishedDelivery } from './history.js';
 import { decideRetry, type ExhaustedCondition } from './retryPolicy.js';
 import type { HttpRequestSpec } from './httpRequest.js';
 import { targetKind, type SendOutcome, type Sender, type TargetKind } from './senders.js';
+import { PendingIndex } from './pendingIndex.js';
 
 export interface EngineDeps {
   store: Store;
@@ -34,9 +35,27 @@ export interface EngineDeps {
 
 const maxShared = 10_000;
 
+/**
+ * Due jobs of one destination (a target ARN), oldest first, and its attempts in flight. The slots
+ * are shared fairly: the engine takes one job from each lane in turn, and no destination and no
+ * account holds more than its cap of them, so an endpoint that never answers (and waits out the
+ * 5 s timeout on every slot it holds) cannot stall the deliveries of everyone else.
+ */
+interface Lane {
+  key: string;
+  account: string;
+  ids: string[];
+  head: number;
+  inFlight: number;
+}
+
 export class DeliveryEngine {
-  private ready: string[] = [];
+  /** Lanes by target ARN, and those with due jobs in round-robin order. */
+  private lanes = new Map<string, Lane>();
+  private turns = new Set<Lane>();
+  private readyCount = 0;
   private inFlight = 0;
+  private inFlightByAccount = new Map<string, number>();
   private timers = new Map<string, () => void>();
   private idleWaiters: Array<() => void> = [];
   private stopped = false;
@@ -46,6 +65,8 @@ export class DeliveryEngine {
    * gave each job its own copy of. (Jobs made since the start share their rule's target already.)
    */
   private shared = new Map<string, unknown>();
+  /** The pending jobs as the inspection views filter them. */
+  readonly index = new PendingIndex();
 
   constructor(private readonly deps: EngineDeps) {}
 
@@ -55,7 +76,9 @@ export class DeliveryEngine {
 
   /** Arm every job found in the store (after a restart). */
   resume(): void {
-    for (const job of Object.values(this.jobs)) {
+    const jobs = Object.values(this.jobs);
+    for (const job of jobs.sort((a, b) => a.createdAt - b.createdAt)) this.index.add(job);
+    for (const job of jobs) {
       for (const key of ['account', 'region', 'ruleArn', 'ruleName', 'eventBusName'] as const) job[key] = this.share(job[key], job[key]);
       job.target = this.share(JSON.stringify(job.target), job.target);
       this.schedule(job);
@@ -69,6 +92,7 @@ export class DeliveryEngine {
   enqueue(job: DeliveryJob): void {
     if (this.deliverNow(job)) return;
     this.deps.store.delivery.putJob(job);
+    this.index.add(job);
     this.schedule(job);
   }
 
@@ -122,7 +146,15 @@ export class DeliveryEngine {
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
     this.shared.clear();
-    this.ready = [];
+    this.index.clear();
+    // In-flight attempts of a reset keep their lane until they end (their counts go down then).
+    for (const lane of this.lanes.values()) {
+      lane.ids = [];
+      lane.head = 0;
+      if (lane.inFlight === 0) this.lanes.delete(lane.key);
+    }
+    this.turns.clear();
+    this.readyCount = 0;
     this.notifyIdle();
   }
 
@@ -145,32 +177,82 @@ export class DeliveryEngine {
     this.timers.delete(job.id);
     if (job.nextAttemptAt <= this.deps.clock.now()) {
       // Due now: no timer round-trip, so idle() sees the work at once.
-      this.ready.push(job.id);
+      this.makeReady(job);
       this.pump();
       return;
     }
     const cancel = this.deps.clock.at(job.nextAttemptAt, () => {
       this.timers.delete(job.id);
-      this.ready.push(job.id);
+      this.makeReady(job);
       this.pump();
     });
     this.timers.set(job.id, cancel);
   }
 
+  private makeReady(job: DeliveryJob): void {
+    const key = job.target.Arn;
+    let lane = this.lanes.get(key);
+    if (!lane) this.lanes.set(key, (lane = { key, account: job.account, ids: [], head: 0, inFlight: 0 }));
+    lane.ids.push(job.id);
+    this.readyCount++;
+    this.turns.add(lane);
+  }
+
+  /** Start due jobs while slots are free: one per lane in turn, within the per-destination and per-account caps. */
   private pump(): void {
-    while (!this.stopped && this.inFlight < limits.deliveryConcurrency && this.ready.length > 0) {
-      const job = this.jobs[this.ready.shift()!];
-      if (!job) continue;
-      this.inFlight++;
-      this.attempt(job)
-        .catch((err) => this.deps.log.error('delivery attempt crashed', { jobId: job.id, error: String(err) }))
-        .finally(() => {
-          this.inFlight--;
-          this.pump();
-          this.notifyIdle();
-        });
+    let started = true;
+    while (started && !this.stopped && this.inFlight < limits.deliveryConcurrency && this.turns.size > 0) {
+      started = false;
+      for (const lane of [...this.turns]) {
+        if (this.inFlight >= limits.deliveryConcurrency) break;
+        if (lane.inFlight >= limits.deliveryConcurrencyPerDestination) continue;
+        if ((this.inFlightByAccount.get(lane.account) ?? 0) >= limits.deliveryConcurrencyPerAccount) continue;
+        const job = this.jobs[this.take(lane)];
+        started = true;
+        if (job) this.start(job, lane);
+      }
     }
     this.notifyIdle();
+  }
+
+  /** The lane's oldest due job id; a lane left empty leaves the turns (and the map, when idle). */
+  private take(lane: Lane): string {
+    const id = lane.ids[lane.head++];
+    this.readyCount--;
+    if (lane.head === lane.ids.length) {
+      lane.ids = [];
+      lane.head = 0;
+      this.turns.delete(lane);
+      if (lane.inFlight === 0) this.lanes.delete(lane.key);
+    } else {
+      // Back of the line: the next turn goes to the other lanes first.
+      this.turns.delete(lane);
+      this.turns.add(lane);
+      if (lane.head > 1024 && lane.head * 2 > lane.ids.length) {
+        lane.ids = lane.ids.slice(lane.head);
+        lane.head = 0;
+      }
+    }
+    return id;
+  }
+
+  private start(job: DeliveryJob, lane: Lane): void {
+    this.inFlight++;
+    lane.inFlight++;
+    this.lanes.set(lane.key, lane);
+    this.inFlightByAccount.set(lane.account, (this.inFlightByAccount.get(lane.account) ?? 0) + 1);
+    this.attempt(job)
+      .catch((err) => this.deps.log.error('delivery attempt crashed', { jobId: job.id, error: String(err) }))
+      .finally(() => {
+        this.inFlight--;
+        lane.inFlight--;
+        const left = (this.inFlightByAccount.get(lane.account) ?? 1) - 1;
+        if (left === 0) this.inFlightByAccount.delete(lane.account);
+        else this.inFlightByAccount.set(lane.account, left);
+        if (lane.inFlight === 0 && lane.ids.length === lane.head && this.lanes.get(lane.key) === lane) this.lanes.delete(lane.key);
+        this.pump();
+        this.notifyIdle();
+      });
   }
 
   private async attempt(job: DeliveryJob): Promise<void> {
@@ -213,6 +295,7 @@ export class DeliveryEngine {
       errorCode: outcome.errorCode,
       errorMessage: outcome.errorMessage,
       request: outcome.request,
+      response: outcome.response,
     });
     if (outcome.ok) {
       this.finish(job, { status: 'delivered' }, queued);
@@ -224,6 +307,7 @@ export class DeliveryEngine {
     if (decision.retry) {
       job.nextAttemptAt = decision.at;
       store.delivery.putJob(job);
+      this.index.add(job);
       this.schedule(job);
       this.deps.log.info('delivery failed, retry scheduled', logFields(job, { errorCode: outcome.errorCode, nextAttemptAt: new Date(decision.at).toISOString() }));
     } else {
@@ -250,8 +334,10 @@ export class DeliveryEngine {
   }
 
   private finish(job: DeliveryJob, how: Pick<FinishedDelivery, 'status' | 'deadLetterQueueArn'>, queued: boolean): void {
+    const seq = this.index.seq(job) ?? this.index.newSeq();
     if (queued) this.deps.store.delivery.removeJob(job.id);
-    this.deps.history.recordFinished({ job, finishedAt: this.deps.clock.now(), ...how });
+    this.index.remove(job);
+    this.deps.history.recordFinished({ job, finishedAt: this.deps.clock.now(), ...how, seq });
     const level = how.status === 'delivered' ? 'info' : 'warn';
     if (!this.deps.log.enabled(level)) return;
     // A delivery that did not happen says why (e.g. an InputTemplate that rendered to invalid JSON).
@@ -261,7 +347,7 @@ export class DeliveryEngine {
   }
 
   private isIdle(): boolean {
-    return this.inFlight === 0 && this.ready.length === 0;
+    return this.inFlight === 0 && this.readyCount === 0;
   }
 
   private notifyIdle(): void {
@@ -286,7 +372,10 @@ function recordAttempt(job: DeliveryJob, attempt: AttemptRecord): void {
   }
   job.attempts.push(attempt);
   const dropBefore = job.attempts.length - limits.attemptRequestsKept;
-  for (let i = Math.max(0, dropBefore - 1); i < dropBefore; i++) delete job.attempts[i].request;
+  for (let i = Math.max(0, dropBefore - 1); i < dropBefore; i++) {
+    delete job.attempts[i].request;
+    delete job.attempts[i].response;
+  }
 }
 
 function crashed(err: unknown): SendOutcome {

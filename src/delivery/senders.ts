@@ -17,6 +17,8 @@ export interface SendOutcome {
   retryable?: boolean;
   retryAfterMs?: number;
   request?: unknown;
+  /** What an HTTP target answered (status, headers, body cut to a bound, secrets masked). */
+  response?: unknown;
   /**
    * Not yet: the target cannot take the job before this time (an API destination's
    * InvocationRateLimitPerSecond). The engine reschedules the job without counting an

@@ -15,6 +15,10 @@ import { rememberLast } from '../util/rememberLast.js';
 import type { DeliveryEngine } from '../delivery/engine.js';
 import type { DeliveryHistory } from '../delivery/history.js';
 import type { EventEnvelope } from './envelope.js';
+import { limits } from '../limits.js';
+
+/** What forwarding an event to a bus answers (an event-bus target's delivery outcome). */
+export type ForwardOutcome = { ok: true } | { ok: false; errorCode: string; errorMessage: string; retryable: false };
 
 export interface RouterDeps {
   /** Where archived events are kept. */
@@ -35,8 +39,24 @@ export interface RouteOptions {
   replay?: { filterArns?: string[] };
 }
 
+/**
+ * Deliveries made so far for one original event that has event-bus targets (its id is kept when
+ * it is forwarded). The hop limit bounds how deep a bus loop goes, not how wide: 2 rules with 5
+ * targets each back to their own bus made 1 event into 111,111. AWS stops this earlier still: an
+ * event forwarded to one event bus is not forwarded again ("EventBridge can't route events
+ * received from a sender event bus to a third event bus"; DLQ error codes
+ * THIRD_ACCOUNT_HOP_DETECTED / THIRD_REGION_HOP_DETECTED, User Guide eb-rule-dlq). The emulator
+ * keeps its 5 hops and bounds the total instead (limits.fanOutPerEvent).
+ */
+interface FanOut {
+  deliveries: number;
+  warned: boolean;
+}
+
 export class EventRouter {
   private indexes = new WeakMap<NamespaceState, Map<string, RuleIndex<RuleRecord>>>();
+  /** By event id, oldest first; at most limits.fanOutEventsTracked (the oldest forgotten first). */
+  private fanOut = new Map<string, FanOut>();
 
   constructor(private readonly deps: RouterDeps) {}
 
@@ -45,9 +65,51 @@ export class EventRouter {
     this.indexes.get(ns)?.delete(bus);
   }
 
+  /** Deliveries of this account in the durable queue (for the per-account pending bound). */
+  pendingOf(account: string): number {
+    return this.deps.engine.index.pendingOf(account);
+  }
+
   /** Forget every index (after a reset replaced all namespaces). */
   clear(): void {
     this.indexes = new WeakMap();
+    this.fanOut.clear();
+  }
+
+  /**
+   * Route an event that an event-bus target forwards (`hops` so far), unless the deliveries it
+   * would add take its original event past limits.fanOutPerEvent: then nothing is routed, the
+   * forwarding delivery fails with the reason (deliveries view, its DLQ), the bus's event list
+   * shows the drop, and the log says so once per original event.
+   */
+  forward(ns: NamespaceState, busName: string, event: EventEnvelope, hops: number): ForwardOutcome {
+    const id = String(event.id);
+    const fanOut = this.fanOut.get(id);
+    const rules = ns.eventBuses[busName] ? this.matchingRules(ns, busName, event, {}) : [];
+    const adding = deliveriesOf(rules);
+    if (fanOut && fanOut.deliveries + adding > limits.fanOutPerEvent) {
+      const reason =
+        `Event ${id} has already made ${fanOut.deliveries} deliveries, and forwarding it to event bus ${busName} would add ${adding}: ` +
+        `the emulator delivers one original event at most ${limits.fanOutPerEvent} times in all (a loop between event buses?). It was not forwarded.`;
+      if (!fanOut.warned) {
+        fanOut.warned = true;
+        this.deps.log.warn('event not forwarded: fan-out limit reached', { eventId: id, eventBusName: busName, account: ns.account, region: ns.region, deliveries: fanOut.deliveries, limit: limits.fanOutPerEvent });
+      }
+      this.deps.history.recordEvent({ account: ns.account, region: ns.region, eventBusName: busName, receivedAt: this.deps.clock.now(), event: event as unknown as Record<string, unknown>, matchedRules: rules.map((r) => r.name), dropped: reason });
+      return { ok: false, errorCode: 'RESOURCE_LIMIT_EXCEEDED', errorMessage: reason, retryable: false };
+    }
+    // Not counted from its start (its count was forgotten, or the emulator restarted): count from here.
+    if (fanOut) fanOut.deliveries += adding;
+    else this.trackFanOut(id, adding);
+    this.route(ns, busName, event, { hops });
+    return { ok: true };
+  }
+
+  /** An original event with event-bus targets: start counting its deliveries. */
+  private trackFanOut(id: string, deliveries: number): void {
+    this.fanOut.delete(id);
+    if (this.fanOut.size >= limits.fanOutEventsTracked) this.fanOut.delete(this.fanOut.keys().next().value as string);
+    this.fanOut.set(id, { deliveries, warned: false });
   }
 
   /** Match and enqueue. Returns the names of the rules the event reached; undefined when the bus does not exist. */
@@ -70,12 +132,14 @@ export class EventRouter {
       history.recordEvent(recorded([], dropped));
       return undefined;
     }
-    let rules = [...this.index(ns, busName).match(event)];
-    if (options.ownerRule && !rules.includes(options.ownerRule)) rules.unshift(options.ownerRule);
-    const filterArns = options.replay?.filterArns;
-    if (filterArns?.length) rules = rules.filter((rule) => filterArns.includes(rule.arn));
+    const rules = this.matchingRules(ns, busName, event, options);
     const ingestionTime = isoTime(receivedAt);
     const eventJson = {};
+    // Only events that reach another bus can multiply (forward() counts the rest of the way). Counted
+    // before enqueueing: a due job may be attempted, and forwarded, inside enqueue.
+    if (!options.hops && rules.some((rule) => rule.targets.some((target) => target.Arn.includes(':event-bus/')))) {
+      this.trackFanOut(String(event.id), deliveriesOf(rules));
+    }
     for (const rule of rules) {
       const ruleContext = { ruleArn: rule.arn, ruleName: rule.name, ingestionTime, eventJson };
       for (const target of rule.targets) {
@@ -88,6 +152,14 @@ export class EventRouter {
     history.recordEvent(recorded(matchedRules));
     if (log.enabled('info')) log.info('event accepted', { eventId: event.id, eventBusName: busName, source: event.source, detailType: event['detail-type'], matchedRules });
     return matchedRules;
+  }
+
+  private matchingRules(ns: NamespaceState, busName: string, event: EventEnvelope, options: RouteOptions): RuleRecord[] {
+    let rules = [...this.index(ns, busName).match(event)];
+    if (options.ownerRule && !rules.includes(options.ownerRule)) rules.unshift(options.ownerRule);
+    const filterArns = options.replay?.filterArns;
+    if (filterArns?.length) rules = rules.filter((rule) => filterArns.includes(rule.arn));
+    return rules;
   }
 
   private enqueue(ns: NamespaceState, rule: RuleRecord, target: RuleRecord['targets'][number], event: EventEnvelope, ruleContext: RuleContext, hops: number): void {
@@ -145,6 +217,9 @@ export class EventRouter {
     return index;
   }
 }
+
+/** Deliveries these rules make of one event (an archive's managed rule fills the archive, not a delivery). */
+const deliveriesOf = (rules: RuleRecord[]) => rules.reduce((n, rule) => n + (rule.managedBy === archiveManagedBy ? 0 : rule.targets.length), 0);
 
 // Many events share a millisecond: format each one once.
 const isoTime = rememberLast((ms: number) => new Date(ms).toISOString());

@@ -11,7 +11,8 @@ import express from 'express';
 import type { Store } from '../store/store.js';
 import type { DeliveryEngine } from '../delivery/engine.js';
 import type { DeliveryHistory } from '../delivery/history.js';
-import { deliveriesPage, eventsPage, resourcesView, type ActivityQuery } from './dashboardViews.js';
+import { deliveriesPage, eventsPage, resourcesView } from './dashboardViews.js';
+import { answerList } from './query.js';
 import type { EventStream } from './stream.js';
 
 export interface DashboardDeps {
@@ -42,8 +43,10 @@ export function dashboardRouter(deps: DashboardDeps): express.Router {
     const q = req.query as Record<string, string | undefined>;
     res.json(resourcesView(deps.store, q.account, q.region));
   });
-  router.get('/activity/events', (req, res) => res.json(eventsPage(deps.history, req.query as ActivityQuery)));
-  router.get('/activity/deliveries', (req, res) => res.json(deliveriesPage(deps.engine, deps.history, req.query as ActivityQuery)));
+  router.get('/activity/events', (req, res) => answerList(res, () => eventsPage(deps.history, req.query)));
+  router.get('/activity/deliveries', (req, res) => answerList(res, () => deliveriesPage(deps.engine, deps.history, req.query)));
   router.get('/stream', (_req, res) => deps.stream.attach(res));
+  // What the stream holds for slow clients (its bound: limits.streamClientBufferBytes per client).
+  router.get('/stream/stats', (_req, res) => res.json(deps.stream.stats()));
   return router;
 }

@@ -12,7 +12,8 @@ import { eventBusToWire } from '../domain/eventBuses.js';
 import { ruleToWire } from '../domain/rules.js';
 import { connectionToWire, connectionsOf } from '../domain/connections.js';
 import { apiDestinationToWire, apiDestinationsOf } from '../domain/apiDestinations.js';
-import { deliveryView, eventView, page, type PageQuery } from './views.js';
+import { deliveryRows, deliveryView, eventView, page, type DeliveryFilter } from './views.js';
+import { checks, parseListQuery } from './query.js';
 
 export interface ActivityFilter {
   account?: string;
@@ -24,7 +25,8 @@ export interface ActivityFilter {
   eventId?: string;
 }
 
-export type ActivityQuery = ActivityFilter & PageQuery;
+const eventFilters = { account: checks.account, region: checks.region, bus: checks.text, source: checks.text, detailType: checks.text, eventId: checks.text };
+const deliveryFilters = { ...eventFilters, status: checks.status, targetArn: checks.arn, ruleArn: checks.arn };
 
 export function resourcesView(store: Store, account?: string, region?: string) {
   const namespaces = store.namespaces().map((ns) => ({ account: ns.account, region: ns.region }));
@@ -46,9 +48,10 @@ export function resourcesView(store: Store, account?: string, region?: string) {
 const eventMatches = (event: Record<string, unknown>, f: ActivityFilter) =>
   (!f.source || event.source === f.source) && (!f.detailType || event['detail-type'] === f.detailType) && (!f.eventId || event.id === f.eventId);
 
-export function eventsPage(history: DeliveryHistory, q: ActivityQuery) {
+export function eventsPage(history: DeliveryHistory, raw: Record<string, unknown>) {
+  const { query, filters: q } = parseListQuery(raw, eventFilters);
   const events = history.recentEvents({ account: q.account, region: q.region, eventBusName: q.bus }).filter((e: RecentEvent) => eventMatches(e.event, q));
-  const { items, nextToken } = page(events, q);
+  const { items, nextToken } = page(events, query);
   return { events: items.map(dashboardEventView), nextToken, total: events.length };
 }
 
@@ -64,16 +67,12 @@ interface Row {
   deadLetterQueueArn?: string;
 }
 
-export function deliveriesPage(engine: DeliveryEngine, history: DeliveryHistory, q: ActivityQuery) {
-  const rows: Row[] = [
-    ...engine.pending().map((job): Row => ({ job, status: 'pending' })),
-    ...history.finishedDeliveries().map((f): Row => ({ job: f.job, status: f.status, finishedAt: f.finishedAt, deadLetterQueueArn: f.deadLetterQueueArn })),
-  ];
-  const matching = rows
-    .filter(({ job, status }) => (!q.account || job.account === q.account) && (!q.region || job.region === q.region) && (!q.bus || job.eventBusName === q.bus) && (!q.status || status === q.status) && eventMatches(job.event, q))
-    .sort((a, b) => b.job.createdAt - a.job.createdAt);
-  const { items, nextToken } = page(matching, q);
-  return { deliveries: items.map(dashboardDeliveryView), nextToken, total: matching.length };
+export function deliveriesPage(engine: DeliveryEngine, history: DeliveryHistory, raw: Record<string, unknown>) {
+  const { query, filters: q } = parseListQuery(raw, deliveryFilters);
+  const filter: DeliveryFilter = { ...q, eventBusName: q.bus, status: q.status as DeliveryStatus | undefined };
+  const { rows, nextToken, total } = deliveryRows(engine, history, filter, query);
+  const deliveries = rows.map((r) => dashboardDeliveryView({ job: r.job, status: r.status, finishedAt: r.finished?.finishedAt, deadLetterQueueArn: r.finished?.deadLetterQueueArn }));
+  return { deliveries, nextToken, total };
 }
 
 type DeliveryViewRow = Pick<Row, 'job' | 'status'> & { finishedAt?: number; deadLetterQueueArn?: string };

@@ -7,7 +7,9 @@ import type { Store } from '../store/store.js';
 import type { VirtualClock } from '../util/clock.js';
 import type { DeliveryEngine } from '../delivery/engine.js';
 import type { DeliveryHistory } from '../delivery/history.js';
-import { deliveryView, eventView, page, type PageQuery } from './views.js';
+import { deliveryRows, eventView, page, type DeliveryFilter } from './views.js';
+import { answerList, checks, parseListQuery } from './query.js';
+import { dashboardDeliveryView } from './dashboardViews.js';
 import { healthChecksRouter } from './healthChecks.js';
 import { lastOf } from '../store/deliveryRecords.js';
 import { limits } from '../limits.js';
@@ -23,7 +25,24 @@ export interface InspectDeps {
   history: DeliveryHistory;
 }
 
-type Query = PageQuery & Record<string, string | undefined>;
+const deliveryFilters = {
+  status: checks.status,
+  account: checks.account,
+  region: checks.region,
+  eventBusName: checks.text,
+  targetArn: checks.arn,
+  ruleArn: checks.arn,
+  eventId: checks.text,
+};
+
+/** A list under a caller-chosen key, never one inherited from Object.prototype. */
+const ownList = <T>(lists: Record<string, T[]>, key: string): T[] | undefined => (Object.hasOwn(lists, key) ? lists[key] : undefined);
+
+/** Lists of records with `at`, each oldest first, as one list newest first (a stable sort: ties keep their order, reversed). */
+function newestFirst<T extends { at: number }>(lists: T[][]): T[] {
+  const all = lists.length === 1 ? [...lists[0]] : lists.flat().sort((a, b) => a.at - b.at);
+  return all.reverse();
+}
 
 export function inspectRouter(deps: InspectDeps): express.Router {
   const router = express.Router();
@@ -45,45 +64,46 @@ export function inspectRouter(deps: InspectDeps): express.Router {
     res.json({ reset: true });
   });
 
-  // Recent events per bus with the rules they matched (and drops, e.g. to a bus that does not exist).
-  router.get('/events', (req, res) => {
-    const q = req.query as Query;
-    const events = deps.history.recentEvents({ account: q.account, region: q.region, eventBusName: q.eventBusName });
-    const { items, nextToken } = page(events.map(eventView), q);
-    res.json({ events: items, nextToken });
-  });
+  // Recent events per bus with the rules they matched (and drops, e.g. to a bus that does not exist), newest first.
+  router.get('/events', (req, res) =>
+    answerList(res, () => {
+      const { query, filters: f } = parseListQuery(req.query, { account: checks.account, region: checks.region, eventBusName: checks.text });
+      const events = deps.history.recentEvents({ account: f.account, region: f.region, eventBusName: f.eventBusName });
+      const { items, nextToken } = page(events, query);
+      return { events: items.map(eventView), nextToken };
+    }),
+  );
 
-  // Deliveries, pending and finished, each with every attempt.
-  router.get('/deliveries', (req, res) => {
-    const q = req.query as Query;
-    const pending = deps.engine.pending().map((job) => deliveryView(job, 'pending'));
-    const finished = deps.history.finishedDeliveries().map((f) => deliveryView(f.job, f.status, f));
-    const all = [...pending, ...finished]
-      .filter((d) => (!q.targetArn || d.targetArn === q.targetArn) && (!q.status || d.status === q.status) && (!q.eventId || d.eventId === q.eventId) && (!q.ruleArn || d.ruleArn === q.ruleArn))
-      .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
-    const { items, nextToken } = page(all, q);
-    res.json({ deliveries: items, nextToken });
-  });
+  // Deliveries, pending and finished, each with every attempt (request and response), newest first.
+  router.get('/deliveries', (req, res) =>
+    answerList(res, () => {
+      const { query, filters: f } = parseListQuery(req.query, deliveryFilters);
+      const { rows, nextToken } = deliveryRows(deps.engine, deps.history, f as DeliveryFilter, query);
+      return { deliveries: rows.map((r) => dashboardDeliveryView({ job: r.job, status: r.status, finishedAt: r.finished?.finishedAt, deadLetterQueueArn: r.finished?.deadLetterQueueArn })), nextToken };
+    }),
+  );
 
-  // Payloads captured for targets of services this emulator does not run, oldest first.
-  router.get('/captures', (req, res) => {
-    const q = req.query as Query;
-    const lists = deps.store.delivery.captures;
-    const kept = (list: (typeof lists)[string] | undefined) => lastOf(list, limits.capturesPerTarget);
-    const all = q.targetArn ? kept(lists[q.targetArn]) : Object.values(lists).flatMap(kept).sort((a, b) => a.at - b.at);
-    const { items, nextToken } = page(all.map((c) => ({ ...c, at: new Date(c.at).toISOString() })), q);
-    res.json({ captures: items, nextToken });
-  });
+  // Payloads captured for targets of services this emulator does not run, newest first.
+  router.get('/captures', (req, res) =>
+    answerList(res, () => {
+      const { query, filters: f } = parseListQuery(req.query, { targetArn: checks.arn });
+      const lists = deps.store.delivery.captures;
+      const all = newestFirst(f.targetArn ? [lastOf(ownList(lists, f.targetArn), limits.capturesPerTarget)] : Object.values(lists).map((l) => lastOf(l, limits.capturesPerTarget)));
+      const { items, nextToken } = page(all, query);
+      return { captures: items.map((c) => ({ ...c, at: new Date(c.at).toISOString() })), nextToken };
+    }),
+  );
 
-  // Dead-letter queue contents (body + AWS's message attributes), oldest first.
-  router.get('/dead-letters', (req, res) => {
-    const q = req.query as Query;
-    const lists = deps.store.delivery.deadLetters;
-    const kept = (list: (typeof lists)[string] | undefined) => lastOf(list, limits.deadLettersPerQueue);
-    const all = q.queueArn ? kept(lists[q.queueArn]) : Object.values(lists).flatMap(kept).sort((a, b) => a.at - b.at);
-    const { items, nextToken } = page(all.map((m) => ({ ...m, at: new Date(m.at).toISOString() })), q);
-    res.json({ messages: items, nextToken });
-  });
+  // Dead-letter queue contents (body + AWS's message attributes), newest first.
+  router.get('/dead-letters', (req, res) =>
+    answerList(res, () => {
+      const { query, filters: f } = parseListQuery(req.query, { queueArn: checks.arn });
+      const lists = deps.store.delivery.deadLetters;
+      const all = newestFirst(f.queueArn ? [lastOf(ownList(lists, f.queueArn), limits.deadLettersPerQueue)] : Object.values(lists).map((l) => lastOf(l, limits.deadLettersPerQueue)));
+      const { items, nextToken } = page(all, query);
+      return { messages: items.map((m) => ({ ...m, at: new Date(m.at).toISOString() })), nextToken };
+    }),
+  );
 
   // Clear recorded history, captures and dead letters (pending deliveries are kept: they were accepted).
   router.delete('/records', async (_req, res) => {

@@ -4,14 +4,31 @@
  * (a failure, its next retry time) are noticed by comparing the durable queue with what
  * was last sent, a few times a second and only while a page is connected: the engine
  * has no attempt hook, and the inspection side does not reach into it.
+ *
+ * A client that does not read (a stalled tab, a script that never consumes) must not make the
+ * server hold what it cannot send: once a client's unsent bytes pass limits.streamClientBufferBytes
+ * it is disconnected. A browser's EventSource reconnects by itself and the page, on `hello`, reads
+ * the current state again (ui/app.js), so what it missed is not lost to the user.
  */
 import type { Response } from 'express';
 import type { DeliveryEngine } from '../delivery/engine.js';
 import type { DeliveryHistory, HistoryChange } from '../delivery/history.js';
 import { dashboardDeliveryView, dashboardEventView } from './dashboardViews.js';
+import { limits } from '../limits.js';
 
 const pendingScanMs = 200;
 const heartbeatMs = 15_000;
+
+/** What the stream holds for its clients right now, and how much it ever held (GET .../stream/stats). */
+export interface StreamStats {
+  clients: number;
+  /** Unsent bytes held for all clients now. */
+  bufferedBytes: number;
+  /** The most unsent bytes ever held for one client. */
+  peakClientBufferedBytes: number;
+  maxClientBufferedBytes: number;
+  slowClientsDisconnected: number;
+}
 
 export class EventStream {
   private clients = new Set<Response>();
@@ -21,6 +38,8 @@ export class EventStream {
   /** Pending job id -> attempts and next attempt time, as last sent. */
   private seen = new Map<string, string>();
   private scanQueued = false;
+  private peakClientBuffered = 0;
+  private slowDisconnected = 0;
 
   constructor(private readonly deps: { history: DeliveryHistory; engine: DeliveryEngine }) {}
 
@@ -32,6 +51,18 @@ export class EventStream {
     res.on('close', () => this.detach(res));
     if (this.clients.size === 1) this.start();
     this.send(res, 'hello', { connectedAt: new Date().toISOString() });
+  }
+
+  stats(): StreamStats {
+    let bufferedBytes = 0;
+    for (const res of this.clients) bufferedBytes += res.writableLength;
+    return {
+      clients: this.clients.size,
+      bufferedBytes,
+      peakClientBufferedBytes: this.peakClientBuffered,
+      maxClientBufferedBytes: limits.streamClientBufferBytes,
+      slowClientsDisconnected: this.slowDisconnected,
+    };
   }
 
   /** End every stream (the server is closing: an open stream would keep it alive). */
@@ -100,16 +131,33 @@ export class EventStream {
   }
 
   private broadcast(kind: string, data: unknown): void {
-    for (const res of this.clients) this.send(res, kind, data);
+    if (this.clients.size === 0) return;
+    const text = message(kind, data);
+    for (const res of this.clients) this.write(res, text);
   }
 
   private broadcastRaw(text: string): void {
-    for (const res of this.clients) res.write(text);
+    for (const res of this.clients) this.write(res, text);
   }
 
   private send(res: Response, kind: string, data: unknown): void {
-    res.write(`event: ${kind}\ndata: ${JSON.stringify(data)}\n\n`);
+    this.write(res, message(kind, data));
+  }
+
+  /** Write, unless the client already has more unsent than it may: then it is cut off (see the top). */
+  private write(res: Response, text: string): void {
+    if (res.destroyed) return;
+    if (res.writableLength + Buffer.byteLength(text) > limits.streamClientBufferBytes && res.writableLength > 0) {
+      this.slowDisconnected++;
+      this.clients.delete(res);
+      res.destroy();
+      if (this.clients.size === 0) this.stop();
+      return;
+    }
+    res.write(text);
+    if (res.writableLength > this.peakClientBuffered) this.peakClientBuffered = res.writableLength;
   }
 }
 
+const message = (kind: string, data: unknown) => `event: ${kind}\ndata: ${JSON.stringify(data)}\n\n`;
 const signature = (job: { attempts: unknown[]; nextAttemptAt: number }) => `${job.attempts.length}:${job.nextAttemptAt}`;

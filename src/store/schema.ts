@@ -212,6 +212,8 @@ export interface AttemptRecord {
   errorMessage?: string;
   /** What was sent, for HTTP targets (secrets masked). */
   request?: unknown;
+  /** What an HTTP target answered (src/delivery/attemptResponse.ts). */
+  response?: unknown;
 }
 
 /**

@@ -50,6 +50,17 @@ export class TextRing {
     this.write = end;
   }
 
+  /** How many texts are kept. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** The text `i` places from the oldest (a new string). */
+  textAt(i: number): string {
+    const slot = (this.first + i) % this.maxRecords;
+    return this.buffer!.toString('utf8', this.starts[slot], this.starts[slot] + this.lengths[slot]);
+  }
+
   /** The texts, oldest first (new strings on each call). */
   toArray(): string[] {
     const texts: string[] = [];

@@ -236,3 +236,74 @@ describe('immediate kinds (captured targets): delivered inside enqueue', () => {
     engine.stop();
   });
 });
+
+describe('fair slots (issue 18 item 13)', () => {
+  /** A sender whose attempts at one destination never end (until released), and end at once elsewhere. */
+  async function withStuck(dataDir: string, stuckArns: string[]) {
+    const store = await Store.open(lowdbStateFile(join(dataDir, 'state.json')), (account, region) => ({ account, region, eventBuses: {}, rules: {}, tags: {}, archives: {}, replays: {} }));
+    const held: Array<() => void> = [];
+    const sender: Sender = (j) => (stuckArns.includes(j.target.Arn) ? new Promise<SendOutcome>((resolve) => held.push(() => resolve({ ok: true }))) : { ok: true });
+    const history = new DeliveryHistory();
+    const engine = new DeliveryEngine({
+      store,
+      clock: new VirtualClock(() => t0),
+      log: createLogger('silent'),
+      history,
+      random: () => 0.5,
+      senders: { 'event-bus': sender, 'api-destination': sender, captured: sender },
+    });
+    return { engine, history, held };
+  }
+  const inAccount = (id: string, account: string, arn: string): DeliveryJob => ({ ...job(id, { Arn: arn }), account });
+  const stuckA = 'arn:aws:events:us-east-1:111111111111:api-destination/stuck/1';
+  const stuckA2 = 'arn:aws:events:us-east-1:111111111111:api-destination/stuck-too/2';
+  const healthyB = 'arn:aws:events:us-east-1:222222222222:api-destination/healthy/3';
+
+  const deliveredTo = async (history: DeliveryHistory, arn: string, count: number) => {
+    for (let i = 0; i < 500; i++) {
+      if (history.finishedDeliveries().filter((f) => f.job.target.Arn === arn && f.status === 'delivered').length >= count) return true;
+      await new Promise((r) => setImmediate(r));
+    }
+    return false;
+  };
+
+  test("a destination that never answers cannot hold every slot: another account's deliveries go through", async () => {
+    const { engine, history, held } = await withStuck(dir(), [stuckA]);
+    for (let i = 0; i < 100; i++) engine.enqueue(inAccount(`a${i}`, '111111111111', stuckA));
+    for (let i = 0; i < 10; i++) engine.enqueue(inAccount(`b${i}`, '222222222222', healthyB));
+    expect(await deliveredTo(history, healthyB, 10)).toBe(true);
+    expect(held.length).toBeLessThan(32); // the stuck destination holds no more than its share
+    while (held.length) held.shift()!();
+    engine.stop();
+  });
+
+  test('nor can one account with several stuck destinations', async () => {
+    const { engine, history, held } = await withStuck(dir(), [stuckA, stuckA2]);
+    for (let i = 0; i < 50; i++) engine.enqueue(inAccount(`a${i}`, '111111111111', stuckA));
+    for (let i = 0; i < 50; i++) engine.enqueue(inAccount(`c${i}`, '111111111111', stuckA2));
+    for (let i = 0; i < 10; i++) engine.enqueue(inAccount(`b${i}`, '222222222222', healthyB));
+    expect(await deliveredTo(history, healthyB, 10)).toBe(true);
+    while (held.length) held.shift()!();
+    engine.stop();
+  });
+
+  test('with no one else waiting, one destination still gets most of the slots, and its jobs keep their order', async () => {
+    const { engine, held } = await withStuck(dir(), [stuckA]);
+    for (let i = 0; i < 40; i++) engine.enqueue(inAccount(`a${i}`, '111111111111', stuckA));
+    expect(held.length).toBe(24);
+    let released = 0;
+    const release = () => {
+      held.shift()!();
+      released++;
+    };
+    release();
+    for (let i = 0; i < 2000 && held.length < 24; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(held.length).toBe(24); // the next one started as a slot freed
+    while (released < 40) {
+      if (held.length) release();
+      else await new Promise((r) => setTimeout(r, 1));
+    }
+    await engine.idle();
+    expect(engine.pending()).toHaveLength(0);
+  });
+});

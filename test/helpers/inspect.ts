@@ -5,12 +5,14 @@ export async function inspect<T = any>(url: string, path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
+/** A target's captures in the order they were made (the API lists them newest first). */
 export async function captures(url: string, targetArn: string): Promise<any[]> {
-  return (await inspect(url, `captures?targetArn=${encodeURIComponent(targetArn)}`)).captures;
+  return (await inspect(url, `captures?targetArn=${encodeURIComponent(targetArn)}&limit=1000`)).captures.reverse();
 }
 
+/** A queue's dead letters in the order they arrived (the API lists them newest first). */
 export async function deadLetters(url: string, queueArn: string): Promise<any[]> {
-  return (await inspect(url, `dead-letters?queueArn=${encodeURIComponent(queueArn)}`)).messages;
+  return (await inspect(url, `dead-letters?queueArn=${encodeURIComponent(queueArn)}&limit=1000`)).messages.reverse();
 }
 
 export async function reset(url: string): Promise<void> {

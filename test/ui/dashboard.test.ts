@@ -79,6 +79,7 @@ test('an event put through the form arrives live, with its rule and its delivery
   expect(attempt).toContain(`POST ${sink.url}/orders`);
   expect(attempt).toContain('Basic ***');
   expect(attempt).toContain('"orderId": "o-7"');
+  expect(attempt).toContain('Response: HTTP 200'); // what the endpoint answered
   expect(await page.locator('#event-detail').textContent()).toContain(eventId);
   expect(sink.requests).toHaveLength(1);
   expect(JSON.parse(sink.requests[0].body)).toMatchObject({ id: eventId, detail: { orderId: 'o-7', total: 42 } });

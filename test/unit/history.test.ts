@@ -26,8 +26,8 @@ test('a finished delivery is kept as it was when it finished, with its status, t
   history.recordFinished({ job: delivered, status: 'delivered', finishedAt: 2000 });
   history.recordFinished({ job: deadLettered, status: 'dead-lettered', finishedAt: 3000, deadLetterQueueArn: 'arn:aws:sqs:us-east-1:123456789012:dlq' });
   const expected = [
-    { job: job('1'), status: 'delivered', finishedAt: 2000 },
-    { job: job('2'), status: 'dead-lettered', finishedAt: 3000, deadLetterQueueArn: 'arn:aws:sqs:us-east-1:123456789012:dlq' },
+    { job: job('1'), status: 'delivered', finishedAt: 2000, seq: 1 },
+    { job: job('2'), status: 'dead-lettered', finishedAt: 3000, deadLetterQueueArn: 'arn:aws:sqs:us-east-1:123456789012:dlq', seq: 2 },
   ];
   // Changing the job afterwards does not change what was kept.
   delivered.attempts.push({ at: 5000, latencyMs: 1, ok: true });
