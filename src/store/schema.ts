@@ -210,8 +210,10 @@ export interface AttemptRecord {
   /** AWS's DLQ error code vocabulary: ERROR_FROM_TARGET, TIMEOUT, CONNECTION_FAILURE, NO_RESOURCE ... */
   errorCode?: string;
   errorMessage?: string;
-  /** What was sent, for HTTP targets (secrets masked). */
+  /** What was sent, for HTTP targets (secrets masked) and AWS service calls. */
   request?: unknown;
+  /** What the target answered, for AWS service calls and Lambda bindings. */
+  response?: unknown;
 }
 
 /**
