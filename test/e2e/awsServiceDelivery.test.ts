@@ -10,9 +10,10 @@ import { CreateStreamCommand, DescribeStreamCommand, GetRecordsCommand, GetShard
 import { CreateStateMachineCommand, DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { CloudWatchLogsClient, CreateLogGroupCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateDeliveryStreamCommand, FirehoseClient } from '@aws-sdk/client-firehose';
+import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { startEmulator, type Running } from '../helpers/emulator.js';
 import { inspect, captures } from '../helpers/inspect.js';
-import { motoClientConfig, motoS3Text, startMoto, type Moto } from '../helpers/moto.js';
+import { motoClientConfig, motoCreateRole, motoS3Text, startMoto, type Moto } from '../helpers/moto.js';
 
 const account = '000000000000';
 const region = 'us-east-1';
@@ -220,6 +221,33 @@ test('Firehose: PutRecord on the delivery stream; the record lands in its S3 buc
   } finally {
     firehose.destroy();
     await emu.close();
+  }
+});
+
+test('Lambda: Invoke on moto_server (its Docker-free Lambda answers a synchronous call with the event it got)', async () => {
+  // moto's Lambda without Docker accepts Event invocations (202) and echoes the payload of RequestResponse ones.
+  expect((await fetch(`${moto.url}/moto-api/config`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"lambda":{"use_docker":false}}' })).status).toBe(201);
+  const lambda = new LambdaClient(motoClientConfig(moto));
+  const name = unique('orders-handler');
+  const { FunctionArn } = await lambda.send(
+    new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Handler: 'index.handler', Role: await motoCreateRole(moto, unique('fn-role')), Code: { ZipFile: Buffer.from('504b0506' + '00'.repeat(18), 'hex') } }),
+  );
+  lambda.destroy();
+  const asyncEmu = await emulatorFor({ serviceEndpoints: { lambda: moto.url } });
+  const syncEmu = await emulatorFor({ serviceEndpoints: { lambda: { url: moto.url, invocationType: 'RequestResponse' } } });
+  try {
+    for (const emu of [asyncEmu, syncEmu]) {
+      await ruleWithTarget(emu, 'to-fn', { Id: 'fn', Arn: FunctionArn!, InputTransformer: transformer });
+      await putOrder(emu, { id: 'o-10', total: 1 });
+      await settled(emu);
+    }
+    const [event] = (await inspect(asyncEmu.url, 'deliveries?status=delivered')).deliveries;
+    expect(event.attempts[0]).toMatchObject({ ok: true, statusCode: 202, request: { operation: 'Invoke', input: { InvocationType: 'Event' } }, response: { StatusCode: 202 } });
+    const [sync] = (await inspect(syncEmu.url, 'deliveries?status=delivered')).deliveries;
+    expect(sync.attempts[0]).toMatchObject({ ok: true, statusCode: 200, response: { StatusCode: 200, Payload: '{"order":"o-10","total":1,"rule":"to-fn"}' } });
+  } finally {
+    await asyncEmu.close();
+    await syncEmu.close();
   }
 });
 

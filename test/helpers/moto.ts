@@ -108,3 +108,18 @@ export async function motoS3Text(moto: Moto, bucket: string, key: string, accoun
   });
   return { status: res.status, text: await res.text() };
 }
+
+/** An IAM role (IAM's query API; moto checks that a function's role exists) and its ARN. */
+export async function motoCreateRole(moto: Moto, name: string, account = '000000000000'): Promise<string> {
+  const day = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+  const body = new URLSearchParams({ Action: 'CreateRole', Version: '2010-05-08', RoleName: name, AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}' });
+  const res = await fetch(`${moto.url}/`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: `AWS4-HMAC-SHA256 Credential=${account}/${day}/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0` },
+    body,
+  });
+  const text = await res.text();
+  const arn = /<Arn>([^<]+)<\/Arn>/.exec(text)?.[1];
+  if (res.status !== 200 || !arn) throw new Error(`IAM CreateRole on moto answered ${res.status}: ${text.slice(0, 300)}`);
+  return arn;
+}
