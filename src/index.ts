@@ -319,3 +319,6 @@ function newNamespace(account: string, region: string, now: number): NamespaceSt
   ns.eventBuses[defaultBusName] = newEventBus(ns, defaultBusName, now);
   return ns;
 }
+
+export { serviceEndpointsFromEnv } from './delivery/serviceEndpoints.js';
+export type { AwsService, LambdaBinding, LambdaContext, LambdaHandler, ServiceCredentials, ServiceEndpoint, ServiceEndpoints } from './delivery/serviceEndpoints.js';

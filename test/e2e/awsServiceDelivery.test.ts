@@ -107,6 +107,22 @@ test('SQS FIFO: MessageGroupId from SqsParameters; a queue with content-based de
   }
 });
 
+test('SQS FIFO without content-based deduplication refuses the message (EventBridge sends no deduplication id): not retried', async () => {
+  const queue = await createQueue(`${unique('nodedup')}.fifo`, { FifoQueue: 'true' });
+  const emu = await emulatorFor();
+  try {
+    await ruleWithTarget(emu, 'to-fifo', { Id: 'fifo', Arn: queue.arn, SqsParameters: { MessageGroupId: 'g' } });
+    await putOrder(emu, { id: 'o-2b' });
+    await settled(emu);
+    const [dropped] = (await inspect(emu.url, 'deliveries?status=dropped')).deliveries;
+    expect(dropped.attempts).toHaveLength(1);
+    expect(dropped.attempts[0]).toMatchObject({ ok: false, errorCode: 'INVALID_PARAMETER' });
+    expect(await receive(queue.url)).toEqual([]);
+  } finally {
+    await emu.close();
+  }
+});
+
 test('SNS: Publish to the topic reaches a queue subscribed to it', async () => {
   const sns = new SNSClient(motoClientConfig(moto));
   const queue = await createQueue(unique('topic-sub'));
