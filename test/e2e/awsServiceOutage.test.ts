@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(async () => {
   sqs?.destroy();
   await moto?.close();
-});
+}, 90_000);
 
 async function setUp(emu: Running): Promise<void> {
   await emu.client.send(new PutRuleCommand({ Name: 'to-queue', EventPattern: '{"source":["shop"]}' }));
@@ -110,7 +110,7 @@ test('the server unreachable: retried with CONNECTION_FAILURE, delivered once wh
     await emu.close();
     await relay.close().catch(() => undefined);
   }
-});
+}, 90_000);
 
 test('the server stopped and the emulator restarted: the pending delivery is made after both are back', async () => {
   await moto.stop();
@@ -137,7 +137,7 @@ test('the server stopped and the emulator restarted: the pending delivery is mad
   } finally {
     await second.close();
   }
-});
+}, 90_000);
 
 test('a dead letter bound for a real queue waits for the queue\'s server too, durably', async () => {
   await moto.stop();
@@ -176,4 +176,4 @@ test('a dead letter bound for a real queue waits for the queue\'s server too, du
   } finally {
     await second.close();
   }
-});
+}, 90_000);
