@@ -1,16 +1,16 @@
 // bench/delivery/awsSqs.mjs: real delivery to SQS (moto_server) beside the capture path.
 // Throughput: PutEvents (10 entries each, every entry matching one rule whose target is an SQS
 // queue) from 16 connections until `count` events are accepted; for the SQS path the figure is
-// events visible in the queue (ReceiveMessage from 4 loops in this process) divided by the time
-// from the first send to the last message seen; for the capture path the capture is made inside
+// messages visible in the queue (GetQueueAttributes, 5 times a second) divided by the time from
+// the first send to the last increase seen; for the capture path the capture is made inside
 // PutEvents, so it is events accepted per second of sending.
 // Latency: one event at a time (`latencyEvents` of them, 200 ms apart); for SQS the time from
-// sending PutEvents to the message seen by a short-polling ReceiveMessage loop; for captures,
+// sending PutEvents to the message seen by a long-polling ReceiveMessage (one message per call); for captures,
 // to the capture listed by GET /_eventbridge-local/captures.
 // Ceiling: the bench sending SendMessage straight to moto_server (moto, not the emulator, is the limit).
 // Needs moto (`pip install 'moto[server]==5.2.1'`). Run after `npm run build`:
 //   node bench/delivery/awsSqs.mjs [events] [latencyEvents] [--quick]
-import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { awsCall, awsOk, emulatorCommand, fmt, forEachConcurrent, freePort, percentile, quick, record, spawnAndWait, startMoto, wallNow } from '../lib/load.mjs';
 
@@ -29,12 +29,12 @@ async function startEmulatorWith(extra) {
   return spawnAndWait(process.execPath, [...emulatorCommand, '--port', String(port), '--log-level', 'silent', '--in-memory', ...extra], url, (u) => awsCall(u, 'ListRules', {}));
 }
 
-async function setUpRule(url) {
-  await awsOk(url, 'PutRule', { Name: 'to-queue', EventPattern: '{"source":["bench"]}' });
-  await awsOk(url, 'PutTargets', { Rule: 'to-queue', Targets: [{ Id: 'q', Arn: queueArn, InputPath: '$.detail' }] });
+async function setUpRule(url, source = 'bench', arn = queueArn) {
+  await awsOk(url, 'PutRule', { Name: `to-${source}`, EventPattern: JSON.stringify({ source: [source] }) });
+  await awsOk(url, 'PutTargets', { Rule: `to-${source}`, Targets: [{ Id: 'q', Arn: arn, InputPath: '$.detail' }] });
 }
 
-const entry = (seq) => ({ Source: 'bench', DetailType: 'Tick', Detail: JSON.stringify({ seq, orderId: `o-${seq}`, total: 12 }) });
+const entry = (seq, source = 'bench') => ({ Source: source, DetailType: 'Tick', Detail: JSON.stringify({ seq, orderId: `o-${seq}`, total: 12 }) });
 
 async function putBatches(url, n, offset) {
   await forEachConcurrent(n / 10, 16, async (i) => {
@@ -43,19 +43,25 @@ async function putBatches(url, n, offset) {
   });
 }
 
-/** Receive from the queue until `stop()`; calls seen(seq, at) for each message (each seen once: long visibility). */
-function receiver(sqs, queueUrl, seen, loops) {
+/** Messages visible in the queue, polled 5 times a second (cheap for moto, which a receive loop would load as much as the sends). */
+async function visibleCount(sqs, queueUrl) {
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+  return Number(Attributes.ApproximateNumberOfMessages);
+}
+
+/**
+ * One long-polling receiver asking for one message at a time: moto's long poll answers once
+ * it holds MaxNumberOfMessages (or the wait is over), so 1 makes it answer on the first arrival.
+ */
+function receiver(sqs, queueUrl, seen) {
   let running = true;
-  const loop = async () => {
+  const done = (async () => {
     while (running) {
-      // Short polling: moto's long polling answers only when its wait is over, which would be the figure measured.
-      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 3600 }));
+      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1, VisibilityTimeout: 3600 }));
       const at = wallNow();
       for (const m of Messages ?? []) seen(JSON.parse(m.Body).seq, at);
-      if (!Messages?.length) await new Promise((r) => setTimeout(r, 10));
     }
-  };
-  const done = Promise.all(Array.from({ length: loops }, loop));
+  })();
   return async () => {
     running = false;
     await done;
@@ -65,27 +71,35 @@ function receiver(sqs, queueUrl, seen, loops) {
 async function sqsRun(moto) {
   const sqs = new SQSClient({ endpoint: moto.url, region: 'us-east-1', credentials: { accessKeyId: '000000000000', secretAccessKey: 'x' }, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: queueName }));
+  const latencyQueue = await sqs.send(new CreateQueueCommand({ QueueName: `${queueName}-latency` }));
   const emulator = await startEmulatorWith(['--service-endpoint', `sqs=${moto.url}`]);
   try {
     await setUpRule(emulator.url);
-    // Throughput.
-    const arrivals = new Map();
-    let stopReceiving = receiver(sqs, QueueUrl, (seq, at) => arrivals.set(seq, at), 4);
+    await setUpRule(emulator.url, 'bench-latency', `${queueArn}-latency`);
+    // Throughput: until every message is visible in the queue.
     const t0 = wallNow();
     await putBatches(emulator.url, count, 0);
     const deadline = wallNow() + SETTLE_MS;
-    while (arrivals.size < count && wallNow() < deadline) await new Promise((r) => setTimeout(r, 20));
-    await stopReceiving();
-    const last = Math.max(...arrivals.values());
-    const throughput = { delivered: arrivals.size, perSecond: arrivals.size / ((last - t0) / 1000) };
-    // Latency, one event at a time.
+    let visible = 0;
+    let last = wallNow();
+    while (wallNow() < deadline) {
+      const now = await visibleCount(sqs, QueueUrl);
+      if (now > visible) {
+        visible = now;
+        last = wallNow();
+      }
+      if (visible >= count) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const throughput = { delivered: visible, perSecond: visible / ((last - t0) / 1000) };
+    // Latency, one event at a time, on a queue of its own.
     const sent = new Map();
     const got = new Map();
-    stopReceiving = receiver(sqs, QueueUrl, (seq, at) => got.set(seq, at), 1);
+    const stopReceiving = receiver(sqs, latencyQueue.QueueUrl, (seq, at) => got.set(seq, at));
     for (let i = 0; i < latencyEvents; i++) {
       const seq = 1_000_000 + i;
       sent.set(seq, wallNow());
-      await awsOk(emulator.url, 'PutEvents', { Entries: [entry(seq)] });
+      await awsOk(emulator.url, 'PutEvents', { Entries: [entry(seq, 'bench-latency')] });
       await new Promise((r) => setTimeout(r, gapMs));
     }
     const until = wallNow() + SETTLE_MS;
