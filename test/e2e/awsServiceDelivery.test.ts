@@ -13,6 +13,8 @@ import { CreateDeliveryStreamCommand, FirehoseClient } from '@aws-sdk/client-fir
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { startEmulator, type Running } from '../helpers/emulator.js';
 import { inspect, captures } from '../helpers/inspect.js';
+import { startProcess } from '../helpers/process.js';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { motoClientConfig, motoCreateRole, motoS3Text, startMoto, type Moto } from '../helpers/moto.js';
 
 const account = '000000000000';
@@ -296,6 +298,28 @@ test('a deleted queue is not retried: the event goes to the DLQ queue with AWS\'
     await emu.close();
   }
 });
+
+test.each([
+  ['AWS_ENDPOINT_URL_SQS wins over AWS_ENDPOINT_URL', [], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_ENDPOINT_URL_SQS: '<moto>' }],
+  ['--service-endpoint wins over AWS_ENDPOINT_URL_SQS', ['--service-endpoint', 'sqs=<moto>'], { AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9' }],
+])('the built CLI delivers to SQS: %s', async (_name, flags, env) => {
+  const queue = await createQueue(unique('cli'));
+  const withMoto = (v: string) => v.replace('<moto>', moto.url);
+  // Port 9 (discard) on loopback: nothing listens there, so the wrong source would show as a failed delivery.
+  const server = await startProcess(['--port', '0', '--in-memory', '--log-level', 'silent', ...(flags as string[]).map(withMoto)], Object.fromEntries(Object.entries(env).map(([k, v]) => [k, withMoto(v)])));
+  const client = new EventBridgeClient({ endpoint: server.url, region, credentials: { accessKeyId: 'test', secretAccessKey: 'x' }, maxAttempts: 1 });
+  try {
+    await client.send(new PutRuleCommand({ Name: 'cli', EventPattern: '{"source":["shop"]}' }));
+    await client.send(new PutTargetsCommand({ Rule: 'cli', Targets: [{ Id: 'q', Arn: queue.arn, InputPath: '$.detail' }] }));
+    await client.send(new PutEventsCommand({ Entries: [{ Source: 'shop', DetailType: 'Order Placed', Detail: '{"id":"o-11"}' }] }));
+    let bodies: string[] = [];
+    for (let i = 0; i < 50 && bodies.length === 0; i++) bodies = (await receive(queue.url, { WaitTimeSeconds: 1, MaxNumberOfMessages: 1 })).map((m) => m.Body!);
+    expect(bodies).toEqual(['{"id":"o-11"}']);
+  } finally {
+    client.destroy();
+    await server.stop();
+  }
+}, 90_000);
 
 test('the target stays captured when its service has no endpoint, and when the endpoint is the emulator itself', async () => {
   const queueArn = `arn:aws:sqs:${region}:${account}:never-created`;
