@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { isLogLevel, type LogLevel } from './util/log.js';
 import { limits } from './limits.js';
 import { parseWebhookFlag, readWebhooksFile, WebhookConfigError, type WebhookConfig } from './webhooks/config.js';
+import { readServiceConfig, type ServiceConfig } from './delivery/serviceConfig.js';
+import type { LambdaBinding, ServiceCredentials, ServiceEndpoints } from './delivery/serviceEndpoints.js';
 
 export interface EmulatorConfig {
   host: string;
@@ -23,6 +25,15 @@ export interface EmulatorConfig {
   credentials: AccessKey[];
   /** Pending deliveries at which PutEvents and PutPartnerEvents answer ThrottlingException (backpressure). */
   maxPendingDeliveries: number;
+  /**
+   * Where the AWS services that targets name are (sqs, sns, lambda, sfn, kinesis, firehose,
+   * cloudwatch-logs). A service without one is captured, as before.
+   */
+  serviceEndpoints: ServiceEndpoints;
+  /** Lambda functions (by name or ARN) bound to a URL the event is POSTed to, or to an in-process handler. */
+  lambdas: Record<string, LambdaBinding>;
+  /** What calls to those services are signed with (default: the target's account id as access key id). */
+  serviceCredentials: ServiceCredentials | undefined;
 }
 
 export interface AccessKey {
@@ -41,6 +52,9 @@ export const defaultConfig: EmulatorConfig = {
   requireAuth: false,
   credentials: [],
   maxPendingDeliveries: limits.defaultMaxPendingDeliveries,
+  serviceEndpoints: {},
+  lambdas: {},
+  serviceCredentials: undefined,
 };
 
 const envPrefix = 'EVENTBRIDGE_LOCAL_';
@@ -62,6 +76,10 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       'require-auth': { type: 'boolean' },
       credentials: { type: 'string', multiple: true },
       'max-pending-deliveries': { type: 'string' },
+      'service-endpoint': { type: 'string', multiple: true },
+      lambda: { type: 'string', multiple: true },
+      'service-credentials': { type: 'string' },
+      'services-config': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -81,7 +99,9 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   if (requireAuth && credentials.length === 0) throw new ConfigError(requireAuthWithoutCredentials);
   const maxPending = Number(pick(values['max-pending-deliveries'], 'MAX_PENDING_DELIVERIES') ?? defaultConfig.maxPendingDeliveries);
   if (!Number.isInteger(maxPending) || maxPending < 1) throw new ConfigError(`--max-pending-deliveries must be a whole number >= 1`);
+  const services = servicesFromArgs(values, pick(values['services-config'], 'SERVICES_CONFIG'), env);
   return {
+    ...services,
     host: pick(values.host, 'HOST') ?? defaultConfig.host,
     port,
     dataDir: inMemory || dataDir === ':memory:' ? undefined : resolve(dataDir ?? defaultConfig.dataDir!),
@@ -130,6 +150,19 @@ function webhooksFromArgs(flags: string[], file: string | undefined, env: NodeJS
   }
 }
 
+/** Environment (AWS_ENDPOINT_URL_*), then the services config file, then flags: the later wins per service or function. */
+function servicesFromArgs(
+  values: { 'service-endpoint'?: string[]; lambda?: string[]; 'service-credentials'?: string },
+  file: string | undefined,
+  env: NodeJS.ProcessEnv,
+): ServiceConfig {
+  try {
+    return readServiceConfig({ env, file: file ? resolve(file) : undefined, endpointFlags: values['service-endpoint'] ?? [], lambdaFlags: values.lambda ?? [], credentials: values['service-credentials'] ?? env[envPrefix + 'SERVICE_CREDENTIALS'] });
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+}
+
 export class ConfigError extends Error {}
 export class HelpRequested extends Error {}
 
@@ -148,9 +181,18 @@ export const usage = `Usage: eventbridge-local [options]
                       env EVENTBRIDGE_LOCAL_CREDENTIALS=<id>:<secret>,<id>:<secret>
   --max-pending-deliveries <n>  pending deliveries of one account at which its PutEvents answers ThrottlingException (default 100000; the whole queue holds twice that)
                                                                              env EVENTBRIDGE_LOCAL_MAX_PENDING_DELIVERIES
+  --service-endpoint <service>=<url>  deliver targets of this AWS service there (sqs, sns, lambda, sfn, kinesis,
+                      firehose, cloudwatch-logs), repeatable; lambda=<url>,invocation-type=RequestResponse for
+                      sam local start-lambda. Default: AWS_ENDPOINT_URL_<SERVICE>, then AWS_ENDPOINT_URL; without one
+                      a service's targets are captured
+  --lambda <function name or ARN>=<url>  POST the function's events to this URL, repeatable
+  --service-credentials <id>:<secret>  sign calls to those services with this key (default: the target's account id)
+                                                                             env EVENTBRIDGE_LOCAL_SERVICE_CREDENTIALS
+  --services-config <file>  JSON {"serviceEndpoints": {"sqs": "<url>", ...}, "lambdas": {"<name>": "<url>"},
+                      "credentials": {"accessKeyId", "secretAccessKey"}}           env EVENTBRIDGE_LOCAL_SERVICES_CONFIG
   --webhook <spec>    an inbound webhook, repeatable: provider=github|twilio,bus=<name>,secret=<s> | secretEnv=<VAR>[,account=<id>][,region=<r>]
   --webhooks-config <file>  JSON {"webhooks": [{provider, bus, secret | secretEnv, account?, region?}]}  env EVENTBRIDGE_LOCAL_WEBHOOKS_CONFIG
 
-       eventbridge-local send <file...> [--endpoint <url>] [--bus <name>] [--account <id>] [--region <r>]
+       eventbridge-local send <file...> [--endpoint <url>] [--bus <name>] [--account <id>] [--region <r>] [--as-aws]
                           put fixture events on a running emulator (see README, "Developing a SaaS integration offline")
 `;

@@ -23,12 +23,16 @@ import { lockDataDir, type DataDirLock } from './store/dataDirLock.js';
 import { StateFileError } from './store/errors.js';
 import type { WriteFaults } from './store/writeFaults.js';
 import { newEventBus, defaultBusName } from './domain/eventBuses.js';
-import type { NamespaceState } from './store/schema.js';
+import type { DeadLetterMessage, DeliveryJob, NamespaceState } from './store/schema.js';
 import { VirtualClock } from './util/clock.js';
 import { addMissingArchiveRules } from './domain/archives.js';
 import { DeliveryEngine } from './delivery/engine.js';
 import { DeliveryHistory } from './delivery/history.js';
-import { captureSender, eventBusSender, type ForwardToBus } from './delivery/senders.js';
+import { captureSender, eventBusSender, targetKind, type ForwardToBus, type TargetKind } from './delivery/senders.js';
+import { ServiceDirectory } from './delivery/serviceEndpoints.js';
+import { AwsClients } from './delivery/awsClients.js';
+import { awsServiceSender, deadLetterAttributesKey } from './delivery/awsSenders.js';
+import { awsEventsRouter } from './inspect/awsEvents.js';
 import { apiDestinationSender } from './delivery/apiDestinationSender.js';
 import { ConnectionAuth } from './delivery/connectionAuth.js';
 import { invocationTimeoutMs, sendHttp } from './delivery/httpClient.js';
@@ -154,14 +158,41 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   let listening: { host: string; port: number } | undefined;
   const isOwnEndpoint = ownEndpointCheck(() => listening);
   const toApiDestination = apiDestinationSender({ store, clock, auth: connectionAuth, limiter, send: sendHttp, timeoutMs: invocationTimeoutMs, isOwnEndpoint });
-  const engine = new DeliveryEngine({
+  // Where the AWS services that targets name are; none configured: every such target is captured.
+  const services = new ServiceDirectory({ endpoints: config.serviceEndpoints, lambdas: config.lambdas, credentials: config.serviceCredentials });
+  const awsClients = new AwsClients();
+  const serviceKinds = new Map<string, TargetKind>();
+  const kindOf = (arn: string): TargetKind => {
+    let kind = serviceKinds.get(arn);
+    if (kind === undefined) {
+      kind = targetKind(arn);
+      if (kind === 'captured' && services.delivers(arn)) kind = 'aws-service';
+      if (serviceKinds.size >= 10_000) serviceKinds.clear();
+      serviceKinds.set(arn, kind);
+    }
+    return kind;
+  };
+  let engine: DeliveryEngine;
+  // With SQS at an endpoint a dead-letter queue is a real queue: the dead letter is a durable job of its own.
+  const sendDeadLetter = (job: DeliveryJob, message: DeadLetterMessage): boolean => {
+    if (kindOf(message.queueArn) !== 'aws-service') return false;
+    engine.enqueue(deadLetterJob(job, message, ids.uuid(), clock.now()));
+    return true;
+  };
+  engine = new DeliveryEngine({
     store,
     clock,
     log,
     history,
     random: options.random ?? Math.random,
-    senders: { 'event-bus': eventBusSender(forwardToBus), 'api-destination': toApiDestination, captured: captureSender(store.delivery) },
+    senders: {
+      'event-bus': eventBusSender(forwardToBus),
+      'api-destination': toApiDestination,
+      'aws-service': awsServiceSender({ directory: services, clients: awsClients, clock, send: sendHttp, timeoutMs: invocationTimeoutMs, uuid: () => ids.uuid() }),
+      captured: captureSender(store.delivery),
+    },
     immediate: ['captured'],
+    ...(services.configured ? { kindOf, sendDeadLetter } : {}),
   });
   router = new EventRouter({ records: store.delivery, clock, ids, log, history, engine });
   const scheduler = new RuleScheduler(clock, ids, (ns, busName, event, rule) => {
@@ -214,6 +245,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   app.use('/webhooks', webhooksRouter({ registry: webhooks, store, clock, ids, log, router }));
   const stream = new EventStream({ history, engine });
   app.use('/_eventbridge-local', dashboardRouter({ store, engine, history, stream }));
+  app.use('/_eventbridge-local/aws-events', awsEventsRouter({ store, clock, ids, log, router }));
   app.use('/_eventbridge-local', inspectRouter({ store, clock, version, startedAt: Date.now(), onReset, engine, history }));
   // Signatures are checked against wall-clock time: SDKs sign with real time, whatever the virtual clock says.
   const auth = config.requireAuth
@@ -239,6 +271,8 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
         const s = createServer(onRequest).listen(config.port, config.host, () => {
           const port = (s.address() as AddressInfo).port;
           listening = { host: config.host, port };
+          services.listeningOn(config.host, port);
+          serviceKinds.clear();
           const host = config.host.includes(':') ? `[${config.host}]` : config.host;
           resolve({ url: `http://${host}:${port}`, port });
         });
@@ -255,6 +289,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
       scheduler.stop();
       replays.stop();
       engine.stop();
+      awsClients.close();
       clock.stop();
       try {
         await store.close();
@@ -265,8 +300,30 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   };
 }
 
+/** A dead letter bound for a real SQS queue: SendMessage of the event with AWS's DLQ message attributes. */
+function deadLetterJob(job: DeliveryJob, message: DeadLetterMessage, id: string, now: number): DeliveryJob {
+  return {
+    id,
+    account: job.account,
+    region: job.region,
+    ruleArn: job.ruleArn,
+    ruleName: job.ruleName,
+    eventBusName: job.eventBusName,
+    target: { Id: job.target.Id, Arn: message.queueArn, [deadLetterAttributesKey]: message.attributes },
+    event: job.event,
+    payload: message.body,
+    hops: job.hops,
+    createdAt: now,
+    nextAttemptAt: now,
+    attempts: [],
+  };
+}
+
 function newNamespace(account: string, region: string, now: number): NamespaceState {
   const ns: NamespaceState = { account, region, eventBuses: {}, rules: {}, tags: {}, partnerEventSources: {}, eventSources: {}, archives: {}, replays: {}, endpoints: {}, connections: {}, apiDestinations: {} };
   ns.eventBuses[defaultBusName] = newEventBus(ns, defaultBusName, now);
   return ns;
 }
+
+export { serviceEndpointsFromEnv } from './delivery/serviceEndpoints.js';
+export type { AwsService, LambdaBinding, LambdaContext, LambdaHandler, ServiceCredentials, ServiceEndpoint, ServiceEndpoints } from './delivery/serviceEndpoints.js';

@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { limits } from '../limits.js';
-import type { AttemptRecord, DeliveryJob } from '../store/schema.js';
+import type { AttemptRecord, DeadLetterMessage, DeliveryJob } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
@@ -23,7 +23,8 @@ export interface EngineDeps {
   log: Logger;
   history: DeliveryHistory;
   random: () => number;
-  senders: Record<TargetKind, Sender>;
+  /** 'aws-service' only where kindOf can answer it. */
+  senders: Record<Exclude<TargetKind, 'aws-service'>, Sender> & { 'aws-service'?: Sender };
   /**
    * Kinds whose sender answers synchronously and whose successful delivery is itself a
    * journaled record (a capture): a due job of these kinds is delivered inside enqueue and
@@ -31,6 +32,13 @@ export interface EngineDeps {
    * journal lines and a promise chain, which was most of PutEvents' cost per matched target.
    */
   immediate?: readonly TargetKind[];
+  /** Which kind a target ARN is (default targetKind; the emulator's knows where AWS services are). */
+  kindOf?: (arn: string) => TargetKind;
+  /**
+   * Put a dead letter in a real queue instead of the emulator's own list: true when taken
+   * (as a durable job of its own). AWS's DLQ is an SQS queue; with SQS at an endpoint it is one.
+   */
+  sendDeadLetter?: (job: DeliveryJob, message: DeadLetterMessage) => boolean;
 }
 
 const maxShared = 10_000;
@@ -68,7 +76,11 @@ export class DeliveryEngine {
   /** The pending jobs as the inspection views filter them. */
   readonly index = new PendingIndex();
 
-  constructor(private readonly deps: EngineDeps) {}
+  private readonly kindOf: (arn: string) => TargetKind;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.kindOf = deps.kindOf ?? targetKind;
+  }
 
   private get jobs(): Record<string, DeliveryJob> {
     return this.deps.store.delivery.deliveries;
@@ -101,12 +113,12 @@ export class DeliveryEngine {
     const { immediate, clock, senders } = this.deps;
     const at = clock.now();
     if (!immediate || this.stopped || job.nextAttemptAt > at) return false;
-    const kind = targetKind(job.target.Arn);
+    const kind = this.kindOf(job.target.Arn);
     if (!immediate.includes(kind)) return false;
     const started = performance.now();
     let outcome: SendOutcome | Promise<SendOutcome>;
     try {
-      outcome = senders[kind](job);
+      outcome = senders[kind]!(job);
     } catch (err) {
       outcome = crashed(err);
     }
@@ -259,10 +271,10 @@ export class DeliveryEngine {
     const { clock, senders, store } = this.deps;
     const at = clock.now();
     const started = performance.now();
-    const kind = targetKind(job.target.Arn);
+    const kind = this.kindOf(job.target.Arn);
     let outcome: SendOutcome;
     try {
-      outcome = await senders[kind](job);
+      outcome = await senders[kind]!(job);
     } catch (err) {
       outcome = crashed(err);
     }
@@ -329,7 +341,8 @@ export class DeliveryEngine {
       RETRY_ATTEMPTS: String(Math.max(0, job.attempts.length - 1)),
     };
     if (exhausted) attributes.EXHAUSTED_RETRY_CONDITION = exhausted;
-    this.deps.store.delivery.appendDeadLetter(queueArn, { queueArn, at: this.deps.clock.now(), body: JSON.stringify(job.event), attributes }, limits.deadLettersPerQueue);
+    const message: DeadLetterMessage = { queueArn, at: this.deps.clock.now(), body: JSON.stringify(job.event), attributes };
+    if (!this.deps.sendDeadLetter?.(job, message)) this.deps.store.delivery.appendDeadLetter(queueArn, message, limits.deadLettersPerQueue);
     this.finish(job, { status: 'dead-lettered', deadLetterQueueArn: queueArn }, queued);
   }
 

@@ -1,7 +1,8 @@
 /**
  * Senders deliver one job to one kind of target. Each answers with an outcome;
  * the engine decides about retries. Targets of AWS services this emulator does
- * not run are captured: the exact payload is recorded per target ARN.
+ * not run are captured (the exact payload is recorded per target ARN) unless the
+ * service has an endpoint to deliver to (awsSenders.ts).
  */
 import { parseArn } from '../domain/arns.js';
 import { limits } from '../limits.js';
@@ -17,7 +18,7 @@ export interface SendOutcome {
   retryable?: boolean;
   retryAfterMs?: number;
   request?: unknown;
-  /** What an HTTP target answered (status, headers, body cut to a bound, secrets masked). */
+  /** What the target answered (HTTP: status, headers, body cut to a bound, secrets masked; AWS service calls and Lambda bindings: their answer), for the inspection API. */
   response?: unknown;
   /**
    * Not yet: the target cannot take the job before this time (an API destination's
@@ -74,7 +75,8 @@ export function eventBusSender(forward: ForwardToBus): Sender {
   };
 }
 
-export type TargetKind = 'event-bus' | 'api-destination' | 'captured';
+/** `aws-service`: a target of an AWS service that has an endpoint or (Lambda) a binding (awsSenders.ts). */
+export type TargetKind = 'event-bus' | 'api-destination' | 'aws-service' | 'captured';
 
 // Every attempt asks; the answer depends on the ARN alone, and a rule's target ARNs are few.
 const kinds = new Map<string, TargetKind>();

@@ -29,6 +29,9 @@ export const sendUsage = `Usage: eventbridge-local send <file...> [options]
   --source <name>           put the events with this source instead of the fixture's
   --keep-time               keep the fixture's "time" (default: now)
   --skip-setup              do not create/accept the partner event source and its bus
+  --as-aws                  put the events as the AWS service in their source would (aws.s3, aws.ec2 ...):
+                            onto the default bus of --account / --region, through the emulator's
+                            POST /_eventbridge-local/aws-events (PutEvents refuses aws.* sources)
 
 Requests are signed with the account id as access key id. The secret for each account's key
 comes from EVENTBRIDGE_LOCAL_CREDENTIALS (<id>:<secret>,..., as the server's --require-auth
@@ -43,6 +46,7 @@ interface SendOptions {
   source?: string;
   keepTime: boolean;
   setup: boolean;
+  asAws: boolean;
 }
 
 type Output = Pick<NodeJS.WriteStream, 'write'>;
@@ -83,6 +87,7 @@ function parseSendArgs(argv: string[], env: NodeJS.ProcessEnv): { options: SendO
       source: { type: 'string' },
       'keep-time': { type: 'boolean' },
       'skip-setup': { type: 'boolean' },
+      'as-aws': { type: 'boolean' },
     },
   });
   if (positionals.length === 0) throw new Error('give at least one fixture file');
@@ -101,7 +106,9 @@ function parseSendArgs(argv: string[], env: NodeJS.ProcessEnv): { options: SendO
     source: values.source,
     keepTime: values['keep-time'] ?? false,
     setup: !values['skip-setup'],
+    asAws: values['as-aws'] ?? false,
   };
+  if (options.asAws && options.bus !== undefined) throw new Error('--bus does not apply to --as-aws: AWS services put their events on the default bus');
   return { options, files: positionals };
 }
 
@@ -115,6 +122,10 @@ function signingSecrets(env: NodeJS.ProcessEnv): (accessKeyId: string) => string
 
 async function sendFile(file: string, options: SendOptions, out: Output, err: Output): Promise<number> {
   const entry = entryOf(readFixtureEvent(file), options);
+  if (options.asAws) {
+    const res = await putAsAws(options, entry);
+    return report(file, `AWS service event on default (${options.customer.account}, ${options.customer.region})`, res, out, err);
+  }
   if (!isPartnerSource(entry.Source)) {
     const res = await callEvents(options.endpoint, options.customer, 'PutEvents', { Entries: [{ ...entry, EventBusName: options.bus }] });
     return report(file, `PutEvents on ${options.bus ?? 'default'}`, res.Entries[0], out, err);
@@ -125,6 +136,16 @@ async function sendFile(file: string, options: SendOptions, out: Output, err: Ou
   if (options.setup) await acceptPartnerSource(entry.Source, options, err);
   const res = await callEvents(options.endpoint, options.partner, 'PutPartnerEvents', { Entries: [entry satisfies SendEntry] });
   return report(file, `PutPartnerEvents on ${entry.Source}`, res.Entries[0], out, err);
+}
+
+/** The emulator's own endpoint for AWS-service events (not an AWS API: AWS services have no PutEvents of their own to call). */
+async function putAsAws(options: SendOptions, entry: SendEntry): Promise<{ EventId?: string; ErrorCode?: string; ErrorMessage?: string }> {
+  const url = options.endpoint.replace(/\/+$/, '') + '/_eventbridge-local/aws-events';
+  const body = { Entries: [{ ...entry, Account: options.customer.account, Region: options.customer.region }] };
+  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const answer = (await res.json().catch(() => ({}))) as { Entries?: Array<{ EventId?: string; ErrorCode?: string; ErrorMessage?: string }>; message?: string };
+  if (res.status !== 200 || !answer.Entries) throw new Error(`POST ${url} answered ${res.status}: ${answer.message ?? ''}`);
+  return answer.Entries[0];
 }
 
 /** The partner offers the source to the customer; the customer accepts it by creating its partner bus. */

@@ -210,9 +210,9 @@ export interface AttemptRecord {
   /** AWS's DLQ error code vocabulary: ERROR_FROM_TARGET, TIMEOUT, CONNECTION_FAILURE, NO_RESOURCE ... */
   errorCode?: string;
   errorMessage?: string;
-  /** What was sent, for HTTP targets (secrets masked). */
+  /** What was sent, for HTTP targets (secrets masked) and AWS service calls. */
   request?: unknown;
-  /** What an HTTP target answered (src/delivery/attemptResponse.ts). */
+  /** What the target answered: an HTTP target's status, headers and cut body (src/delivery/attemptResponse.ts), an AWS service's answer or a Lambda binding's. */
   response?: unknown;
 }
 
