@@ -49,6 +49,7 @@ import { version } from './version.js';
 import { limits } from './limits.js';
 import { WebhookRegistry } from './webhooks/registry.js';
 import { webhookAdminRouter, webhooksRouter } from './webhooks/routes.js';
+import { table } from './store/schema.js';
 
 export interface EmulatorOptions extends Partial<EmulatorConfig> {
   clock?: VirtualClock;
@@ -320,7 +321,20 @@ function deadLetterJob(job: DeliveryJob, message: DeadLetterMessage, id: string,
 }
 
 function newNamespace(account: string, region: string, now: number): NamespaceState {
-  const ns: NamespaceState = { account, region, eventBuses: {}, rules: {}, tags: {}, partnerEventSources: {}, eventSources: {}, archives: {}, replays: {}, endpoints: {}, connections: {}, apiDestinations: {} };
+  const ns: NamespaceState = {
+    account,
+    region,
+    eventBuses: table(),
+    rules: table(),
+    tags: table(),
+    partnerEventSources: table(),
+    eventSources: table(),
+    archives: table(),
+    replays: table(),
+    endpoints: table(),
+    connections: table(),
+    apiDestinations: table(),
+  };
   ns.eventBuses[defaultBusName] = newEventBus(ns, defaultBusName, now);
   return ns;
 }
