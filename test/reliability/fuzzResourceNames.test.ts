@@ -225,6 +225,18 @@ test('no name exists before it is created: not found, not a phantom of Object.pr
   for (const name of names) for (const account of accounts) await expectAbsent(account, name);
 });
 
+test('inspection filters take the names as data', async () => {
+  for (const name of names) {
+    for (const [view, param, key] of [['captures', 'targetArn', 'captures'], ['dead-letters', 'queueArn', 'messages']] as const) {
+      const res = await fetch(`${emu.url}/_eventbridge-local/${view}?${param}=${encodeURIComponent(name)}`);
+      expect(res.status).toBe(200);
+      const body = await res.json();
+      expect(body[key]).toEqual([]);
+    }
+  }
+  expectPrototypeUntouched('inspection views');
+});
+
 test.each(names)('%s: every resource kind is created and read back in two accounts, each leaving the other account unchanged', async (name) => {
   for (const account of accounts) {
     const others = stateOf(other(account), name);
