@@ -149,15 +149,37 @@ describe('across accounts, refused requests and bus policies (issue 18)', () => 
     await ok(b, 'DeleteRule', { Name: 'oracle' });
   });
 
-  test("naming another account's bus or Region creates no namespace for it", async () => {
-    await ok(b, 'PutRule', { Name: 'far', EventPattern: '{"source":["s"]}' });
-    await ok(b, 'PutTargets', { Rule: 'far', Targets: [{ Id: 'far', Arn: busOf(fresh, 'x') }] });
+  test("naming another account's bus creates no namespace for it, and its delivery fails as for a bus that exists but does not allow it", async () => {
+    await ok(b, 'PutRule', { Name: 'far', EventPattern: '{"source":["far"]}' });
+    await ok(b, 'PutTargets', { Rule: 'far', Targets: [{ Id: 'far', Arn: busOf(fresh, 'x') }, { Id: 'near', Arn: busOf(a, 'orders') }] });
     await ok(b, 'PutEvents', { Entries: [entry(busOf(fresh, 'x')), entry(busOf(fresh, 'default'))] });
-    await ok(b, 'PutEvents', { Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] });
+    const { Entries } = await ok(b, 'PutEvents', { Entries: [{ Source: 'far', DetailType: 'd', Detail: '{}' }] });
     await emu.emulator.engine.idle();
     expect(store().findNamespace(fresh.account, fresh.region)).toBeUndefined();
-    await ok(b, 'RemoveTargets', { Rule: 'far', Ids: ['far'] });
+    const res = await fetch(`${emu.url}/_eventbridge-local/deliveries?eventId=${Entries[0].EventId}`);
+    const { deliveries } = await res.json();
+    const first = (targetId: string) => deliveries.find((d: { targetId: string }) => d.targetId === targetId).attempts[0];
+    const denied = (arn: string) => `User: arn:aws:iam::${b.account}:root is not authorized to perform: events:PutEvents on resource: ${arn} because no resource-based policy allows the events:PutEvents action`;
+    expect([first('far').errorCode, first('far').errorMessage]).toEqual(['NO_PERMISSIONS', denied(busOf(fresh, 'x'))]);
+    expect([first('near').errorCode, first('near').errorMessage]).toEqual(['NO_PERMISSIONS', denied(busOf(a, 'orders'))]);
+    await ok(b, 'RemoveTargets', { Rule: 'far', Ids: ['far', 'near'] });
     await ok(b, 'DeleteRule', { Name: 'far' });
+  });
+
+  test("a target naming another account's API destination that got into the state anyway is never sent", async () => {
+    // A destination of a's on a port nothing listens on: an attempt would fail with CONNECTION_FAILURE.
+    const { ConnectionArn } = await ok(a, 'DescribeConnection', { Name: 'c' });
+    const { ApiDestinationArn } = await ok(a, 'CreateApiDestination', { Name: 'local', ConnectionArn, InvocationEndpoint: 'http://127.0.0.1:9/x', HttpMethod: 'POST' });
+    await ok(b, 'PutRule', { Name: 'old-state', EventPattern: '{"source":["old-state"]}' });
+    // As an older version accepted it at PutTargets.
+    store().findNamespace(b.account, b.region)!.rules.default['old-state'].targets.push({ Id: 'deputy', Arn: ApiDestinationArn });
+    const { Entries } = await ok(b, 'PutEvents', { Entries: [{ Source: 'old-state', DetailType: 'd', Detail: '{}' }] });
+    await emu.emulator.engine.idle();
+    const { deliveries } = await (await fetch(`${emu.url}/_eventbridge-local/deliveries?eventId=${Entries[0].EventId}`)).json();
+    expect(deliveries.map((d: { attempts: Array<{ errorCode: string }> }) => d.attempts.map((t) => t.errorCode))).toEqual([['NO_PERMISSIONS']]);
+    store().findNamespace(b.account, b.region)!.rules.default['old-state'].targets.length = 0;
+    await ok(b, 'DeleteRule', { Name: 'old-state' });
+    await ok(a, 'DeleteApiDestination', { Name: 'local' });
   });
 
   test('a Region that does not exist is refused as AWS refuses its scope, and gets no namespace', async () => {
@@ -253,7 +275,7 @@ test('a refused request writes nothing: state.json is left as it was', async () 
     for (let i = 0; i < 20; i++) {
       expect((await call(`4444444444${String(i).padStart(2, '0')}`, 'us-east-1', 'DescribeEventBus', { Name: 'nope' })).status).toBe(400);
       expect((await call('111111111111', `xx-fake-${i}`, 'DescribeEventBus', {})).status).toBe(400);
-      expect((await call('111111111111', 'eu-west-1', 'DeleteRule', { Name: 'nope' })).status).toBe(400);
+      expect((await call('111111111111', 'eu-west-1', 'DescribeRule', { Name: 'nope' })).status).toBe(400);
     }
     await own.emulator.store.flush();
     expect({ text: readFileSync(file, 'utf8'), mtime: statSync(file).mtimeMs }).toEqual(before);
