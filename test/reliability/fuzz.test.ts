@@ -1,5 +1,5 @@
 /**
- * Fuzzing (issue 10, part 3; issue 18): 1,000 random and mutated requests over every
+ * Fuzzing (issue 10, part 3; issue 18): 700 random and mutated requests over every
  * operation, over loopback HTTP to an in-process emulator. Inputs are generated from the
  * botocore shape table (so many get past validation and reach the actions), then mutated:
  * wrong types, huge strings, deep nesting, unicode, oversized entries and bodies, bad JSON,
@@ -19,7 +19,7 @@ import type { ShapeSpec } from '../../src/api/shapeTypes.js';
 import { VirtualClock } from '../../src/util/clock.js';
 import { startEmulator, type Running } from '../helpers/emulator.js';
 
-const runs = Number(process.env.FUZZ_RUNS ?? 1_000);
+const runs = Number(process.env.FUZZ_RUNS ?? 700);
 const seed = Number(process.env.FUZZ_SEED ?? 20261123);
 const maxBody = 4 * 1024 * 1024;
 

