@@ -157,7 +157,7 @@ describe('across accounts, refused requests and bus policies (issue 18)', () => 
     await emu.emulator.engine.idle();
     expect(store().findNamespace(fresh.account, fresh.region)).toBeUndefined();
     const res = await fetch(`${emu.url}/_eventbridge-local/deliveries?eventId=${Entries[0].EventId}`);
-    const { deliveries } = await res.json();
+    const { deliveries } = (await res.json()) as { deliveries: any[] };
     const first = (targetId: string) => deliveries.find((d: { targetId: string }) => d.targetId === targetId).attempts[0];
     const denied = (arn: string) => `User: arn:aws:iam::${b.account}:root is not authorized to perform: events:PutEvents on resource: ${arn} because no resource-based policy allows the events:PutEvents action`;
     expect([first('far').errorCode, first('far').errorMessage]).toEqual(['NO_PERMISSIONS', denied(busOf(fresh, 'x'))]);
@@ -175,7 +175,7 @@ describe('across accounts, refused requests and bus policies (issue 18)', () => 
     store().findNamespace(b.account, b.region)!.rules.default['old-state'].targets.push({ Id: 'deputy', Arn: ApiDestinationArn });
     const { Entries } = await ok(b, 'PutEvents', { Entries: [{ Source: 'old-state', DetailType: 'd', Detail: '{}' }] });
     await emu.emulator.engine.idle();
-    const { deliveries } = await (await fetch(`${emu.url}/_eventbridge-local/deliveries?eventId=${Entries[0].EventId}`)).json();
+    const { deliveries } = (await (await fetch(`${emu.url}/_eventbridge-local/deliveries?eventId=${Entries[0].EventId}`)).json()) as { deliveries: any[] };
     expect(deliveries.map((d: { attempts: Array<{ errorCode: string }> }) => d.attempts.map((t) => t.errorCode))).toEqual([['NO_PERMISSIONS']]);
     store().findNamespace(b.account, b.region)!.rules.default['old-state'].targets.length = 0;
     await ok(b, 'DeleteRule', { Name: 'old-state' });
