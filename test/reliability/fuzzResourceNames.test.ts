@@ -112,6 +112,8 @@ async function expectAbsent(account: string, name: string): Promise<void> {
 async function createAll(account: string, name: string): Promise<void> {
   const description = described(account, name);
   for (const region of [east, west]) await ok(account, 'CreateEventBus', { Name: name, Description: description, Tags: [{ Key: name, Value: name }] }, region);
+  // First on the bus: the archive's managed rule starts the bus's rule table.
+  await ok(account, 'CreateArchive', { ArchiveName: name, Description: description, EventSourceArn: busArn(account, name) });
   await ok(account, 'PutRule', { Name: name, EventBusName: name, EventPattern: '{"source":["s"]}', Description: description, Tags: [{ Key: name, Value: 'rule' }] });
   await ok(account, 'PutRule', { Name: name, EventPattern: '{"source":["s"]}', Description: description });
   await ok(account, 'PutTargets', {
@@ -124,7 +126,6 @@ async function createAll(account: string, name: string): Promise<void> {
     Name: name, Description: description, AuthorizationType: 'API_KEY', AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: name, ApiKeyValue: 'secret' } },
   });
   await ok(account, 'CreateApiDestination', { Name: name, Description: description, ConnectionArn, InvocationEndpoint: 'https://example.com/*', HttpMethod: 'POST' });
-  await ok(account, 'CreateArchive', { ArchiveName: name, Description: description, EventSourceArn: busArn(account, name) });
   await ok(account, 'StartReplay', {
     ReplayName: name, Description: description, EventSourceArn: `arn:aws:events:${east}:${account}:archive/${name}`,
     EventStartTime: T0 / 1000 - 3600, EventEndTime: T0 / 1000 - 60, Destination: { Arn: busArn(account, name) },
