@@ -56,6 +56,8 @@ export const authErrors = {
     ),
   expired: (signed: string, earliest: string, now: string) => new InvalidSignatureException(`Signature expired: ${signed} is now earlier than ${earliest} (${now} - 5 min.)`),
   notYetCurrent: (signed: string, latest: string, now: string) => new InvalidSignatureException(`Signature not yet current: ${signed} is still later than ${latest} (${now} + 5 min.)`),
+  // AWS's JSON-protocol services, for a scope naming no Region: HTTP 400, this text with its trailing space.
+  invalidRegion: () => new InvalidSignatureException('Credential should be scoped to a valid region. '),
   wrongService: (service: string) => new InvalidSignatureException(`Credential should be scoped to correct service: '${service}'. `),
   /** `missing`: the parameters and headers AWS names, in its order. */
   incomplete: (missing: string[], header: string) => new IncompleteSignatureException(`${missing.join(' ')} Authorization=${header}`),

@@ -23,6 +23,7 @@ import { lockDataDir, type DataDirLock } from './store/dataDirLock.js';
 import { StateFileError } from './store/errors.js';
 import type { WriteFaults } from './store/writeFaults.js';
 import { newEventBus, defaultBusName } from './domain/eventBuses.js';
+import { eventBusArn } from './domain/arns.js';
 import type { DeadLetterMessage, DeliveryJob, NamespaceState } from './store/schema.js';
 import { VirtualClock } from './util/clock.js';
 import { addMissingArchiveRules } from './domain/archives.js';
@@ -49,6 +50,7 @@ import { version } from './version.js';
 import { limits } from './limits.js';
 import { WebhookRegistry } from './webhooks/registry.js';
 import { webhookAdminRouter, webhooksRouter } from './webhooks/routes.js';
+import { table } from './store/schema.js';
 
 export interface EmulatorOptions extends Partial<EmulatorConfig> {
   clock?: VirtualClock;
@@ -133,15 +135,18 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   const history = new DeliveryHistory();
   let router: EventRouter;
   const forwardToBus: ForwardToBus = (account, region, busName, job) => {
-    const ns = store.namespace(account, region);
-    const bus = ns.eventBuses[busName];
-    if (!bus) return { ok: false, errorCode: 'NO_RESOURCE', errorMessage: `Event bus ${busName} does not exist.` };
+    // Another account's bus takes the event only if its resource policy allows the rule's account;
+    // one that does not exist is refused alike (no policy allows anything on it), and its
+    // account's namespace is not created.
+    const crossAccount = account !== job.account;
+    const ns = crossAccount ? store.findNamespace(account, region) : store.namespace(account, region);
+    const bus = ns?.eventBuses[busName];
+    if (crossAccount && (!bus || !policyAllows(bus.policy, job.account, 'events:PutEvents', bus.arn))) {
+      return { ok: false, errorCode: 'NO_PERMISSIONS', errorMessage: accessDenied(job.account, eventBusArn(region, account, busName)) };
+    }
+    if (!ns || !bus) return { ok: false, errorCode: 'NO_RESOURCE', errorMessage: `Event bus ${busName} does not exist.` };
     // Backpressure: with the queue full the hop waits in the queue (no attempt counted) instead of growing it.
     if (store.delivery.full) return { ok: false, deferUntil: clock.now() + queueFullRetryMs };
-    // Another account's bus takes the event only if its resource policy allows the rule's account.
-    if (account !== job.account && !policyAllows(bus.policy, job.account, 'events:PutEvents', bus.arn)) {
-      return { ok: false, errorCode: 'NO_PERMISSIONS', errorMessage: accessDenied(job.account, bus.arn) };
-    }
     return router.forward(ns, busName, job.event as unknown as EventEnvelope, job.hops + 1);
   };
   // Connections and API destinations: one token manager for the actions and the sender, and the rate limiter.
@@ -320,7 +325,20 @@ function deadLetterJob(job: DeliveryJob, message: DeadLetterMessage, id: string,
 }
 
 function newNamespace(account: string, region: string, now: number): NamespaceState {
-  const ns: NamespaceState = { account, region, eventBuses: {}, rules: {}, tags: {}, partnerEventSources: {}, eventSources: {}, archives: {}, replays: {}, endpoints: {}, connections: {}, apiDestinations: {} };
+  const ns: NamespaceState = {
+    account,
+    region,
+    eventBuses: table(),
+    rules: table(),
+    tags: table(),
+    partnerEventSources: table(),
+    eventSources: table(),
+    archives: table(),
+    replays: table(),
+    endpoints: table(),
+    connections: table(),
+    apiDestinations: table(),
+  };
   ns.eventBuses[defaultBusName] = newEventBus(ns, defaultBusName, now);
   return ns;
 }

@@ -2,7 +2,7 @@ import { ResourceAlreadyExistsException } from '../errors.js';
 import { archiveArn, newArchiveRule } from '../domain/archives.js';
 import { getEventBus } from '../domain/eventBuses.js';
 import { compilePattern } from '../patterns/index.js';
-import type { ArchiveRecord } from '../store/schema.js';
+import { table, type ArchiveRecord } from '../store/schema.js';
 import type { Action } from './types.js';
 
 interface Input {
@@ -36,7 +36,7 @@ export const createArchive: Action = async (ctx, input: Input) => {
   ns.archives[archive.name] = archive;
   // The archive is filled through its managed rule on the source bus, as on AWS (see domain/archives.ts).
   const rule = newArchiveRule(ns, archive, now);
-  (ns.rules[bus.name] ??= {})[rule.name] = rule;
+  (ns.rules[bus.name] ??= table())[rule.name] = rule;
   ctx.rulesChanged(ns, bus.name);
   await ctx.store.persist();
   return { ArchiveArn: archive.arn, State: archive.state, CreationTime: archive.creationTime / 1000 };

@@ -1,6 +1,6 @@
 import { ValidationException } from '../errors.js';
 import { limits } from '../limits.js';
-import { parseEventBusNameOrArn } from '../domain/arns.js';
+import { eventBusArn, parseEventBusNameOrArn } from '../domain/arns.js';
 import { busName } from '../domain/eventBuses.js';
 import { checkEntry, entrySize, envelopeOf, isEntryFailure, type EntryFailure, type PutEventsEntry } from '../events/putEventsEntry.js';
 import { putThroughEndpoint } from '../events/endpointRouting.js';
@@ -28,13 +28,18 @@ export const putEvents: Action = async (ctx, input: Input) => {
   if (total > limits.putEventsTotalBytes) throw new ValidationException('Total size of the entries in the request is over the limit.');
 
   const now = ctx.clock.now();
-  const entries: ResultEntry[] = input.Entries.map((entry) => {
-    const checked = checkEntry(entry, { allowAwsSources: false });
-    if (isEntryFailure(checked)) return checked;
+  // Every entry is checked before any is routed: nothing can fail after routing began, so a
+  // client that retries a failed request never gets an event twice.
+  const checked = input.Entries.map((entry) => {
+    const valid = checkEntry(entry, { allowAwsSources: false });
+    if (isEntryFailure(valid)) return valid;
     const destination = resolveDestination(ctx, entry.EventBusName);
-    if ('ErrorCode' in destination) return destination;
+    return 'ErrorCode' in destination ? destination : { valid, destination };
+  });
+  const entries: ResultEntry[] = checked.map((c) => {
+    if ('ErrorCode' in c) return c;
     const id = ctx.ids.uuid();
-    ctx.router.route(destination.ns, destination.busName, envelopeOf(checked, id, ctx.account, ctx.region, now));
+    ctx.router.route(c.destination.ns, c.destination.busName, envelopeOf(c.valid, id, ctx.account, ctx.region, now));
     return { EventId: id };
   });
   // Accepted means durable: every job this request produced is on disk before the answer.
@@ -47,7 +52,10 @@ export const putEvents: Action = async (ctx, input: Input) => {
  * The bus an entry goes to. A bus ARN of another account (same region) is allowed
  * when that bus's resource policy lets the caller's account put events; the event
  * keeps the sender's account. Another region's bus is reached through bus-to-bus rules,
- * not by PutEvents.
+ * not by PutEvents. Another account's bus that does not exist is refused exactly as one
+ * whose policy does not allow the caller (no policy allows anything on it), so the answer
+ * tells nothing about what another account holds, and no namespace is created for it:
+ * AWS authorizes a cross-account call before it looks at the resource.
  */
 function resolveDestination(ctx: ActionContext, eventBusName: string | undefined): { ns: NamespaceState; busName: string } | EntryFailure {
   const target = eventBusName === undefined ? { name: busName(undefined) } : parseEventBusNameOrArn(eventBusName);
@@ -55,11 +63,10 @@ function resolveDestination(ctx: ActionContext, eventBusName: string | undefined
   if (target.region !== ctx.region) {
     return { ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter EventBusName is not valid. Reason: event bus ${eventBusName} is not in region ${ctx.region}.` };
   }
-  const ns = ctx.store.namespace(target.account, target.region!);
-  const bus = ns.eventBuses[target.name];
-  // A bus that does not exist drops the event, as for the caller's own buses.
-  if (bus && !policyAllows(bus.policy, ctx.account, 'events:PutEvents', bus.arn)) {
-    return { ErrorCode: 'AccessDeniedException', ErrorMessage: accessDenied(ctx.account, bus.arn) };
+  const ns = ctx.store.findNamespace(target.account, target.region!);
+  const bus = ns?.eventBuses[target.name];
+  if (!ns || !bus || !policyAllows(bus.policy, ctx.account, 'events:PutEvents', bus.arn)) {
+    return { ErrorCode: 'AccessDeniedException', ErrorMessage: accessDenied(ctx.account, eventBusArn(target.region!, target.account, target.name)) };
   }
   return { ns, busName: target.name };
 }

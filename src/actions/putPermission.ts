@@ -1,6 +1,6 @@
 import { ValidationException } from '../errors.js';
 import { getEventBus } from '../domain/eventBuses.js';
-import { parsePolicy, serializePolicy, type PolicyStatement } from '../domain/permissions.js';
+import { checkPolicy, parsePolicy, serializePolicy, type PolicyStatement } from '../domain/permissions.js';
 import type { Action } from './types.js';
 
 interface Input {
@@ -41,11 +41,5 @@ export const putPermission: Action = async (ctx, input: Input) => {
 };
 
 function replaceWholePolicy(text: string): string | undefined {
-  try {
-    const doc = parsePolicy(text);
-    return serializePolicy(doc);
-  } catch (err) {
-    if (err instanceof SyntaxError) throw new ValidationException('Parameter Policy is not valid. Reason: it is not a JSON policy document.');
-    throw err;
-  }
+  return serializePolicy(checkPolicy(text));
 }

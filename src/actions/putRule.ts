@@ -8,6 +8,7 @@ import { compilePattern } from '../patterns/index.js';
 import { parseSchedule } from '../schedule/index.js';
 import type { RuleRecord, RuleState } from '../store/schema.js';
 import type { Action } from './types.js';
+import { table } from '../store/schema.js';
 
 interface Input {
   Name: string;
@@ -60,7 +61,7 @@ export const putRule: Action = async (ctx, input: Input) => {
   };
   // Tags are honoured only when the rule is created.
   if (!existing) applyTags(ns, rule.arn, input.Tags);
-  (ns.rules[bus] ??= {})[rule.name] = rule;
+  (ns.rules[bus] ??= table())[rule.name] = rule;
   ctx.rulesChanged(ns, bus);
   await ctx.store.persist();
   return { RuleArn: rule.arn };

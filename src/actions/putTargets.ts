@@ -28,9 +28,9 @@ export const putTargets: Action = async (ctx, input: Input) => {
 
   const failed: FailedEntry[] = [];
   const accepted: TargetRecord[] = [];
-  const namespaceOf = (account: string, region: string) => ctx.store.namespace(account, region);
+  const owner = { account: ctx.account, findNamespace: (account: string, region: string) => ctx.store.findNamespace(account, region) };
   for (const target of input.Targets) {
-    const failure = checkTargetArn(namespaceOf, target.Arn);
+    const failure = checkTargetArn(owner, target.Arn);
     if (failure) failed.push({ TargetId: target.Id, ...failure });
     else accepted.push(target);
   }

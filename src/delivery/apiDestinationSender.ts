@@ -42,6 +42,9 @@ export function apiDestinationSender(deps: ApiDestinationSenderDeps): Sender {
   // the clock time the engine attempts the job (even inside a virtual-clock advance).
   return (job) => {
     const arn = parseArn(job.target.Arn)!;
+    // Never on another account's behalf (its connection's credentials): PutTargets refuses such a
+    // target, and one from an older state file fails here.
+    if (arn.account !== job.account) return failure('NO_PERMISSIONS', `API destination ${job.target.Arn} is not in account ${job.account}.`, false);
     const ns = deps.store.findNamespace(arn.account, arn.region);
     const dest = ns && findApiDestinationByArn(ns, job.target.Arn);
     if (!ns || !dest) {

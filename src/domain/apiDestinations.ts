@@ -8,13 +8,14 @@ import { LimitExceededException, ResourceAlreadyExistsException, ResourceNotFoun
 import type { ApiDestinationRecord, ConnectionRecord, NamespaceState } from '../store/schema.js';
 import { parseArn } from './arns.js';
 import { toEpochSeconds } from './time.js';
+import { table } from '../store/schema.js';
 
 /** Quota "API destinations" per account and Region (L-FB1C3A6D), default 3,000. */
 export const apiDestinationsPerAccount = limits.apiDestinationsPerAccount;
 /** Quota "Rate of invocations per API destination" (L-755FD01C): the default InvocationRateLimitPerSecond. */
 export const defaultInvocationRateLimitPerSecond = limits.defaultInvocationRateLimitPerSecond;
 
-export const apiDestinationsOf = (ns: NamespaceState): Record<string, ApiDestinationRecord> => (ns.apiDestinations ??= {});
+export const apiDestinationsOf = (ns: NamespaceState): Record<string, ApiDestinationRecord> => (ns.apiDestinations ??= table());
 
 export function apiDestinationArn(region: string, account: string, name: string, uuid: string): string {
   return `arn:aws:events:${region}:${account}:api-destination/${name}/${uuid}`;

@@ -1,5 +1,5 @@
 import { ResourceNotFoundException, ValidationException } from '../errors.js';
-import type { ArchivedEvent, ArchiveRecord, NamespaceState, ReplayRecord, RuleRecord } from '../store/schema.js';
+import { table, type ArchivedEvent, type ArchiveRecord, type NamespaceState, type ReplayRecord, type RuleRecord } from '../store/schema.js';
 import { ruleArn } from './arns.js';
 import type { DeliveryRecords } from '../store/deliveryRecords.js';
 
@@ -148,7 +148,7 @@ export function addMissingArchiveRules(namespaces: NamespaceState[], now: number
       if (archive.incarnation !== undefined) continue;
       archive.incarnation = uuid();
       const rule = newArchiveRule(ns, archive, now);
-      const rules = (ns.rules[archive.eventBusName] ??= {});
+      const rules = (ns.rules[archive.eventBusName] ??= table());
       if (!Object.hasOwn(rules, rule.name)) rules[rule.name] = rule;
       changed = true;
     }

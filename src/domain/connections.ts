@@ -10,12 +10,13 @@ import type { Ids } from '../util/ids.js';
 import { parseArn } from './arns.js';
 import { authParametersToWire } from './connectionParameters.js';
 import { toEpochSeconds } from './time.js';
+import { table } from '../store/schema.js';
 
 /** Quota "Connections" per account and Region (L-595D6D42), default 3,000. */
 export const connectionsPerAccount = limits.connectionsPerAccount;
 
 // Namespaces read from a state file written before connections existed lack the map.
-export const connectionsOf = (ns: NamespaceState): Record<string, ConnectionRecord> => (ns.connections ??= {});
+export const connectionsOf = (ns: NamespaceState): Record<string, ConnectionRecord> => (ns.connections ??= table());
 
 export function connectionArn(region: string, account: string, name: string, uuid: string): string {
   return `arn:aws:events:${region}:${account}:connection/${name}/${uuid}`;

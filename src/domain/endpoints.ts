@@ -22,6 +22,7 @@ import type { EndpointRecord, NamespaceState } from '../store/schema.js';
 import type { Ids } from '../util/ids.js';
 import { parseArn, parseEventBusNameOrArn } from './arns.js';
 import { toEpochSeconds } from './time.js';
+import { table } from '../store/schema.js';
 
 /** Quota "Endpoints" per account and Region (L-EAC9A2AC), default 100. */
 export const endpointsPerAccount = 100;
@@ -30,7 +31,7 @@ export const endpointsPerAccount = 100;
 export const endpointTransitionMs = 2_000;
 
 // Namespaces read from a state file written before endpoints existed lack the map.
-export const endpointsOf = (ns: NamespaceState): Record<string, EndpointRecord> => (ns.endpoints ??= {});
+export const endpointsOf = (ns: NamespaceState): Record<string, EndpointRecord> => (ns.endpoints ??= table());
 
 export function endpointArn(region: string, account: string, name: string): string {
   return `arn:aws:events:${region}:${account}:endpoint/${name}`;

@@ -14,6 +14,7 @@ import { InvalidStateException, ResourceAlreadyExistsException, ResourceNotFound
 import type { EventSourceRecord, NamespaceState, PartnerEventSourceRecord } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { toEpochSeconds } from './time.js';
+import { table } from '../store/schema.js';
 
 export type EventSourceState = 'PENDING' | 'ACTIVE' | 'DELETED';
 
@@ -31,8 +32,8 @@ export function partnerNameOf(sourceName: string): string {
 }
 
 // Namespaces read from a state file written before partner sources existed lack these maps.
-export const partnerSourcesOf = (ns: NamespaceState): Record<string, PartnerEventSourceRecord> => (ns.partnerEventSources ??= {});
-export const eventSourcesOf = (ns: NamespaceState): Record<string, EventSourceRecord> => (ns.eventSources ??= {});
+export const partnerSourcesOf = (ns: NamespaceState): Record<string, PartnerEventSourceRecord> => (ns.partnerEventSources ??= table());
+export const eventSourcesOf = (ns: NamespaceState): Record<string, EventSourceRecord> => (ns.eventSources ??= table());
 
 export function eventSourceState(ns: NamespaceState, source: EventSourceRecord): EventSourceState {
   if (source.deleted) return 'DELETED';

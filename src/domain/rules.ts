@@ -2,18 +2,19 @@ import { AccessDeniedException, ResourceNotFoundException } from '../errors.js';
 import type { NamespaceState, RuleRecord } from '../store/schema.js';
 import { parseEventBusNameOrArn } from './arns.js';
 import { busName, getEventBus } from './eventBuses.js';
+import { noEntries } from '../store/schema.js';
 
 export const ruleNotFound = (rule: string, bus: string) => new ResourceNotFoundException(`Rule ${rule} does not exist on EventBus ${bus}.`);
 
 /**
  * The rules of an existing bus (named or by ARN; default when omitted). Reading does not
  * create the bus's rule table (a lookup that fails must leave state as it was): a writer
- * adds its rule with `ns.rules[bus] ??= {}` once the request is valid.
+ * adds its rule with `ns.rules[bus] ??= table()` once the request is valid.
  */
 export function rulesOfBus(ns: NamespaceState, eventBusName: string | undefined): { bus: string; rules: Readonly<Record<string, RuleRecord>> } {
   checkSameNamespace(ns, eventBusName);
   const bus = getEventBus(ns, eventBusName).name;
-  return { bus, rules: ns.rules[bus] ?? {} };
+  return { bus, rules: ns.rules[bus] ?? noEntries };
 }
 
 /**

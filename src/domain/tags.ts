@@ -4,6 +4,7 @@ import type { NamespaceState } from '../store/schema.js';
 import { parseArn } from './arns.js';
 import { busNotFound, defaultBusName } from './eventBuses.js';
 import { findRule, ruleNotFound } from './rules.js';
+import { noEntries, table } from '../store/schema.js';
 
 export interface WireTag {
   Key: string;
@@ -48,7 +49,7 @@ export function refuseManagedRule(ns: NamespaceState, taggable: string): void {
 
 export function applyTags(ns: NamespaceState, arn: string, tags: WireTag[] | undefined): void {
   if (!tags || tags.length === 0) return;
-  const current = { ...(ns.tags[arn] ?? {}) };
+  const current = table(ns.tags[arn]);
   for (const { Key, Value } of tags) current[Key] = Value;
   if (Object.keys(current).length > limits.tagsPerResource) {
     throw new LimitExceededException('The requested resource exceeds the maximum number allowed.');
@@ -64,5 +65,5 @@ export function removeTags(ns: NamespaceState, arn: string, keys: string[]): voi
 }
 
 export function tagsToWire(ns: NamespaceState, arn: string): WireTag[] {
-  return Object.entries(ns.tags[arn] ?? {}).map(([Key, Value]) => ({ Key, Value }));
+  return Object.entries(ns.tags[arn] ?? noEntries).map(([Key, Value]) => ({ Key, Value }));
 }

@@ -30,11 +30,19 @@ export interface CheckedEntry {
   detail: Record<string, unknown>;
 }
 
+// An event's `time` is `YYYY-MM-DDThh:mm:ssZ`: a Time outside years 0-9999 has no such form (and
+// 1e15 is past what a JS Date holds). The emulator's own check; AWS's answer is not recorded.
+const minTimeSeconds = Date.parse('0000-01-01T00:00:00Z') / 1000;
+const maxTimeSeconds = Date.parse('+010000-01-01T00:00:00Z') / 1000;
+
 /** The per-entry error AWS gives, in the order AWS checks (observed texts, aws-facts §4.2); else the checked entry. */
 export function checkEntry(entry: PutEventsEntry, options: { allowAwsSources: boolean }): CheckedEntry | EntryFailure {
   if (!entry.Source) return required('Source');
   if (!entry.DetailType) return required('DetailType');
   if (entry.Detail === undefined) return required('Detail');
+  if (entry.Time !== undefined && !(entry.Time >= minTimeSeconds && entry.Time < maxTimeSeconds)) {
+    return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Time is not valid. Reason: Time must be a date between the years 0 and 9999.' };
+  }
   const detail = parseJsonObject(entry.Detail);
   if (!detail) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
   // The aws. namespace is reserved for AWS services.

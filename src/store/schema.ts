@@ -285,11 +285,45 @@ export interface State {
 export type LegacyState = State & Partial<DeliveryData>;
 
 export function emptyState(): State {
-  return { schemaVersion, namespaces: {}, healthChecks: {} };
+  return { schemaVersion, namespaces: table(), healthChecks: table() };
 }
 
 export function emptyDeliveryData(): DeliveryData {
-  return { deliveries: {}, captures: {}, deadLetters: {}, archivedEvents: {} };
+  return { deliveries: table(), captures: table(), deadLetters: table(), archivedEvents: table() };
+}
+
+/**
+ * A table keyed by strings a caller chose (names, ARNs, tag keys): an object without a
+ * prototype, so `__proto__`, `constructor`, `toString` ... are keys like any other (all are
+ * valid EventBridge names). A plain `{}` would find Object.prototype's members under them,
+ * and `t['__proto__'] = x` would replace its prototype instead of adding an entry.
+ */
+export function table<T>(entries?: Record<string, T>): Record<string, T> {
+  const t = Object.create(null) as Record<string, T>;
+  // Object.assign sets each key with [[Set]], which on a null-prototype object defines `__proto__` as data.
+  return entries ? Object.assign(t, entries) : t;
+}
+
+/** An empty table for reads that must not create one (never written to). */
+export const noEntries: Readonly<Record<string, never>> = Object.freeze(table<never>());
+
+/**
+ * State as JSON.parse gave it, with every object made null-prototype (in place of the
+ * parsed ones): JSON.parse builds Object.prototype objects, in which a name never created,
+ * such as `constructor`, would be found. Records become null-prototype too, which also
+ * covers the caller's maps they hold (a target's InputPathsMap, HttpParameters ...).
+ * The file format does not change: JSON.stringify writes both kinds alike.
+ */
+export function reviveTables<T>(value: T): T {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = reviveTables(value[i]);
+    return value;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  const revived = Object.create(null) as Record<string, unknown>;
+  // Own keys of the parsed object, `__proto__` included (JSON.parse defines it as own data).
+  for (const key of Object.keys(value)) revived[key] = reviveTables((value as Record<string, unknown>)[key]);
+  return revived as T;
 }
 
 export function namespaceKey(account: string, region: string): string {

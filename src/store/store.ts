@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { emptyState, namespaceKey, schemaVersion, type DeliveryData, type HealthCheckRecord, type LegacyState, type NamespaceState, type State } from './schema.js';
+import { emptyState, namespaceKey, reviveTables, schemaVersion, table, type DeliveryData, type HealthCheckRecord, type LegacyState, type NamespaceState, type State } from './schema.js';
 import { StateFileError, type StateFile } from './lowdbFile.js';
 import { DeliveryRecords } from './deliveryRecords.js';
 import { DeliveryJournal, type LoadedJournal } from './journal.js';
@@ -41,6 +41,8 @@ const defaultCompactionSlackLines = 50_000;
  */
 export class Store {
   private state: State = emptyState();
+  /** Namespaces namespace() created, as JSON at creation (see forgetIfUnchanged()). */
+  private created = new WeakMap<NamespaceState, string>();
   readonly delivery: DeliveryRecords;
   private scheduled: Promise<void> | undefined;
   private inFlight: Promise<void> = Promise.resolve();
@@ -77,7 +79,7 @@ export class Store {
     // A version 1 state.json held the delivery side. Once a journal exists it was migrated already.
     const migrate = legacy !== undefined && !fromJournal?.found;
     const store = new Store(file, journal, namespaceFactory, migrate ? legacy : fromJournal?.data, options);
-    if (state) store.state = state;
+    if (state) store.state = reviveTables(state);
     store.durableText = JSON.stringify(store.state);
     if (file && journal) {
       // state.json before the first journal: a journal without state.json is then always damage.
@@ -102,16 +104,30 @@ export class Store {
     return this.journal?.path;
   }
 
-  /** The (account, region) namespace, created with its default resources on first use. */
+  /**
+   * The (account, region) namespace, created with its default resources on first use. A
+   * namespace created so is written with the next write (a request that changes it persists
+   * it); until then forgetIfUnchanged() can take it back, so that a refused request leaves
+   * neither the namespace nor a write of state.json behind.
+   */
   namespace(account: string, region: string): NamespaceState {
     const key = namespaceKey(account, region);
     let ns = this.state.namespaces[key];
     if (!ns) {
       ns = this.namespaceFactory(account, region);
       this.state.namespaces[key] = ns;
-      void this.persist();
+      this.created.set(ns, JSON.stringify(ns));
+      this.controlPlaneDirty = true;
     }
     return ns;
+  }
+
+  /** Remove a namespace namespace() created if it is still exactly as created (nothing used it). */
+  forgetIfUnchanged(ns: NamespaceState): void {
+    const key = namespaceKey(ns.account, ns.region);
+    const asCreated = this.created.get(ns);
+    this.created.delete(ns);
+    if (asCreated !== undefined && this.state.namespaces[key] === ns && JSON.stringify(ns) === asCreated) delete this.state.namespaces[key];
   }
 
   /** The namespace if it exists, without creating it. */
@@ -121,7 +137,7 @@ export class Store {
 
   /** Route 53 health-check statuses a test set, by ARN (Route 53 is global: no account, no region). */
   get healthChecks(): Record<string, HealthCheckRecord> {
-    return (this.state.healthChecks ??= {});
+    return (this.state.healthChecks ??= table());
   }
 
   /** Every namespace that exists so far. */
@@ -147,7 +163,7 @@ export class Store {
    * persist() for a caller that changed only the delivery side (through `delivery`): PutEvents
    * and deliveries to targets that touch no control-plane record. It skips serializing the
    * control plane to see whether it changed, which costs ~20 ms with 10,000 rules. A
-   * namespace created on the way still reaches state.json (namespace() calls persist()).
+   * namespace created on the way still reaches state.json (namespace() marks the control plane changed).
    */
   persistDeliveries(): Promise<void> {
     return this.schedule();
@@ -275,7 +291,8 @@ function recordCount(data: DeliveryData): number {
 
 /** The control plane from state.json's text (start-up reads it through the StateFile, a rollback from the last text written). */
 function stateFromText(text: string): State {
-  return JSON.parse(text) as State;
+  // Null-prototype tables, as at start-up (see reviveTables).
+  return reviveTables(JSON.parse(text) as State);
 }
 
 /**
@@ -304,5 +321,5 @@ function splitLegacy(loaded: LegacyState | undefined): { state?: State; legacy?:
   const { deliveries, captures, deadLetters, archivedEvents, ...rest } = loaded;
   const state: State = { ...rest, schemaVersion };
   if (deliveries === undefined && captures === undefined && deadLetters === undefined && archivedEvents === undefined) return { state };
-  return { state, legacy: { deliveries: deliveries ?? {}, captures: captures ?? {}, deadLetters: deadLetters ?? {}, archivedEvents: archivedEvents ?? {} } };
+  return { state, legacy: { deliveries: table(deliveries), captures: table(captures), deadLetters: table(deadLetters), archivedEvents: table(archivedEvents) } };
 }

@@ -91,8 +91,10 @@ function readList(items: unknown[], itemShape: ShapeSpec) {
 }
 
 function readMap(entries: Record<string, unknown>, valueShape: ShapeSpec) {
-  const read: Record<string, unknown> = {};
+  // No prototype: a map's keys are the caller's (InputPathsMap, HttpParameters ...), and a
+  // lookup of one that is absent, such as `constructor`, must not find Object.prototype's.
   // defineProperty: a map key `__proto__` is data, and must not replace the result's prototype.
+  const read = Object.create(null) as Record<string, unknown>;
   for (const [key, item] of Object.entries(entries)) {
     if (item !== null) Object.defineProperty(read, key, { value: readValue(item, valueShape), enumerable: true, writable: true, configurable: true });
   }

@@ -63,7 +63,8 @@ function secretOf(entry: Record<string, unknown>, where: string, env: NodeJS.Pro
 
 /** `--webhook provider=github,bus=orders,secretEnv=GITHUB_WEBHOOK_SECRET[,account=...][,region=...]`. */
 export function parseWebhookFlag(spec: string, env: NodeJS.ProcessEnv = process.env): Required<WebhookConfig> {
-  const entry: Record<string, string> = {};
+  // No prototype: the keys are the user's (`__proto__=x` is a key, not a prototype).
+  const entry = Object.create(null) as Record<string, string>;
   for (const part of spec.split(',')) {
     const eq = part.indexOf('=');
     if (eq <= 0) throw new WebhookConfigError(`--webhook: expected key=value pairs separated by commas`);

@@ -8,13 +8,14 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
-import { AwsError, InternalException, NotImplementedException, SerializationException, UnknownOperationException } from '../errors.js';
+import { authErrors, AwsError, InternalException, NotImplementedException, SerializationException, UnknownOperationException } from '../errors.js';
 import { limits } from '../limits.js';
 import { OPERATION_NAMES, type OperationName } from '../api/shapes.generated.js';
 import { parseRequest } from '../validation/index.js';
 import { actions } from '../actions/index.js';
 import type { ActionContext } from '../actions/types.js';
 import type { Logger } from '../util/log.js';
+import { isRegion } from '../domain/regions.js';
 import { callerFromAuthorization } from './sigv4.js';
 import { verifySigV4, type VerifyOptions } from './sigv4Verify.js';
 import { sendError, sendResult } from './respond.js';
@@ -79,10 +80,13 @@ async function handle(deps: WireDeps, req: IncomingMessage, rawBody: Buffer, req
   if (auth) await verify(req, rawBody, auth);
   const regionSet = req.headers['x-amz-region-set'];
   const caller = callerFromAuthorization(req.headers.authorization, Array.isArray(regionSet) ? regionSet[0] : regionSet);
+  // A Region that does not exist is refused before anything else (and gets no namespace).
+  if (!isRegion(caller.region)) throw authErrors.invalidRegion();
   // Validated, with unknown members and nulls dropped, as AWS reads it.
   const input = parseRequest(operation, body);
   const action = actions[operation as OperationName];
   if (!action) throw new NotImplementedException(`Operation ${operation} is not implemented by eventbridge-local yet (see docs/compatibility.md).`);
+  const existed = deps.store.findNamespace(caller.account, caller.region) !== undefined;
   // Spelled out rather than spread from deps: this runs on every call, and a literal of fixed shape is cheaper.
   const ctx: ActionContext = {
     store: deps.store,
@@ -98,7 +102,13 @@ async function handle(deps: WireDeps, req: IncomingMessage, rawBody: Buffer, req
     requestId,
     ns: deps.store.namespace(caller.account, caller.region),
   };
-  return action(ctx, input);
+  try {
+    return await action(ctx, input);
+  } catch (err) {
+    // A refused request leaves no trace: not even the caller's namespace, if this request created it.
+    if (!existed) deps.store.forgetIfUnchanged(ctx.ns);
+    throw err;
+  }
 }
 
 function verify(req: IncomingMessage, body: Buffer, auth: VerifyOptions): Promise<unknown> {

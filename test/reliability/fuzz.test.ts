@@ -1,13 +1,17 @@
 /**
- * Fuzzing (issue 10, part 3): 10,000 random and mutated requests over every operation,
- * over loopback HTTP to an in-process emulator. Inputs are generated from the botocore
- * shape table (so many get past validation and reach the actions), then mutated: wrong
- * types, huge strings, deep nesting, unicode, oversized entries and bodies, bad JSON,
- * unknown targets, wrong content types, odd SigV4 scopes. Every answer must be a valid
- * result or an AWS-shaped error (`__type`, 4xx/5xx, `x-amzn-ErrorType`) that is never a
- * 500 InternalException; no request may hang (10 s bound each); a rejected request must
- * leave the store exactly as it was. Problems are collected, not thrown, so one run lists
- * every distinct bug. FUZZ_RUNS / FUZZ_SEED override the count and the seed.
+ * Fuzzing (issue 10, part 3; issue 18): 700 random and mutated requests over every
+ * operation, over loopback HTTP to an in-process emulator. Inputs are generated from the
+ * botocore shape table (so many get past validation and reach the actions), then mutated:
+ * wrong types, huge strings, deep nesting, unicode, oversized entries and bodies, bad JSON,
+ * unknown targets, wrong content types, odd SigV4 scopes. Callers vary over four accounts and
+ * four Regions (one that does not exist), and names and ARNs include Object.prototype's
+ * property names (`__proto__`, `constructor` ...). Every answer must be a valid result or an
+ * AWS-shaped error (`__type`, 4xx/5xx, `x-amzn-ErrorType`) that is never a 500
+ * InternalException; no request may hang (10 s bound each); after every request
+ * Object.prototype is as it was, and a rejected request must leave the whole store (every
+ * account's and Region's namespace, the delivery side, health checks) exactly as it was.
+ * Problems are collected, not thrown, so one run lists every distinct bug. The run is bounded
+ * by count, not time (about 5 ms of CPU a request); FUZZ_RUNS / FUZZ_SEED override the count and the seed.
  */
 import fc from 'fast-check';
 import { OPERATION_NAMES, OPERATIONS, SHAPES } from '../../src/api/shapes.generated.js';
@@ -15,7 +19,7 @@ import type { ShapeSpec } from '../../src/api/shapeTypes.js';
 import { VirtualClock } from '../../src/util/clock.js';
 import { startEmulator, type Running } from '../helpers/emulator.js';
 
-const runs = Number(process.env.FUZZ_RUNS ?? 10_000);
+const runs = Number(process.env.FUZZ_RUNS ?? 700);
 const seed = Number(process.env.FUZZ_SEED ?? 20261123);
 const maxBody = 4 * 1024 * 1024;
 
@@ -29,6 +33,14 @@ interface FuzzRequest {
 
 // ---------- values, driven by the shape table ----------
 
+/** Object.prototype's property names: valid EventBridge names that a plain-object table would mishandle. */
+const prototypeNames = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__', '__lookupSetter__', 'propertyIsEnumerable'];
+const accounts = ['111111111111', '222222222222', '000000000000', '333333333333'];
+const regions = ['us-east-1', 'eu-west-1', 'ap-south-1', 'xx-fake-1'];
+const nameArns = fc
+  .record({ account: fc.constantFrom(...accounts), region: fc.constantFrom(...regions), name: fc.constantFrom(...prototypeNames, 'fz-bus', 'default'), kind: fc.constantFrom('event-bus', 'rule', 'connection', 'api-destination', 'archive', 'replay', 'endpoint') })
+  .map(({ account, region, name, kind }) => `arn:aws:events:${region}:${account}:${kind}/${name}${kind === 'connection' || kind === 'api-destination' ? '/x' : ''}`);
+
 const hugeString = fc.integer({ min: 1_000, max: 300_000 }).map((n) => 'x'.repeat(n));
 const deepJson = fc.integer({ min: 50, max: 20_000 }).map((n) => '{"a":'.repeat(n) + '1' + '}'.repeat(n));
 const deepArray = fc.integer({ min: 50, max: 800 }).map((n) => {
@@ -40,6 +52,8 @@ const oddStrings = fc.oneof(
   fc.string(),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.constantFrom(...prototypeNames),
+  nameArns,
   fc.constantFrom('', ' ', '\u0000', '\ud800', '💥', 'ﬁ', '../../etc/passwd', '$.detail', '<aws.events.event>', 'default', 'fz-bus', 'fz-rule', 'fz-conn', 'fz-dest', 'fz-archive'),
   fc.constantFrom(
     'arn:aws:events:us-east-1:000000000000:event-bus/fz-bus',
@@ -86,7 +100,10 @@ function typed(shape: ShapeSpec, depth: number): fc.Arbitrary<unknown> {
     case 'string': {
       if (shape.enum) return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...shape.enum) }, { weight: 1, arbitrary: oddStrings });
       const plausible = matching(shape.pattern, shape.max);
-      return plausible ? fc.oneof({ weight: 2, arbitrary: plausible }, { weight: 1, arbitrary: oddStrings }) : oddStrings;
+      const names = fc.constantFrom(...prototypeNames);
+      return plausible
+        ? fc.oneof({ weight: 4, arbitrary: plausible }, { weight: 1, arbitrary: names }, { weight: 2, arbitrary: oddStrings })
+        : fc.oneof({ weight: 1, arbitrary: names }, { weight: 4, arbitrary: oddStrings });
     }
     case 'integer':
     case 'long':
@@ -130,7 +147,7 @@ const inputFor = (op: (typeof OPERATION_NAMES)[number]) => {
 };
 const authorization = fc.oneof(
   { weight: 6, arbitrary: fc.constant(undefined) },
-  { weight: 2, arbitrary: fc.constantFrom('111111111111', '222222222222', 'test').chain((k) => fc.constantFrom('us-east-1', 'eu-west-1').map((r) => sigv4(k, r))) },
+  { weight: 6, arbitrary: fc.constantFrom(...accounts, 'test').chain((k) => fc.constantFrom(...regions).map((r) => sigv4(k, r))) },
   { weight: 1, arbitrary: fc.oneof(fc.string({ maxLength: 60 }), fc.constant('AWS4-HMAC-SHA256 Credential='), fc.constant('AWS4-HMAC-SHA256 Credential=//////')) },
 );
 function sigv4(accessKey: string, region: string): string {
@@ -202,6 +219,15 @@ beforeAll(async () => {
   await call('PutRule', { Name: 'fz-rule', EventPattern: '{"source":["fz"]}' });
   await call('CreateConnection', { Name: 'fz-conn', AuthorizationType: 'API_KEY', AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'k', ApiKeyValue: 'v' } } });
   await call('CreateArchive', { ArchiveName: 'fz-archive', EventSourceArn: 'arn:aws:events:us-east-1:000000000000:event-bus/fz-bus' });
+  // Resources named after Object.prototype's properties, in two accounts, for requests to find.
+  for (const account of ['111111111111', '222222222222']) {
+    for (const name of ['__proto__', 'constructor']) {
+      const as = sigv4(account, 'us-east-1');
+      await call('CreateEventBus', { Name: name }, as);
+      await call('PutRule', { Name: name, EventBusName: name, EventPattern: '{"source":["fz"]}' }, as);
+      await call('CreateConnection', { Name: name, AuthorizationType: 'API_KEY', AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: name, ApiKeyValue: 'v' } } }, as);
+    }
+  }
 });
 
 afterAll(async () => {
@@ -217,6 +243,21 @@ async function send(req: FuzzRequest) {
   const res = await fetch(emu.url + '/', { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
   const text = await res.text();
   return { status: res.status, headers: res.headers, text };
+}
+
+// Object.prototype's own properties as they were before any request, values and accessors by identity.
+const prototypeBefore = new Map(Object.getOwnPropertyNames(Object.prototype).map((n) => [n, Object.getOwnPropertyDescriptor(Object.prototype, n)!]));
+function prototypeChanged(): boolean {
+  const now = Object.getOwnPropertyNames(Object.prototype);
+  if (now.length !== prototypeBefore.size) return true;
+  for (const n of now) {
+    const was = prototypeBefore.get(n);
+    const is = Object.getOwnPropertyDescriptor(Object.prototype, n)!;
+    if (!was || was.value !== is.value || was.get !== is.get || was.set !== is.set) return true;
+  }
+  const probe: Record<string, unknown> = {};
+  for (const _key in probe) return true;
+  return false;
 }
 
 function snapshot(): string {
@@ -255,6 +296,7 @@ test(`${runs} random and mutated requests: AWS-shaped answers, no 500, no hang, 
         return true;
       }
       slowest = Math.max(slowest, performance.now() - t);
+      if (prototypeChanged()) note(`prototype-changed:${req.target}`, describe(req));
       const type = res.headers.get('x-amzn-errortype');
       tally.set(`${res.status} ${type ?? 'ok'}`, (tally.get(`${res.status} ${type ?? 'ok'}`) ?? 0) + 1);
       let json: any;
@@ -288,4 +330,4 @@ test(`${runs} random and mutated requests: AWS-shaped answers, no 500, no hang, 
       [...tally].sort((a, b) => b[1] - a[1]).map(([k, n]) => `  ${n}\t${k}`).join('\n'),
   );
   expect(Object.fromEntries(problems)).toEqual({});
-}, 180_000);
+}, 150_000);

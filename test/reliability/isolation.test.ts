@@ -109,3 +109,179 @@ test('a bus of another account takes events only once its resource policy allows
   expect((await as(a, 'ListRules', { EventBusName: busOfB })).status).toBe(400);
   await ok(b, 'RemovePermission', { EventBusName: 'orders', StatementId: 'allow-a' });
 });
+
+/**
+ * Issue 18: what one account can learn or do about another (items 3, 18), refused requests
+ * that leave no trace (item 11), bus policies that cannot poison a bus (item 12) and policy
+ * globs matched in linear time (item 9).
+ */
+describe('across accounts, refused requests and bus policies (issue 18)', () => {
+  const [a, , b] = callers;
+  const fresh = { account: '333333333333', region: 'us-east-1' } as unknown as Caller;
+  const entry = (bus: string) => ({ Source: 's', DetailType: 'd', Detail: '{}', EventBusName: bus });
+  const busOf = (c: Caller, name: string) => `arn:aws:events:${c.region}:${c.account}:event-bus/${name}`;
+  const store = () => emu.emulator.store;
+
+  test("an API destination of another account cannot be a target, whether it exists or not (confused deputy)", async () => {
+    const { ApiDestinationArn } = await ok(a, 'DescribeApiDestination', { Name: 'd' });
+    const ghost = ApiDestinationArn.replace('/d/', '/ghost/');
+    await ok(b, 'PutRule', { Name: 'deputy', EventPattern: '{"source":["s"]}' });
+    const put = await ok(b, 'PutTargets', { Rule: 'deputy', Targets: [{ Id: 'real', Arn: ApiDestinationArn }, { Id: 'ghost', Arn: ghost }] });
+    expect(put.FailedEntries).toEqual([
+      { TargetId: 'real', ErrorCode: 'ValidationException', ErrorMessage: `Parameter ${ApiDestinationArn} is not valid. Reason: An API destination target must be in the same account as the rule.` },
+      { TargetId: 'ghost', ErrorCode: 'ValidationException', ErrorMessage: `Parameter ${ghost} is not valid. Reason: An API destination target must be in the same account as the rule.` },
+    ]);
+    expect((await ok(b, 'ListTargetsByRule', { Rule: 'deputy' })).Targets).toEqual([]);
+    await ok(b, 'DeleteRule', { Name: 'deputy' });
+  });
+
+  test("PutTargets and PutEvents answer alike for another account's bus that exists and one that does not", async () => {
+    await ok(b, 'PutRule', { Name: 'oracle', EventPattern: '{"source":["s"]}' });
+    const targets = await ok(b, 'PutTargets', { Rule: 'oracle', Targets: [{ Id: 'real', Arn: busOf(a, 'orders') }, { Id: 'ghost', Arn: busOf(a, 'ghost') }] });
+    expect(targets).toEqual({ FailedEntryCount: 0, FailedEntries: [] });
+    const events = await ok(b, 'PutEvents', { Entries: [entry(busOf(a, 'orders')), entry(busOf(a, 'ghost'))] });
+    const denied = (name: string) => ({
+      ErrorCode: 'AccessDeniedException',
+      ErrorMessage: `User: arn:aws:iam::${b.account}:root is not authorized to perform: events:PutEvents on resource: ${busOf(a, name)} because no resource-based policy allows the events:PutEvents action`,
+    });
+    expect(events).toEqual({ FailedEntryCount: 2, Entries: [denied('orders'), denied('ghost')] });
+    await ok(b, 'RemoveTargets', { Rule: 'oracle', Ids: ['real', 'ghost'] });
+    await ok(b, 'DeleteRule', { Name: 'oracle' });
+  });
+
+  test("naming another account's bus creates no namespace for it, and its delivery fails as for a bus that exists but does not allow it", async () => {
+    await ok(b, 'PutRule', { Name: 'far', EventPattern: '{"source":["far"]}' });
+    await ok(b, 'PutTargets', { Rule: 'far', Targets: [{ Id: 'far', Arn: busOf(fresh, 'x') }, { Id: 'near', Arn: busOf(a, 'orders') }] });
+    await ok(b, 'PutEvents', { Entries: [entry(busOf(fresh, 'x')), entry(busOf(fresh, 'default'))] });
+    const { Entries } = await ok(b, 'PutEvents', { Entries: [{ Source: 'far', DetailType: 'd', Detail: '{}' }] });
+    await emu.emulator.engine.idle();
+    expect(store().findNamespace(fresh.account, fresh.region)).toBeUndefined();
+    const res = await fetch(`${emu.url}/_eventbridge-local/deliveries?eventId=${Entries[0].EventId}`);
+    const { deliveries } = (await res.json()) as { deliveries: any[] };
+    const first = (targetId: string) => deliveries.find((d: { targetId: string }) => d.targetId === targetId).attempts[0];
+    const denied = (arn: string) => `User: arn:aws:iam::${b.account}:root is not authorized to perform: events:PutEvents on resource: ${arn} because no resource-based policy allows the events:PutEvents action`;
+    expect([first('far').errorCode, first('far').errorMessage]).toEqual(['NO_PERMISSIONS', denied(busOf(fresh, 'x'))]);
+    expect([first('near').errorCode, first('near').errorMessage]).toEqual(['NO_PERMISSIONS', denied(busOf(a, 'orders'))]);
+    await ok(b, 'RemoveTargets', { Rule: 'far', Ids: ['far', 'near'] });
+    await ok(b, 'DeleteRule', { Name: 'far' });
+  });
+
+  test("a target naming another account's API destination that got into the state anyway is never sent", async () => {
+    // A destination of a's on a port nothing listens on: an attempt would fail with CONNECTION_FAILURE.
+    const { ConnectionArn } = await ok(a, 'DescribeConnection', { Name: 'c' });
+    const { ApiDestinationArn } = await ok(a, 'CreateApiDestination', { Name: 'local', ConnectionArn, InvocationEndpoint: 'http://127.0.0.1:9/x', HttpMethod: 'POST' });
+    await ok(b, 'PutRule', { Name: 'old-state', EventPattern: '{"source":["old-state"]}' });
+    // As an older version accepted it at PutTargets.
+    store().findNamespace(b.account, b.region)!.rules.default['old-state'].targets.push({ Id: 'deputy', Arn: ApiDestinationArn });
+    const { Entries } = await ok(b, 'PutEvents', { Entries: [{ Source: 'old-state', DetailType: 'd', Detail: '{}' }] });
+    await emu.emulator.engine.idle();
+    const { deliveries } = (await (await fetch(`${emu.url}/_eventbridge-local/deliveries?eventId=${Entries[0].EventId}`)).json()) as { deliveries: any[] };
+    expect(deliveries.map((d: { attempts: Array<{ errorCode: string }> }) => d.attempts.map((t) => t.errorCode))).toEqual([['NO_PERMISSIONS']]);
+    store().findNamespace(b.account, b.region)!.rules.default['old-state'].targets.length = 0;
+    await ok(b, 'DeleteRule', { Name: 'old-state' });
+    await ok(a, 'DeleteApiDestination', { Name: 'local' });
+  });
+
+  test('a Region that does not exist is refused as AWS refuses its scope, and gets no namespace', async () => {
+    const before = store().namespaces().length;
+    for (const region of ['xx-fake-1', 'us-east-1x', 'local', 'US-EAST-1']) {
+      const res = await as({ account: b.account, region } as unknown as Caller, 'DescribeEventBus', {});
+      expect([res.status, res.json]).toEqual([400, { __type: 'InvalidSignatureException', message: 'Credential should be scoped to a valid region. ' }]);
+    }
+    expect(store().namespaces().length).toBe(before);
+  });
+
+  test('a refused request creates no namespace for its caller', async () => {
+    for (const [target, input] of [
+      ['DescribeEventBus', { Name: 'nope' }],
+      ['DescribeRule', { Name: 'nope' }],
+      ['PutTargets', { Rule: 'nope', Targets: [{ Id: 't', Arn: 'arn:aws:sqs:us-east-1:333333333333:q' }] }],
+      ['DeleteConnection', { Name: 'nope' }],
+      ['PutPermission', { Policy: '{"Statement":[null]}' }],
+    ] as const) {
+      const res = await as(fresh, target, input);
+      expect(res.status).toBe(400);
+      expect(store().findNamespace(fresh.account, fresh.region)).toBeUndefined();
+    }
+  });
+
+  test('PutEvents checks every entry before it routes any: a Time out of range fails alone, never with a 500 after routing', async () => {
+    const res = await as(b, 'PutEvents', { Entries: [entry('orders'), { ...entry('orders'), Time: 1e15 }, { ...entry('orders'), Time: -1e15 }] });
+    expect(res.status).toBe(200);
+    expect(res.json.FailedEntryCount).toBe(2);
+    expect(res.json.Entries[0].EventId).toEqual(expect.any(String));
+    expect(res.json.Entries.slice(1)).toEqual([1, 2].map(() => ({ ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Time is not valid. Reason: Time must be a date between the years 0 and 9999.' })));
+  });
+
+  test.each([
+    '{"Statement":[null]}',
+    '{"Statement":{}}',
+    '{"Statement":[]}',
+    '{"Statement":"x"}',
+    'null',
+    '[]',
+    '{"Statement":[{"Effect":"Allow","Principal":"*","Action":null,"Resource":"*"}]}',
+    '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"events:PutEvents"}]}',
+    '{"Statement":[{"Effect":"Allow","Principal":{"AWS":null},"Action":"events:PutEvents","Resource":"*"}]}',
+    '{"Statement":[{"Effect":"Allow","Principal":{},"Action":"events:PutEvents","Resource":"*"}]}',
+    '{"Statement":[{"Effect":"Maybe","Principal":"*","Action":"events:PutEvents","Resource":"*"}]}',
+    '{"Statement":[{"Effect":"Allow","Principal":"*","Action":["events:PutEvents",1],"Resource":"*"}]}',
+    '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"events:PutEvents","Resource":"*","Condition":"x"}]}',
+  ])('PutPermission refuses the malformed policy %s and the bus goes on working', async (policy) => {
+    const res = await as(a, 'PutPermission', { EventBusName: 'orders', Policy: policy });
+    expect(res.status).toBe(400);
+    expect(res.json.__type).toBe('ValidationException');
+    expect(res.json.message).toMatch(/^Parameter Policy is not valid\. Reason: /);
+    expect((await ok(a, 'DescribeEventBus', { Name: 'orders' })).Policy).toBeUndefined();
+  });
+
+  test('whatever policy a bus holds (a state file written before policies were checked), no call on it answers 500', async () => {
+    const bus = store().findNamespace(a.account, a.region)!.eventBuses.orders;
+    for (const held of ['{"Statement":[null]}', '{"Statement":{}}', '{"Statement":[{"Effect":"Allow","Principal":"*","Action":null,"Resource":null}]}', 'not json', '7']) {
+      bus.policy = held;
+      expect((await ok(b, 'PutEvents', { Entries: [entry(busOf(a, 'orders'))] })).Entries[0].ErrorCode).toBe('AccessDeniedException');
+      expect((await as(a, 'RemovePermission', { EventBusName: 'orders', StatementId: 'x' })).json.__type).toBe('ResourceNotFoundException');
+      await ok(a, 'PutPermission', { EventBusName: 'orders', Action: 'events:PutEvents', Principal: b.account, StatementId: 'allow-b' });
+      expect((await ok(b, 'PutEvents', { Entries: [entry(busOf(a, 'orders'))] })).FailedEntryCount).toBe(0);
+      await ok(a, 'RemovePermission', { EventBusName: 'orders', StatementId: 'allow-b' });
+    }
+  });
+
+  test('a policy Resource glob that makes a backtracking regex explode is matched in linear time', async () => {
+    const name = 'a'.repeat(200);
+    await ok(a, 'CreateEventBus', { Name: name });
+    const glob = `arn:aws:events:${a.region}:${a.account}:event-bus/*a*a*a*a*a*a*a*a*a*a*Z`;
+    await ok(a, 'PutPermission', { EventBusName: name, Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'g', Effect: 'Allow', Principal: '*', Action: 'events:PutEvents', Resource: glob }] }) });
+    // It returns (a regex took close to a minute per event here), and the glob does not match.
+    const put = await ok(b, 'PutEvents', { Entries: Array.from({ length: 10 }, () => entry(busOf(a, name))) });
+    expect(put.Entries.map((e: { ErrorCode?: string }) => e.ErrorCode)).toEqual(Array(10).fill('AccessDeniedException'));
+    await ok(a, 'DeleteEventBus', { Name: name });
+  });
+});
+
+test('a refused request writes nothing: state.json is left as it was', async () => {
+  const { mkdtempSync, readFileSync, rmSync, statSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dataDir = mkdtempSync(join(tmpdir(), 'ebl-refused-'));
+  const own = await startEmulator({ dataDir });
+  try {
+    const call = (account: string, region: string, target: string, input: object) =>
+      rawCall(own.url, target, JSON.stringify(input), auth({ account, region } as unknown as Caller));
+    await call('111111111111', 'us-east-1', 'CreateEventBus', { Name: 'kept' });
+    await own.emulator.store.flush();
+    const file = join(dataDir, 'state.json');
+    const before = { text: readFileSync(file, 'utf8'), mtime: statSync(file).mtimeMs };
+    for (let i = 0; i < 20; i++) {
+      expect((await call(`4444444444${String(i).padStart(2, '0')}`, 'us-east-1', 'DescribeEventBus', { Name: 'nope' })).status).toBe(400);
+      expect((await call('111111111111', `xx-fake-${i}`, 'DescribeEventBus', {})).status).toBe(400);
+      expect((await call('111111111111', 'eu-west-1', 'DescribeRule', { Name: 'nope' })).status).toBe(400);
+    }
+    await own.emulator.store.flush();
+    expect({ text: readFileSync(file, 'utf8'), mtime: statSync(file).mtimeMs }).toEqual(before);
+    expect(own.emulator.store.namespaces().map((ns) => `${ns.account}:${ns.region}`)).toEqual(['111111111111:us-east-1']);
+  } finally {
+    await own.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
