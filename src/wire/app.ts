@@ -18,7 +18,7 @@ import type { Logger } from '../util/log.js';
 import { accountOfKey, callerFromAuthorization, type Caller } from './sigv4.js';
 import { verifySigV4, type VerifyOptions } from './sigv4Verify.js';
 import { sendError, sendResult } from './respond.js';
-import { pointOnlyEventsHere, servesEvents, signingService } from './fallback.js';
+import { pointOnlyEventsHere, QueryProtocolRequest, sendXmlError, servesEvents, signingService } from './fallback.js';
 
 export type WireDeps = Pick<ActionContext, 'store' | 'clock' | 'ids' | 'log' | 'router' | 'rulesChanged' | 'replays' | 'apiDestinations'>;
 
@@ -61,7 +61,8 @@ export function awsApiHandler(deps: WireDeps, wire: WireOptions): AwsApiHandler 
           deps.log.debug('request aborted by the client', { requestId, receivedBytes: err.receivedBytes });
           return;
         }
-        sendError(res, requestId, toAwsError(err, deps.log, requestId));
+        if (err instanceof QueryProtocolRequest) sendXmlError(res, requestId, err);
+        else sendError(res, requestId, toAwsError(err, deps.log, requestId));
       });
   };
 }
@@ -96,7 +97,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 async function handle(deps: WireDeps, req: IncomingMessage, rawBody: Buffer, requestId: string, wire: WireOptions): Promise<object | void> {
   const auth = wire.auth;
-  checkContentType(req.headers['content-type']);
+  checkContentType(req.headers['content-type'], req.headers.authorization, rawBody);
   const body = parseBody(rawBody);
   const operation = operationFromTarget(req.headers['x-amz-target'], req.headers.authorization);
   const caller = auth ? await verifiedCaller(req, rawBody, auth, wire.defaultAccount) : unverifiedCaller(req, wire.defaultAccount);
@@ -136,8 +137,13 @@ function unverifiedCaller(req: IncomingMessage, defaultAccount: string): Caller 
   return callerFromAuthorization(req.headers.authorization, Array.isArray(regionSet) ? regionSet[0] : regionSet, defaultAccount);
 }
 
-function checkContentType(header: string | undefined): void {
+function checkContentType(header: string | undefined, authorization: string | undefined, body: Buffer): void {
   const type = header?.split(';')[0].trim().toLowerCase();
+  // A query-protocol call (aws sts, sns, iam ...: a form with Action=) sent here by the global AWS_ENDPOINT_URL.
+  if (type === 'application/x-www-form-urlencoded') {
+    const action = new URLSearchParams(body.toString('utf8')).get('Action');
+    if (action) throw new QueryProtocolRequest(action.slice(0, 128), signingService(authorization));
+  }
   // Coral-based JSON services answer a request in another protocol as an unknown operation (404).
   if (!type || !jsonContentTypes.has(type)) {
     throw new AwsError('UnknownOperationException', 'Requests must use Content-Type application/x-amz-json-1.1.', 404);

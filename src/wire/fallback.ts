@@ -5,6 +5,7 @@
  * `x-amzn-ErrorType`, so an SDK or the aws CLI pointed here for another service (the global
  * AWS_ENDPOINT_URL sends every service) prints what went wrong.
  */
+import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { AwsError, InternalException } from '../errors.js';
 import type { Ids } from '../util/ids.js';
@@ -19,9 +20,14 @@ export function notServed(ids: Ids) {
   return (req: Request, res: Response) => {
     const service = signingService(req.headers.authorization);
     const what = service && service !== 'events' ? `a request for ${service} (${req.method} ${pathOf(req)})` : `${req.method} ${pathOf(req)}`;
-    sendError(res, ids.uuid(), new AwsError('UnknownOperationException', `${servesEvents}; ${what} is not part of it. ${pointOnlyEventsHere}`, 404));
+    const err = new AwsError('UnknownOperationException', `${servesEvents}; ${what} is not part of it. ${pointOnlyEventsHere}`, 404);
+    // REST-XML services' SDKs read errors as XML only.
+    if (service && restXmlServices.has(service)) sendXmlError(res, ids.uuid(), err);
+    else sendError(res, ids.uuid(), err);
   };
 }
+
+const restXmlServices = new Set(['s3', 's3control', 'route53', 'cloudfront']);
 
 export const pointOnlyEventsHere =
   'Send only EventBridge here: set AWS_ENDPOINT_URL_EVENTBRIDGE (or --endpoint-url on aws events) rather than the global AWS_ENDPOINT_URL.';
@@ -34,6 +40,25 @@ export function signingService(header: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Another service's query-protocol call (a form with `Action=`): its SDK reads errors as XML
+ * (`<ErrorResponse><Error><Code>`), so the answer is in that shape, or the CLI could not print it.
+ */
+export class QueryProtocolRequest extends AwsError {
+  constructor(action: string, service: string | undefined) {
+    const forService = service && service !== 'events' ? `, a request for ${service}` : '';
+    super('UnknownOperationException', `${servesEvents}; the query-protocol call Action=${action}${forService} is not part of it. ${pointOnlyEventsHere}`, 400);
+  }
+}
+
+const xmlEscape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+export function sendXmlError(res: ServerResponse, requestId: string, err: AwsError): void {
+  const body = `<ErrorResponse><Error><Type>Sender</Type><Code>${err.type}</Code><Message>${xmlEscape(err.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+  res.writeHead(err.status, { 'Content-Type': 'text/xml', 'Content-Length': String(Buffer.byteLength(body)), 'x-amzn-RequestId': requestId });
+  res.end(body);
 }
 
 /** What body-parser and serve-static raise, by their `type` / status. */

@@ -90,7 +90,9 @@ async function signed(target: string, body: object, unsignable: string[]) {
   return signer.sign(request, { unsignableHeaders: new Set(unsignable) });
 }
 
-async function sendSigned(req: HttpRequest, headers: Record<string, string> = {}) {
+type Signed = Awaited<ReturnType<SignatureV4['sign']>>;
+
+async function sendSigned(req: Signed, headers: Record<string, string> = {}) {
   const { host: _host, ...sent } = req.headers;
   const res = await fetch(emu.url + '/', { method: 'POST', headers: { ...sent, ...headers }, body: req.body });
   return { status: res.status, json: await res.json() };
@@ -174,7 +176,7 @@ describe('/_eventbridge-local/* under --require-auth', () => {
       new SignatureV4({ credentials: { accessKeyId: victim, secretAccessKey: secret }, region: 'us-east-1', service: 'events', sha256: Sha256 }).sign(
         new HttpRequest({ method, protocol: 'http:', hostname: url.hostname, port: Number(url.port), path, headers: { host: url.host, ...(body ? json : {}) }, body }),
       );
-    const send = async (req: HttpRequest) => {
+    const send = async (req: Signed) => {
       const { host: _h, ...headers } = req.headers;
       return fetch(`${emu.url}${req.path}`, { method: req.method, headers, body: req.body });
     };

@@ -124,17 +124,21 @@ describe('requests for other AWS services', () => {
     [['scheduler', 'list-schedules'], 'ListSchedules', 'a request for scheduler (GET /schedules)'],
     [['pipes', 'list-pipes'], 'ListPipes', 'a request for pipes (GET /v1/pipes)'],
     [['dynamodb', 'list-tables'], 'ListTables', 'X-Amz-Target DynamoDB_20120810.ListTables (a request for dynamodb)'],
+    // Query protocol: the answer is XML in that protocol's error shape, the only one its SDKs read.
+    [['sts', 'get-caller-identity'], 'GetCallerIdentity', 'the query-protocol call Action=GetCallerIdentity, a request for sts'],
+    [['s3api', 'list-buckets'], 'ListBuckets', 'a request for s3 (GET /)'],
+    [['sns', 'list-topics'], 'ListTopics', 'the query-protocol call Action=ListTopics, a request for sns'],
   ])('the aws CLI with AWS_ENDPOINT_URL: aws %j prints the sentence', async (args, operation, what) => {
     const stderr = await aws(args.map((a) => (a === 'EMULATOR' ? emu.url : a)));
     expect(stderr).toContain(`An error occurred (UnknownOperationException) when calling the ${operation} operation: ${served}; ${what}`);
     expect(stderr).toContain('AWS_ENDPOINT_URL_EVENTBRIDGE');
-  });
+  }, 90_000);
 
   test('aws events through the same AWS_ENDPOINT_URL still works', async () => {
     const env = { ...process.env, AWS_ENDPOINT_URL: emu.url, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 's', AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
     const { stdout } = await run('aws', ['events', 'list-event-buses', '--output', 'json'], { env });
     expect(JSON.parse(stdout).EventBuses.map((b: any) => b.Name)).toEqual(['default']);
-  });
+ }, 90_000);
 });
 
 describe('an aborted upload', () => {
