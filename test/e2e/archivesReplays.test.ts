@@ -197,7 +197,7 @@ describe('replays', () => {
       const t0 = frozen.emulator.clock.now();
       for (let n = 0; n < 3; n++) await send(new PutEventsCommand({ Entries: [{ Source: 'shop', DetailType: 'Order', Detail: JSON.stringify({ n }), EventBusName: 'orders' }] }));
       await advance(1);
-      await fetch(`${frozen.url}/_eventbridge-local/records`, { method: 'DELETE' });
+      await fetch(`${frozen.url}/_eventbridge-local/records`, { method: 'DELETE', headers: { 'Content-Type': 'application/json' } });
       const window = { EventSourceArn: archiveArn('all'), EventStartTime: new Date(t0 - 1000), EventEndTime: new Date(t0 + 60_000), Destination: { Arn: busArn('orders') } };
 
       const started = await send<{ State: string }>(new StartReplayCommand({ ReplayName: 'slow', ...window }));
