@@ -2,6 +2,8 @@
  * The only place that speaks HTTP for the AWS API. One fixed pipeline, each
  * stage owning one AWS error:
  *   size cap -> content type -> JSON -> X-Amz-Target -> SigV4 (verified under --require-auth) + scope -> validate -> action.
+ * Under --require-auth the caller (account, region) is built from the verified scope alone.
+ * What no route serves, and every error express raises, ends in fallback.ts (JSON, never HTML).
  * It works on Node's plain request and response, so the server can hand it `POST /`
  * without going through express (the hot path of every SDK call); the express router
  * below mounts the same handler for apps that embed the emulator's express app.
