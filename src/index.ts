@@ -14,6 +14,7 @@ import express from 'express';
 import { randomBytes } from 'node:crypto';
 import { badAdminToken, badDefaultAccount, defaultConfig, isAccountId, isAdminToken, requireAuthWithoutCredentials, type EmulatorConfig } from './config.js';
 import { adminGuard } from './inspect/guard.js';
+import { hostPolicy } from './wire/hosts.js';
 import { errorHandler, notServed } from './wire/fallback.js';
 import { awsApiHandler, awsApiRouter } from './wire/app.js';
 import { inspectRouter } from './inspect/routes.js';
@@ -262,7 +263,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   app.use('/_eventbridge-local', dashboardRouter({ store, engine, history, stream }));
   app.use('/_eventbridge-local/aws-events', awsEventsRouter({ store, clock, ids, log, router }));
   app.use('/_eventbridge-local', inspectRouter({ store, clock, version, startedAt: Date.now(), onReset, engine, history }));
-  const awsApi = awsApiHandler({ store, clock, ids, log, router, rulesChanged, replays, apiDestinations }, { auth, defaultAccount: config.defaultAccount });
+  const awsApi = awsApiHandler({ store, clock, ids, log, router, rulesChanged, replays, apiDestinations }, { auth, defaultAccount: config.defaultAccount, hosts: hostPolicy(config.host, config.allowedHosts) });
   app.use(awsApiRouter(awsApi));
   app.use(notServed(ids));
   app.use(errorHandler(ids, log));

@@ -22,6 +22,7 @@ import { AwsError } from '../errors.js';
 import { verifySigV4, type VerifyOptions } from '../wire/sigv4Verify.js';
 import { sendError } from '../wire/respond.js';
 import type { Ids } from '../util/ids.js';
+import { hostPolicy } from '../wire/hosts.js';
 
 export interface AdminGuardOptions {
   /** The address the server binds (`--host`); a wildcard one names no host. */
@@ -35,20 +36,17 @@ export interface AdminGuardOptions {
 
 const apiDestinationAgent = 'Amazon/EventBridge/ApiDestinations';
 const readOnlyMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
-const wildcardAddresses = new Set(['0.0.0.0', '::', '[::]', '']);
 
 export function adminGuard(options: AdminGuardOptions): express.RequestHandler {
-  const allowed = new Set(options.allowedHosts.map((h) => h.toLowerCase()));
-  const configured = wildcardAddresses.has(options.host) ? undefined : hostnameOf(options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host);
-  const hostAllowed = (name: string) => allowed.has('*') || isLoopbackName(name) || name === configured || allowed.has(name);
+  const hosts = hostPolicy(options.host, options.allowedHosts);
   const rawBody = express.raw({ type: () => true, limit: '64kb' });
 
   return (req: Request, res: Response, next: NextFunction) => {
     const refuse = (err: AwsError) => sendError(res, options.ids.uuid(), err);
     const host = req.headers.host ?? '';
-    if (!hostAllowed(hostnameOf(host))) return refuse(forbidden(`Host '${host.slice(0, 128)}' is not a loopback name or an allowed host. Start the emulator with --allow-host <name> to answer it.`));
+    if (!hosts.hostAllowed(host)) return refuse(forbidden(`Host '${host.slice(0, 128)}' is not a loopback name or an allowed host. Start the emulator with --allow-host <name> to answer it.`));
     const origin = req.headers.origin;
-    if (origin !== undefined && !sameOrigin(origin, host)) return refuse(forbidden(`Origin '${origin.slice(0, 128)}' is not this emulator's: its own endpoints answer no other web page.`));
+    if (origin !== undefined && !hosts.originAllowed(origin, host)) return refuse(forbidden(`Origin '${origin.slice(0, 128)}' is not this emulator's: its own endpoints answer no other web page.`));
     if (req.headers['user-agent']?.startsWith(apiDestinationAgent)) return refuse(forbidden("An API destination may not call the emulator's own endpoints."));
     if (!readOnlyMethods.has(req.method) && !isJson(req.headers['content-type'])) {
       return refuse(new AwsError('UnsupportedMediaTypeException', `${req.method} ${req.baseUrl}${req.path} needs Content-Type: application/json.`, 415));
@@ -108,32 +106,4 @@ function sameSecret(given: string, expected: string): boolean {
 function isJson(contentType: string | undefined): boolean {
   const type = contentType?.split(';')[0].trim().toLowerCase();
   return type === 'application/json';
-}
-
-/** `Host` without its port, lower-case; an IPv6 literal keeps its brackets. */
-export function hostnameOf(host: string): string {
-  const h = host.trim().toLowerCase();
-  if (h.startsWith('[')) {
-    const end = h.indexOf(']');
-    return end < 0 ? h : h.slice(0, end + 1);
-  }
-  const colon = h.lastIndexOf(':');
-  return colon < 0 ? h : h.slice(0, colon);
-}
-
-export function isLoopbackName(name: string): boolean {
-  if (name === 'localhost' || name.endsWith('.localhost')) return true;
-  if (name === '[::1]' || name === '[::ffff:127.0.0.1]') return true;
-  const v4 = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(name);
-  return v4 !== null && v4.slice(1).every((n) => Number(n) <= 255);
-}
-
-function sameOrigin(origin: string, host: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(origin);
-  } catch {
-    return false;
-  }
-  return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === new URL(`http://${host}`).host;
 }

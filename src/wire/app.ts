@@ -19,6 +19,7 @@ import type { ActionContext } from '../actions/types.js';
 import type { Logger } from '../util/log.js';
 import { accountOfKey, callerFromAuthorization, type Caller } from './sigv4.js';
 import { verifySigV4, type VerifyOptions } from './sigv4Verify.js';
+import type { HostPolicy } from './hosts.js';
 import { sendError, sendResult } from './respond.js';
 import { pointOnlyEventsHere, QueryProtocolRequest, sendXmlError, servesEvents, signingService } from './fallback.js';
 
@@ -49,6 +50,8 @@ export interface WireOptions {
   auth?: VerifyOptions;
   /** The account of an access key id that is not 12 digits (--default-account). */
   defaultAccount: string;
+  /** Which browser Origins are the emulator's own (SDKs send none; a foreign or DNS-rebound page does). */
+  hosts?: HostPolicy;
 }
 
 export function awsApiHandler(deps: WireDeps, wire: WireOptions): AwsApiHandler {
@@ -99,6 +102,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 async function handle(deps: WireDeps, req: IncomingMessage, rawBody: Buffer, requestId: string, wire: WireOptions): Promise<object | void> {
   const auth = wire.auth;
+  if (wire.hosts) checkOrigin(req, wire.hosts);
   checkContentType(req.headers['content-type'], req.headers.authorization, rawBody);
   const body = parseBody(rawBody);
   const operation = operationFromTarget(req.headers['x-amz-target'], req.headers.authorization);
@@ -137,6 +141,17 @@ async function verifiedCaller(req: IncomingMessage, body: Buffer, auth: VerifyOp
 function unverifiedCaller(req: IncomingMessage, defaultAccount: string): Caller {
   const regionSet = req.headers['x-amz-region-set'];
   return callerFromAuthorization(req.headers.authorization, Array.isArray(regionSet) ? regionSet[0] : regionSet, defaultAccount);
+}
+
+/**
+ * Emulator policy: a browser request from another site, or from a page that rebound its own
+ * name to this address, is refused; SDKs and the CLI send no Origin, so other containers'
+ * clients (Host: <service name>) are unaffected.
+ */
+function checkOrigin(req: IncomingMessage, hosts: HostPolicy): void {
+  const origin = req.headers.origin;
+  if (origin === undefined || hosts.originAllowed(origin, req.headers.host ?? '')) return;
+  throw new AwsError('AccessDeniedException', `Origin '${origin.slice(0, 128)}' is not this emulator's: the API answers no other web page.`, 403);
 }
 
 function checkContentType(header: string | undefined, authorization: string | undefined, body: Buffer): void {

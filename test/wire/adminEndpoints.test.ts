@@ -158,3 +158,29 @@ test('an API destination pointing at the emulator\'s own reset cannot reset it',
   expect(delivery.status).not.toBe('pending');
   expect(delivery.attempts.at(-1).statusCode).toBe(403);
 });
+
+test('the AWS API refuses a foreign or DNS-rebound browser Origin; SDK-style requests (no Origin) under any Host still work', async () => {
+  const url = new URL(emu.url);
+  const call = (headers: Record<string, string>, body = '{"Name":"from-a-page"}', target = 'AWSEvents.CreateEventBus') =>
+    new Promise<{ status: number; json: any }>((resolve, reject) => {
+      const req = request({ host: url.hostname, port: url.port, method: 'POST', path: '/', headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': target, ...headers } }, (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(text) }));
+      });
+      req.once('error', reject);
+      req.end(body);
+    });
+  const rebound = `evil.example:${url.port}`;
+  for (const [host, origin] of [[rebound, `http://${rebound}`], [url.host, 'https://evil.example'], [url.host, 'null']]) {
+    const res = await call({ Host: host, Origin: origin });
+    expect(res.status).toBe(403);
+    expect(res.json.__type).toBe('AccessDeniedException');
+  }
+  expect(await busNames()).toEqual(['default']);
+  // The dashboard's own page: same origin.
+  expect((await call({ Host: url.host, Origin: `http://${url.host}` }, '{}', 'AWSEvents.ListEventBuses')).status).toBe(200);
+  // Another container's SDK: Host is the service name, no Origin.
+  expect((await call({ Host: `eventbridge:${url.port}` }, '{"Name":"from-a-container"}')).status).toBe(200);
+  expect(await busNames()).toEqual(['default', 'from-a-container']);
+});
