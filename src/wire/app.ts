@@ -103,7 +103,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 async function handle(deps: WireDeps, req: IncomingMessage, rawBody: Buffer, requestId: string, wire: WireOptions): Promise<object | void> {
   const auth = wire.auth;
   if (wire.hosts) checkOrigin(req, wire.hosts);
-  checkContentType(req.headers['content-type'], req.headers.authorization, rawBody);
+  checkContentType(req, rawBody);
   const body = parseBody(rawBody);
   const operation = operationFromTarget(req.headers['x-amz-target'], req.headers.authorization);
   const caller = auth ? await verifiedCaller(req, rawBody, auth, wire.defaultAccount) : unverifiedCaller(req, wire.defaultAccount);
@@ -154,12 +154,12 @@ function checkOrigin(req: IncomingMessage, hosts: HostPolicy): void {
   throw new AwsError('AccessDeniedException', `Origin '${origin.slice(0, 128)}' is not this emulator's: the API answers no other web page.`, 403);
 }
 
-function checkContentType(header: string | undefined, authorization: string | undefined, body: Buffer): void {
-  const type = header?.split(';')[0].trim().toLowerCase();
-  // A query-protocol call (aws sts, sns, iam ...: a form with Action=) sent here by the global AWS_ENDPOINT_URL.
-  if (type === 'application/x-www-form-urlencoded') {
+function checkContentType(req: IncomingMessage, body: Buffer): void {
+  const type = req.headers['content-type']?.split(';')[0].trim().toLowerCase();
+  // A query-protocol call (aws sts, sns, iam ...: a form with Action=, no X-Amz-Target) sent here by the global AWS_ENDPOINT_URL.
+  if (type === 'application/x-www-form-urlencoded' && req.headers['x-amz-target'] === undefined) {
     const action = new URLSearchParams(body.toString('utf8')).get('Action');
-    if (action) throw new QueryProtocolRequest(action.slice(0, 128), signingService(authorization));
+    if (action) throw new QueryProtocolRequest(action.slice(0, 128), signingService(req.headers.authorization));
   }
   // Coral-based JSON services answer a request in another protocol as an unknown operation (404).
   if (!type || !jsonContentTypes.has(type)) {
