@@ -1,5 +1,6 @@
 /** argv/env -> config -> createEmulator().listen(); nothing else. */
-import { ConfigError, HelpRequested, configFromArgs, usage } from './config.js';
+import { ConfigError, HelpRequested, commandLineSecretWarnings, configFromArgs, usage } from './config.js';
+import { createLogger } from './util/log.js';
 import { createEmulator, type Emulator } from './index.js';
 import { StateFileError } from './store/lowdbFile.js';
 import { runSend } from './send/sendCommand.js';
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
     return;
   }
   const config = configFromArgs(process.argv.slice(2));
+  const log = createLogger(config.logLevel);
+  for (const warning of commandLineSecretWarnings(process.argv.slice(2))) log.warn(warning);
   // Every file the emulator creates is owner-only from its first byte (they hold connection
   // secrets and event payloads): lowdb's temp file would otherwise be 0644 until the chmod
   // after its rename, and a kill -9 in between left state.json world-readable.
@@ -38,6 +41,11 @@ async function main(): Promise<void> {
   const { url } = await emulator.listen();
   const state = emulator.store.path ? `state in ${emulator.store.path}` : 'state in memory';
   process.stdout.write(`eventbridge-local listening on ${url} (${state})\n`);
+  if (emulator.adminToken && !config.adminToken) {
+    // A fresh token per start: only who can read this output (the user who started it) holds it.
+    process.stdout.write(`admin token (Authorization: Bearer <token> on /_eventbridge-local/*): ${emulator.adminToken}\n`);
+    process.stdout.write(`dashboard: ${url}/_eventbridge-local/ui/#token=${emulator.adminToken}\n`);
+  }
 }
 
 main().catch((err) => {

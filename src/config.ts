@@ -34,6 +34,18 @@ export interface EmulatorConfig {
   lambdas: Record<string, LambdaBinding>;
   /** What calls to those services are signed with (default: the target's account id as access key id). */
   serviceCredentials: ServiceCredentials | undefined;
+  /** `--default-account`: the account of an access key id that is not 12 digits (default 000000000000). */
+  defaultAccount: string;
+  /**
+   * `--allow-host`: Host names /_eventbridge-local/* answers besides loopback names and `host`
+   * (e.g. a compose service name); `*` answers any.
+   */
+  allowedHosts: string[];
+  /**
+   * The token /_eventbridge-local/* accepts under --require-auth (`Authorization: Bearer <token>`);
+   * env EVENTBRIDGE_LOCAL_ADMIN_TOKEN. Unset: a random one per start, printed with the dashboard URL.
+   */
+  adminToken?: string;
 }
 
 export interface AccessKey {
@@ -55,6 +67,8 @@ export const defaultConfig: EmulatorConfig = {
   serviceEndpoints: {},
   lambdas: {},
   serviceCredentials: undefined,
+  defaultAccount: '000000000000',
+  allowedHosts: [],
 };
 
 const envPrefix = 'EVENTBRIDGE_LOCAL_';
@@ -80,6 +94,8 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       lambda: { type: 'string', multiple: true },
       'service-credentials': { type: 'string' },
       'services-config': { type: 'string' },
+      'default-account': { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -100,6 +116,10 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   const maxPending = Number(pick(values['max-pending-deliveries'], 'MAX_PENDING_DELIVERIES') ?? defaultConfig.maxPendingDeliveries);
   if (!Number.isInteger(maxPending) || maxPending < 1) throw new ConfigError(`--max-pending-deliveries must be a whole number >= 1`);
   const services = servicesFromArgs(values, pick(values['services-config'], 'SERVICES_CONFIG'), env);
+  const defaultAccount = pick(values['default-account'], 'DEFAULT_ACCOUNT') ?? defaultConfig.defaultAccount;
+  if (!isAccountId(defaultAccount)) throw new ConfigError(badDefaultAccount);
+  const adminToken = env[envPrefix + 'ADMIN_TOKEN'];
+  if (adminToken !== undefined && !isAdminToken(adminToken)) throw new ConfigError(badAdminToken);
   return {
     ...services,
     host: pick(values.host, 'HOST') ?? defaultConfig.host,
@@ -112,8 +132,34 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     webhooks: webhooksFromArgs(values.webhook ?? [], pick(values['webhooks-config'], 'WEBHOOKS_CONFIG'), env),
     requireAuth,
     credentials,
+    defaultAccount,
+    allowedHosts: values['allow-host']?.length ? values['allow-host'] : splitList(env[envPrefix + 'ALLOWED_HOSTS']).map((h) => h.trim()),
+    ...(adminToken ? { adminToken } : {}),
   };
 }
+
+export const isAccountId = (value: unknown): value is string => typeof value === 'string' && /^\d{12}$/.test(value);
+export const badDefaultAccount = '--default-account (EVENTBRIDGE_LOCAL_DEFAULT_ACCOUNT) must be an AWS account id: 12 digits';
+export const isAdminToken = (value: string) => /^[A-Za-z0-9._~-]{16,256}$/.test(value);
+export const badAdminToken = 'EVENTBRIDGE_LOCAL_ADMIN_TOKEN must be 16 to 256 letters, digits or ._~-';
+
+/**
+ * Secrets given as flags: every local user can read a process's arguments (`ps`). The
+ * warnings name the flag and the alternative, never the value.
+ */
+export function commandLineSecretWarnings(argv: string[]): string[] {
+  const { values } = parseArgs({ args: argv, options: { credentials: { type: 'string', multiple: true }, webhook: { type: 'string', multiple: true } }, strict: false });
+  const warnings: string[] = [];
+  if (asList(values.credentials).length) {
+    warnings.push('--credentials puts secret access keys on the command line, where any local user can read them (ps); prefer EVENTBRIDGE_LOCAL_CREDENTIALS');
+  }
+  if (asList(values.webhook).some((spec) => spec.split(',').some((part) => part.trim().startsWith('secret=')))) {
+    warnings.push('--webhook secret=... puts a webhook secret on the command line, where any local user can read it (ps); prefer secretEnv=<VAR> or --webhooks-config <file>');
+  }
+  return warnings;
+}
+
+const asList = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
 
 export const requireAuthWithoutCredentials =
   '--require-auth needs the credentials it accepts: --credentials <access key id>:<secret> (repeatable) or EVENTBRIDGE_LOCAL_CREDENTIALS=<id>:<secret>,...';
@@ -180,6 +226,15 @@ export const usage = `Usage: eventbridge-local [options]
   --credentials <id>:<secret>  an access key --require-auth accepts, repeatable (a 12-digit id is the account)
                       env EVENTBRIDGE_LOCAL_CREDENTIALS=<id>:<secret>,<id>:<secret>
   --max-pending-deliveries <n>  pending deliveries of one account at which its PutEvents answers ThrottlingException (default 100000; the whole queue holds twice that)
+  --credentials <id>:<secret>  an access key --require-auth accepts, repeatable (a 12-digit id is the account);
+                      prefer the env var: flags are visible to every local user   env EVENTBRIDGE_LOCAL_CREDENTIALS=<id>:<secret>,<id>:<secret>
+                      under --require-auth /_eventbridge-local/* needs a signature or the admin token
+                      (printed at start-up, or env EVENTBRIDGE_LOCAL_ADMIN_TOKEN)
+  --default-account <12 digits>  the account of access key ids that are not 12 digits (default 000000000000)
+                                                                             env EVENTBRIDGE_LOCAL_DEFAULT_ACCOUNT
+  --allow-host <name> a Host name /_eventbridge-local/* also answers (besides loopback names and --host),
+                      repeatable, e.g. a compose service name; * answers any   env EVENTBRIDGE_LOCAL_ALLOWED_HOSTS=<a>,<b>
+  --max-pending-deliveries <n>  queue size at which PutEvents answers ThrottlingException (default 100000)
                                                                              env EVENTBRIDGE_LOCAL_MAX_PENDING_DELIVERIES
   --service-endpoint <service>=<url>  deliver targets of this AWS service there (sqs, sns, lambda, sfn, kinesis,
                       firehose, cloudwatch-logs), repeatable; lambda=<url>,invocation-type=RequestResponse for

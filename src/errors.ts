@@ -63,6 +63,17 @@ export const authErrors = {
   incomplete: (missing: string[], header: string) => new IncompleteSignatureException(`${missing.join(' ')} Authorization=${header}`),
   notKeyValue: (part: string, header: string) =>
     new IncompleteSignatureException(`'${part}' not a valid key=value pair (missing equal-sign) in Authorization header: '${header}'.`),
+  // AWS's text when `host` is not in SignedHeaders (quoted in aws/aws-sdk-php#2469).
+  hostNotSigned: () => new IncompleteSignatureException("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."),
+  // The same rule for the header that names the operation, in AWS's form: unsigned, a captured
+  // DescribeEventBus could be replayed as DeleteEventBus (SigV4 docs: sign every x-amz-* header sent).
+  headerNotSigned: (name: string) => new IncompleteSignatureException(`'${name}' must be a 'SignedHeader' in the AWS Authorization.`),
+  // Emulator texts in AWS's form (AWS's own answer to these headers is not recorded): a header
+  // that names two identities, or hides one in a parameter SigV4 does not define, is refused.
+  repeatedParameter: (name: string, header: string) =>
+    new IncompleteSignatureException(`Authorization header has more than one '${name}' parameter. Authorization=${header}`),
+  unknownParameter: (name: string, header: string) =>
+    new IncompleteSignatureException(`'${name}' is not a parameter of the Authorization header (Credential, SignedHeaders, Signature). Authorization=${header}`),
   badCredential: (credential: string) =>
     new IncompleteSignatureException(`Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`),
   badDate: (value: string) => new IncompleteSignatureException(`Date must be in ISO-8601 'basic format'. Got '${value}'. See http://en.wikipedia.org/wiki/ISO_8601`),

@@ -11,7 +11,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import express from 'express';
-import { defaultConfig, requireAuthWithoutCredentials, type EmulatorConfig } from './config.js';
+import { randomBytes } from 'node:crypto';
+import { badAdminToken, badDefaultAccount, defaultConfig, isAccountId, isAdminToken, requireAuthWithoutCredentials, type EmulatorConfig } from './config.js';
+import { adminGuard } from './inspect/guard.js';
+import { hostPolicy } from './wire/hosts.js';
+import { errorHandler, notServed } from './wire/fallback.js';
 import { awsApiHandler, awsApiRouter } from './wire/app.js';
 import { inspectRouter } from './inspect/routes.js';
 import { dashboardRouter } from './inspect/dashboard.js';
@@ -73,6 +77,8 @@ export interface Emulator {
   readonly history: DeliveryHistory;
   /** Inbound webhooks and their secrets (configuration: kept across reset, never persisted). */
   readonly webhooks: WebhookRegistry;
+  /** Under --require-auth: the token that opens /_eventbridge-local/* (`Authorization: Bearer <token>`). */
+  readonly adminToken?: string;
   listen(): Promise<{ url: string; port: number }>;
   close(): Promise<void>;
 }
@@ -85,6 +91,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   const config: EmulatorConfig = { ...defaultConfig, ...options };
   if ('dataDir' in options) config.dataDir = options.dataDir;
   if (config.requireAuth && config.credentials.length === 0) throw new Error(requireAuthWithoutCredentials);
+  if (!isAccountId(config.defaultAccount)) throw new Error(badDefaultAccount);
+  if (config.adminToken !== undefined && !isAdminToken(config.adminToken)) throw new Error(badAdminToken);
   const clock = options.clock ?? new VirtualClock();
   const ids = options.ids ?? randomIds;
   const log = createLogger(config.logLevel, options.logSink);
@@ -103,6 +111,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
 }
 
 async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, clock: VirtualClock, ids: Ids, log: Logger, lock: DataDirLock | undefined): Promise<Emulator> {
+  // Under --require-auth the emulator's own endpoints need this token (or a signature).
+  const adminToken = config.requireAuth ? (config.adminToken ?? randomBytes(24).toString('base64url')) : undefined;
   const faults = options.writeFaults;
   const file = config.dataDir
     ? lowdbStateFile(join(config.dataDir, stateFileName), {
@@ -246,18 +256,22 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   app.disable('x-powered-by');
   app.set('etag', false);
   const webhooks = new WebhookRegistry(config.webhooks, () => clock.now());
+  // Signatures are checked against wall-clock time: SDKs sign with real time, whatever the virtual clock says.
+  const auth = config.requireAuth
+    ? { credentials: new Map(config.credentials.map((k) => [k.accessKeyId, k.secretAccessKey])), now: () => Date.now() }
+    : undefined;
+  // First of everything under /_eventbridge-local, the webhook admin included.
+  app.use('/_eventbridge-local', adminGuard({ host: config.host, allowedHosts: config.allowedHosts, ids, auth: auth && adminToken ? { token: adminToken, verify: auth } : undefined }));
   app.use('/_eventbridge-local/webhooks', webhookAdminRouter(webhooks));
   app.use('/webhooks', webhooksRouter({ registry: webhooks, store, clock, ids, log, router }));
   const stream = new EventStream({ history, engine });
   app.use('/_eventbridge-local', dashboardRouter({ store, engine, history, stream }));
   app.use('/_eventbridge-local/aws-events', awsEventsRouter({ store, clock, ids, log, router }));
   app.use('/_eventbridge-local', inspectRouter({ store, clock, version, startedAt: Date.now(), onReset, engine, history }));
-  // Signatures are checked against wall-clock time: SDKs sign with real time, whatever the virtual clock says.
-  const auth = config.requireAuth
-    ? { credentials: new Map(config.credentials.map((k) => [k.accessKeyId, k.secretAccessKey])), now: () => Date.now() }
-    : undefined;
-  const awsApi = awsApiHandler({ store, clock, ids, log, router, rulesChanged, replays, apiDestinations }, auth);
+  const awsApi = awsApiHandler({ store, clock, ids, log, router, rulesChanged, replays, apiDestinations }, { auth, defaultAccount: config.defaultAccount, hosts: hostPolicy(config.host, config.allowedHosts) });
   app.use(awsApiRouter(awsApi));
+  app.use(notServed(ids));
+  app.use(errorHandler(ids, log));
   // Every SDK call is `POST /`: the server hands those straight to the wire layer, sparing
   // each one express's routing (a large share of a PutEvents' cost); the rest goes to express.
   const onRequest = (req: IncomingMessage, res: ServerResponse) => (req.method === 'POST' && req.url === '/' ? awsApi(req, res) : app(req, res));
@@ -271,6 +285,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     engine,
     history,
     webhooks,
+    adminToken,
     listen: () =>
       new Promise((resolve, reject) => {
         const s = createServer(onRequest).listen(config.port, config.host, () => {

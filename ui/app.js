@@ -3,6 +3,18 @@
 // AWS JSON API (POST / with X-Amz-Target) for PutEvents and TestEventPattern.
 
 const base = location.pathname.replace(/\/ui(\/.*)?$/, '');
+
+// Under --require-auth the emulator prints the dashboard's URL with its admin token
+// (#token=...): kept for this tab only, and taken out of the address bar.
+const adminToken = (() => {
+  const given = /^#token=([A-Za-z0-9._~-]+)$/.exec(location.hash)?.[1];
+  if (given) {
+    sessionStorage.setItem('eventbridge-local-token', given);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  return sessionStorage.getItem('eventbridge-local-token') ?? undefined;
+})();
+const adminHeaders = adminToken ? { Authorization: `Bearer ${adminToken}` } : {};
 const pageSize = 500;
 const rowHeight = 28;
 
@@ -51,7 +63,7 @@ function query(params) {
 }
 
 async function getJson(path) {
-  const res = await fetch(`${base}/${path}`);
+  const res = await fetch(`${base}/${path}`, { headers: adminHeaders });
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
   return res.json();
 }
@@ -473,7 +485,8 @@ function reloadAll() {
 }
 
 function connect() {
-  const source = new EventSource(`${base}/stream`);
+  // EventSource cannot set headers: the stream takes the token in its query string.
+  const source = new EventSource(adminToken ? `${base}/stream?token=${encodeURIComponent(adminToken)}` : `${base}/stream`);
   const live = $('#live');
   source.addEventListener('hello', () => {
     live.textContent = 'live';

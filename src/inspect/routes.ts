@@ -116,15 +116,32 @@ export function inspectRouter(deps: InspectDeps): express.Router {
   router.get('/clock', (_req, res) => res.json(clockView(deps.clock)));
   router.post('/clock', (req: Request, res: Response) => {
     const seconds = (req.body as { advanceSeconds?: unknown } | undefined)?.advanceSeconds;
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
-      res.status(400).json({ message: 'Body must be {"advanceSeconds": <non-negative number>}.' });
+    const refusal = clockRefusal(seconds, deps.clock.now());
+    if (refusal) {
+      res.status(400).json({ __type: 'ValidationException', message: refusal });
       return;
     }
-    deps.clock.advance(seconds * 1000);
+    deps.clock.advance((seconds as number) * 1000);
     res.json(clockView(deps.clock));
   });
 
   return router;
+}
+
+/**
+ * One step of the virtual clock is at most a year (366 days): enough for every AWS timer (24 h
+ * event age, 180-day partner sources, schedules), and virtual time stays within what events
+ * can carry (AWS's timestamps stop at year 9999).
+ */
+export const maxAdvanceSeconds = 366 * 86_400;
+const lastTimestampMs = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+function clockRefusal(seconds: unknown, nowMs: number): string | undefined {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0 || seconds > maxAdvanceSeconds) {
+    return `Body must be {"advanceSeconds": <number from 0 to ${maxAdvanceSeconds}>} (at most 366 days per step).`;
+  }
+  if (nowMs + seconds * 1000 > lastTimestampMs) return 'The virtual clock cannot move past 9999-12-31T23:59:59Z.';
+  return undefined;
 }
 
 function clockView(clock: VirtualClock) {

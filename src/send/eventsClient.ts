@@ -55,3 +55,23 @@ export async function callEvents(endpoint: string, caller: Caller, operation: st
   if (!res.ok) throw new AwsCallError(body.__type ?? `HTTP ${res.status}`, body.message ?? body.Message ?? text);
   return body;
 }
+
+/**
+ * A JSON POST to one of the emulator's own endpoints, SigV4-signed as the caller: under
+ * --require-auth /_eventbridge-local/* takes a signature with a configured key (or the admin token).
+ */
+export async function signedJsonPost(url: URL, caller: Caller, body: string): Promise<Response> {
+  const signer = new SignatureV4({ credentials: { accessKeyId: caller.account, secretAccessKey: caller.secretAccessKey }, region: caller.region, service: 'events', sha256: Sha256 });
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port ? Number(url.port) : undefined,
+    path: url.pathname,
+    query: {},
+    headers: { host: url.host, 'content-type': 'application/json' },
+    body,
+  });
+  const { host: _host, ...headers } = signed.headers;
+  return fetch(url, { method: 'POST', headers, body });
+}

@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import { defaultAccount, defaultRegion } from '../wire/sigv4.js';
 import { parseCredentials, splitList } from '../config.js';
-import { AwsCallError, callEvents, type Caller } from './eventsClient.js';
+import { AwsCallError, callEvents, signedJsonPost, type Caller } from './eventsClient.js';
 import { entryOf, isPartnerSource, readFixtureEvent, type SendEntry } from './fixture.js';
 
 /** The account that plays the SaaS partner unless --partner-account says otherwise. */
@@ -142,7 +142,7 @@ async function sendFile(file: string, options: SendOptions, out: Output, err: Ou
 async function putAsAws(options: SendOptions, entry: SendEntry): Promise<{ EventId?: string; ErrorCode?: string; ErrorMessage?: string }> {
   const url = options.endpoint.replace(/\/+$/, '') + '/_eventbridge-local/aws-events';
   const body = { Entries: [{ ...entry, Account: options.customer.account, Region: options.customer.region }] };
-  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await signedJsonPost(new URL(url), options.customer, JSON.stringify(body));
   const answer = (await res.json().catch(() => ({}))) as { Entries?: Array<{ EventId?: string; ErrorCode?: string; ErrorMessage?: string }>; message?: string };
   if (res.status !== 200 || !answer.Entries) throw new Error(`POST ${url} answered ${res.status}: ${answer.message ?? ''}`);
   return answer.Entries[0];

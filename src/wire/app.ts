@@ -2,6 +2,8 @@
  * The only place that speaks HTTP for the AWS API. One fixed pipeline, each
  * stage owning one AWS error:
  *   size cap -> content type -> JSON -> X-Amz-Target -> SigV4 (verified under --require-auth) + scope -> validate -> action.
+ * Under --require-auth the caller (account, region) is built from the verified scope alone.
+ * What no route serves, and every error express raises, ends in fallback.ts (JSON, never HTML).
  * It works on Node's plain request and response, so the server can hand it `POST /`
  * without going through express (the hot path of every SDK call); the express router
  * below mounts the same handler for apps that embed the emulator's express app.
@@ -16,14 +18,18 @@ import { actions } from '../actions/index.js';
 import type { ActionContext } from '../actions/types.js';
 import type { Logger } from '../util/log.js';
 import { isRegion } from '../domain/regions.js';
-import { callerFromAuthorization } from './sigv4.js';
+import { accountOfKey, callerFromAuthorization, type Caller } from './sigv4.js';
 import { verifySigV4, type VerifyOptions } from './sigv4Verify.js';
+import type { HostPolicy } from './hosts.js';
 import { sendError, sendResult } from './respond.js';
+import { pointOnlyEventsHere, QueryProtocolRequest, sendXmlError, servesEvents, signingService } from './fallback.js';
 
 export type WireDeps = Pick<ActionContext, 'store' | 'clock' | 'ids' | 'log' | 'router' | 'rulesChanged' | 'replays' | 'apiDestinations'>;
 
 const targetPrefix = 'AWSEvents.';
 const modeledOperations = new Set<string>(OPERATION_NAMES);
+// AWS requires `host` signed (sigv4Verify); the operation's name must be signed too.
+const signedForTheApi = ['x-amz-target'];
 const jsonContentTypes = new Set(['application/x-amz-json-1.1', 'application/x-amz-json-1.0', 'application/json']);
 
 class RequestEntityTooLarge extends AwsError {
@@ -32,16 +38,38 @@ class RequestEntityTooLarge extends AwsError {
   }
 }
 
+class ClientAborted extends Error {
+  constructor(readonly receivedBytes: number) {
+    super('request aborted');
+  }
+}
+
 export type AwsApiHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** `auth`: verify every request's signature (--require-auth); undefined trusts the scope as given. */
-export function awsApiHandler(deps: WireDeps, auth?: VerifyOptions): AwsApiHandler {
+export interface WireOptions {
+  /** Verify every request's signature (--require-auth); undefined trusts the scope as given. */
+  auth?: VerifyOptions;
+  /** The account of an access key id that is not 12 digits (--default-account). */
+  defaultAccount: string;
+  /** Which browser Origins are the emulator's own (SDKs send none; a foreign or DNS-rebound page does). */
+  hosts?: HostPolicy;
+}
+
+export function awsApiHandler(deps: WireDeps, wire: WireOptions): AwsApiHandler {
   return (req, res) => {
     const requestId = deps.ids.uuid();
     readBody(req, limits.maxRequestBodyBytes)
-      .then((body) => handle(deps, req, body, requestId, auth))
+      .then((body) => handle(deps, req, body, requestId, wire))
       .then((result) => sendResult(res, requestId, result))
-      .catch((err) => sendError(res, requestId, toAwsError(err, deps.log, requestId)));
+      .catch((err) => {
+        if (err instanceof ClientAborted) {
+          // The client went away mid-upload: nobody to answer, nothing wrong on our side.
+          deps.log.debug('request aborted by the client', { requestId, receivedBytes: err.receivedBytes });
+          return;
+        }
+        if (err instanceof QueryProtocolRequest) sendXmlError(res, requestId, err);
+        else sendError(res, requestId, toAwsError(err, deps.log, requestId));
+      });
   };
 }
 
@@ -69,17 +97,17 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(chunk);
     });
     req.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
-    req.once('error', reject);
+    req.once('error', (err) => reject(req.destroyed && !req.complete ? new ClientAborted(size) : err));
   });
 }
 
-async function handle(deps: WireDeps, req: IncomingMessage, rawBody: Buffer, requestId: string, auth: VerifyOptions | undefined): Promise<object | void> {
-  checkContentType(req.headers['content-type']);
+async function handle(deps: WireDeps, req: IncomingMessage, rawBody: Buffer, requestId: string, wire: WireOptions): Promise<object | void> {
+  const auth = wire.auth;
+  if (wire.hosts) checkOrigin(req, wire.hosts);
+  checkContentType(req, rawBody);
   const body = parseBody(rawBody);
-  const operation = operationFromTarget(req.headers['x-amz-target']);
-  if (auth) await verify(req, rawBody, auth);
-  const regionSet = req.headers['x-amz-region-set'];
-  const caller = callerFromAuthorization(req.headers.authorization, Array.isArray(regionSet) ? regionSet[0] : regionSet);
+  const operation = operationFromTarget(req.headers['x-amz-target'], req.headers.authorization);
+  const caller = auth ? await verifiedCaller(req, rawBody, auth, wire.defaultAccount) : unverifiedCaller(req, wire.defaultAccount);
   // A Region that does not exist is refused before anything else (and gets no namespace).
   if (!isRegion(caller.region)) throw authErrors.invalidRegion();
   // Validated, with unknown members and nulls dropped, as AWS reads it.
@@ -111,14 +139,38 @@ async function handle(deps: WireDeps, req: IncomingMessage, rawBody: Buffer, req
   }
 }
 
-function verify(req: IncomingMessage, body: Buffer, auth: VerifyOptions): Promise<unknown> {
+/** Under --require-auth the caller is exactly the identity the signature proved: its key's account, its scope's region. */
+async function verifiedCaller(req: IncomingMessage, body: Buffer, auth: VerifyOptions, defaultAccount: string): Promise<Caller> {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
-  return verifySigV4({ method: req.method ?? 'POST', path: q < 0 ? url : url.slice(0, q), query: q < 0 ? '' : url.slice(q + 1), headers: req.headers, body }, auth);
+  const request = { method: req.method ?? 'POST', path: q < 0 ? url : url.slice(0, q), query: q < 0 ? '' : url.slice(q + 1), headers: req.headers, body };
+  const verified = await verifySigV4(request, { ...auth, mustSign: signedForTheApi });
+  return { accessKeyId: verified.accessKeyId, account: accountOfKey(verified.accessKeyId, defaultAccount), region: verified.region };
 }
 
-function checkContentType(header: string | undefined): void {
-  const type = header?.split(';')[0].trim().toLowerCase();
+function unverifiedCaller(req: IncomingMessage, defaultAccount: string): Caller {
+  const regionSet = req.headers['x-amz-region-set'];
+  return callerFromAuthorization(req.headers.authorization, Array.isArray(regionSet) ? regionSet[0] : regionSet, defaultAccount);
+}
+
+/**
+ * Emulator policy: a browser request from another site, or from a page that rebound its own
+ * name to this address, is refused; SDKs and the CLI send no Origin, so other containers'
+ * clients (Host: <service name>) are unaffected.
+ */
+function checkOrigin(req: IncomingMessage, hosts: HostPolicy): void {
+  const origin = req.headers.origin;
+  if (origin === undefined || hosts.originAllowed(origin, req.headers.host ?? '')) return;
+  throw new AwsError('AccessDeniedException', `Origin '${origin.slice(0, 128)}' is not this emulator's: the API answers no other web page.`, 403);
+}
+
+function checkContentType(req: IncomingMessage, body: Buffer): void {
+  const type = req.headers['content-type']?.split(';')[0].trim().toLowerCase();
+  // A query-protocol call (aws sts, sns, iam ...: a form with Action=, no X-Amz-Target) sent here by the global AWS_ENDPOINT_URL.
+  if (type === 'application/x-www-form-urlencoded' && req.headers['x-amz-target'] === undefined) {
+    const action = new URLSearchParams(body.toString('utf8')).get('Action');
+    if (action) throw new QueryProtocolRequest(action.slice(0, 128), signingService(req.headers.authorization));
+  }
   // Coral-based JSON services answer a request in another protocol as an unknown operation (404).
   if (!type || !jsonContentTypes.has(type)) {
     throw new AwsError('UnknownOperationException', 'Requests must use Content-Type application/x-amz-json-1.1.', 404);
@@ -139,9 +191,16 @@ function parseBody(body: Buffer): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-function operationFromTarget(header: string | string[] | undefined): string {
+function operationFromTarget(header: string | string[] | undefined, authorization: string | undefined): string {
   const target = Array.isArray(header) ? header[0] : header;
   const operation = target?.startsWith(targetPrefix) ? target.slice(targetPrefix.length) : undefined;
+  if (target && operation === undefined) {
+    // Another JSON service's call (AmazonSQS.ListQueues, DynamoDB_20120810.ListTables ...), most
+    // often sent here by the global AWS_ENDPOINT_URL: say so, in the error its SDK prints.
+    const service = signingService(authorization);
+    const forService = service && service !== 'events' ? ` (a request for ${service})` : '';
+    throw new UnknownOperationException(`${servesEvents}; X-Amz-Target ${target.slice(0, 128)}${forService} is not one of its operations. ${pointOnlyEventsHere}`);
+  }
   if (!operation || !modeledOperations.has(operation)) {
     throw new UnknownOperationException(target ? `Operation ${target} is not recognized.` : 'Missing X-Amz-Target header.');
   }

@@ -1,9 +1,13 @@
 /**
- * Who is calling, from the SigV4 credential scope (no signature check):
+ * Who is calling, from the SigV4 credential scope:
  * `Authorization: AWS4-HMAC-SHA256 Credential=<AKID>/<date>/<region>/events/aws4_request, ...`.
  * A 12-digit access key id is taken as the account id, anything else maps to the
- * default account, so tests can play several accounts just by choosing keys.
+ * default account (000000000000 unless --default-account says otherwise), so tests can
+ * play several accounts just by choosing keys. Without --require-auth nothing is verified;
+ * under it the caller is built from the verified scope only (app.ts).
  */
+import { authErrors } from '../errors.js';
+
 export const defaultAccount = '000000000000';
 export const defaultRegion = 'us-east-1';
 
@@ -13,20 +17,50 @@ export interface Caller {
   accessKeyId?: string;
 }
 
-// SigV4: Credential=<AKID>/<date>/<region>/events/aws4_request.
-const credentialPattern = /Credential=([^/,\s]+)\/[^/]*\/([^/]+)\/[^/]+\/aws4_request/;
-// SigV4a (PutEvents with EndpointId): Credential=<AKID>/<date>/events/aws4_request, region in X-Amz-Region-Set.
-const credentialPatternV4a = /Credential=([^/,\s]+)\/[^/]*\/[^/]+\/aws4_request/;
+export const sigV4Algorithm = 'AWS4-HMAC-SHA256';
+export const sigV4aAlgorithm = 'AWS4-ECDSA-P256-SHA256';
+const authorizationParameters = new Set(['Credential', 'SignedHeaders', 'Signature']);
 
-export function callerFromAuthorization(header: string | undefined, regionSet?: string): Caller {
-  const match = header ? credentialPattern.exec(header) : null;
-  const matchV4a = !match && header ? credentialPatternV4a.exec(header) : null;
-  if (!match && !matchV4a) return { account: defaultAccount, region: defaultRegion };
-  const accessKeyId = (match ?? matchV4a)![1];
+/** The account a key plays: itself when it is 12 digits, else the default account. */
+export function accountOfKey(accessKeyId: string, fallback = defaultAccount): string {
+  return /^\d{12}$/.test(accessKeyId) ? accessKeyId : fallback;
+}
+
+/**
+ * The parameters of a SigV4 / SigV4a Authorization header, by name; undefined for another
+ * scheme. One parser for the scope the caller is taken from and the scope the signature is
+ * checked against: a second `Credential` (or any parameter given twice, or one SigV4 does
+ * not define) is malformed, so no header can name one identity and be verified as another.
+ */
+export function authorizationParams(header: string): { scheme: string; params: Map<string, string> } | undefined {
+  const space = header.indexOf(' ');
+  const scheme = space < 0 ? header : header.slice(0, space);
+  if (scheme !== sigV4Algorithm && scheme !== sigV4aAlgorithm) return undefined;
+  const params = new Map<string, string>();
+  for (const token of header.slice(space + 1).split(/[\s,]+/).filter(Boolean)) {
+    const eq = token.indexOf('=');
+    if (eq < 0) throw authErrors.notKeyValue(token, header);
+    const name = token.slice(0, eq);
+    if (!authorizationParameters.has(name)) throw authErrors.unknownParameter(name, header);
+    if (params.has(name)) throw authErrors.repeatedParameter(name, header);
+    params.set(name, token.slice(eq + 1));
+  }
+  return { scheme, params };
+}
+
+export function callerFromAuthorization(header: string | undefined, regionSet?: string, fallbackAccount = defaultAccount): Caller {
+  const parsed = header ? authorizationParams(header) : undefined;
+  const scope = parsed?.params.get('Credential')?.split('/');
+  // SigV4: <AKID>/<date>/<region>/<service>/aws4_request. SigV4a (PutEvents with EndpointId):
+  // <AKID>/<date>/<service>/aws4_request, the region in X-Amz-Region-Set.
+  const v4 = parsed?.scheme === sigV4Algorithm && scope?.length === 5 && scope[4] === 'aws4_request';
+  const v4a = parsed?.scheme === sigV4aAlgorithm && scope?.length === 4 && scope[3] === 'aws4_request';
+  if (!scope || (!v4 && !v4a) || !scope[0]) return { account: fallbackAccount, region: defaultRegion };
+  const accessKeyId = scope[0];
   const setRegion = regionSet?.split(',')[0].trim();
   return {
     accessKeyId,
-    account: /^\d{12}$/.test(accessKeyId) ? accessKeyId : defaultAccount,
-    region: match ? match[2] : setRegion && setRegion !== '*' ? setRegion : defaultRegion,
+    account: accountOfKey(accessKeyId, fallbackAccount),
+    region: v4 ? scope[2] || defaultRegion : setRegion && setRegion !== '*' ? setRegion : defaultRegion,
   };
 }

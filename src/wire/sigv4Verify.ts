@@ -5,7 +5,8 @@
  * the scope's region and service, and the two signatures are compared in constant time.
  *
  * Checks run in this order, each with AWS's error: an Authorization header at all
- * (MissingAuthenticationTokenException), its shape (IncompleteSignatureException), the
+ * (MissingAuthenticationTokenException), its shape, one of each parameter, `host` (and
+ * `x-amz-target`) signed (IncompleteSignatureException), the
  * scope's service, X-Amz-Date within 5 minutes of now, a known access key id
  * (UnrecognizedClientException), then the signature (InvalidSignatureException).
  * Only the header form is verified: presigned query strings and SigV4a are refused.
@@ -14,6 +15,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { authErrors } from '../errors.js';
 import { Sha256 } from '../util/sha256.js';
+import { authorizationParams, sigV4aAlgorithm } from './sigv4.js';
 
 export interface SignedRequest {
   method: string;
@@ -33,6 +35,11 @@ export interface VerifyOptions {
   now: () => number;
   /** The signing name the scope must carry (`events`; the unit tests use AWS's test-suite name). */
   service?: string;
+  /**
+   * Headers that must be in SignedHeaders besides `host` (which always must): for the AWS API
+   * `x-amz-target`, which names the operation; only where the request carries them.
+   */
+  mustSign?: readonly string[];
 }
 
 export interface VerifiedCaller {
@@ -40,8 +47,6 @@ export interface VerifiedCaller {
   region: string;
 }
 
-const algorithm = 'AWS4-HMAC-SHA256';
-const algorithmV4a = 'AWS4-ECDSA-P256-SHA256';
 const maxSkewMs = 5 * 60_000;
 const basicIso = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
@@ -55,7 +60,8 @@ export async function verifySigV4(req: SignedRequest, options: VerifyOptions): P
     if (query.has('X-Amz-Signature') || query.has('X-Amz-Credential')) throw authErrors.presignedUnsupported();
     throw authErrors.missingToken();
   }
-  const parts = parseAuthorization(header, req.headers);
+  const mustSign = (options.mustSign ?? []).filter((name) => req.headers[name] !== undefined);
+  const parts = parseAuthorization(header, req.headers, mustSign);
   const dateMs = parseAmzDate(parts.amzDate);
   const scope = parts.credential.split('/');
   if (scope.length !== 5) throw authErrors.badCredential(parts.credential);
@@ -81,32 +87,30 @@ interface AuthorizationParts {
 }
 
 /** `AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...` plus the date header. */
-function parseAuthorization(header: string, headers: SignedRequest['headers']): AuthorizationParts {
-  const space = header.indexOf(' ');
-  const scheme = space < 0 ? header : header.slice(0, space);
-  if (scheme === algorithmV4a) throw authErrors.sigV4aUnsupported();
-  const params = new Map<string, string>();
-  if (scheme === algorithm) {
-    for (const token of header.slice(space + 1).split(/[\s,]+/).filter(Boolean)) {
-      const eq = token.indexOf('=');
-      if (eq < 0) throw authErrors.notKeyValue(token, header);
-      params.set(token.slice(0, eq), token.slice(eq + 1));
-    }
-  }
+function parseAuthorization(header: string, headers: SignedRequest['headers'], mustSign: readonly string[]): AuthorizationParts {
+  const parsed = authorizationParams(header);
+  if (parsed?.scheme === sigV4aAlgorithm) throw authErrors.sigV4aUnsupported();
+  const params = parsed?.params ?? new Map<string, string>();
   const amzDate = single(headers['x-amz-date']);
   const missing = [
     ...['Credential', 'Signature', 'SignedHeaders'].filter((name) => !params.get(name)).map((name) => `Authorization header requires '${name}' parameter.`),
     ...(amzDate === undefined && single(headers.date) === undefined ? ["Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."] : []),
   ];
   if (missing.length) throw authErrors.incomplete(missing, header);
+  const signedHeaders = params.get('SignedHeaders')!.toLowerCase().split(';');
+  if (!signedHeaders.includes('host')) throw authErrors.hostNotSigned();
+  for (const name of mustSign) if (!signedHeaders.includes(name)) throw authErrors.headerNotSigned(headerCase(name));
   if (amzDate === undefined) throw authErrors.dateHeaderUnsupported();
   return {
     credential: params.get('Credential')!,
-    signedHeaders: params.get('SignedHeaders')!.toLowerCase().split(';'),
+    signedHeaders,
     signature: params.get('Signature')!,
     amzDate,
   };
 }
+
+/** x-amz-target -> X-Amz-Target, as AWS names headers in its messages. */
+const headerCase = (name: string) => name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
 
 function parseAmzDate(value: string): number {
   const m = basicIso.exec(value);

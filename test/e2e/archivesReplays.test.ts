@@ -124,7 +124,7 @@ describe('replays', () => {
     await busWithSink();
     const t0 = emu.emulator.clock.now();
     await putOrders(10, 60_000); // one event a minute, n = 0..9
-    await fetch(`${emu.url}/_eventbridge-local/records`, { method: 'DELETE' });
+    await fetch(`${emu.url}/_eventbridge-local/records`, { method: 'DELETE', headers: { 'Content-Type': 'application/json' } });
 
     const start = new Date(t0 + 3 * 60_000 - 1); // events n = 3..6
     const end = new Date(t0 + 7 * 60_000 - 1);
@@ -162,7 +162,7 @@ describe('replays', () => {
       await emu.client.send(new PutEventsCommand({ Entries: [{ Source: 'shop', DetailType: 'Order', Detail: JSON.stringify({ n: i }), EventBusName: 'orders' }] }));
     }
     await settle(1000);
-    await fetch(`${emu.url}/_eventbridge-local/records`, { method: 'DELETE' });
+    await fetch(`${emu.url}/_eventbridge-local/records`, { method: 'DELETE', headers: { 'Content-Type': 'application/json' } });
     await emu.client.send(
       new StartReplayCommand({ ReplayName: 'long', EventSourceArn: archiveArn('all'), EventStartTime: new Date(t0 - 1000), EventEndTime: new Date(t0 + 60_000), Destination: { Arn: busArn('orders') } }),
     );
@@ -197,7 +197,7 @@ describe('replays', () => {
       const t0 = frozen.emulator.clock.now();
       for (let n = 0; n < 3; n++) await send(new PutEventsCommand({ Entries: [{ Source: 'shop', DetailType: 'Order', Detail: JSON.stringify({ n }), EventBusName: 'orders' }] }));
       await advance(1);
-      await fetch(`${frozen.url}/_eventbridge-local/records`, { method: 'DELETE' });
+      await fetch(`${frozen.url}/_eventbridge-local/records`, { method: 'DELETE', headers: { 'Content-Type': 'application/json' } });
       const window = { EventSourceArn: archiveArn('all'), EventStartTime: new Date(t0 - 1000), EventEndTime: new Date(t0 + 60_000), Destination: { Arn: busArn('orders') } };
 
       const started = await send<{ State: string }>(new StartReplayCommand({ ReplayName: 'slow', ...window }));

@@ -10,7 +10,7 @@ beforeAll(async () => {
   emu = await startEmulator();
 });
 afterAll(() => emu.close());
-beforeEach(() => fetch(`${emu.url}/_eventbridge-local/reset`, { method: 'POST' }));
+beforeEach(() => fetch(`${emu.url}/_eventbridge-local/reset`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }));
 
 const queue = (name: string) => `arn:aws:sqs:us-east-1:000000000000:${name}`;
 const cli = (...args: string[]) => awsEvents(emu.url, args);

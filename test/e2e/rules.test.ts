@@ -29,7 +29,7 @@ beforeAll(async () => {
   emu = await startEmulator();
 });
 afterAll(() => emu.close());
-beforeEach(() => fetch(`${emu.url}/_eventbridge-local/reset`, { method: 'POST' }));
+beforeEach(() => fetch(`${emu.url}/_eventbridge-local/reset`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }));
 
 const account = '000000000000';
 const ruleArn = (name: string, bus = 'default', acct = account, region = 'us-east-1') =>

@@ -193,9 +193,9 @@ describe('configuring webhooks: /_eventbridge-local/webhooks', () => {
   test('add and delete a webhook; bad entries are 400 without the secret in the message', async () => {
     expect((await put('/github/added', { secret: 's3cr3t-value', account: '444444444444' })).status).toBe(200);
     expect((await post('/webhooks/github/added', '{}', { 'content-type': 'application/json', 'x-hub-signature-256': githubSignature('{}', 's3cr3t-value') })).status).toBe(202);
-    expect((await admin('/github/added', { method: 'DELETE' })).status).toBe(200);
+    expect((await admin('/github/added', { method: 'DELETE', headers: { 'Content-Type': 'application/json' } })).status).toBe(200);
     expect((await post('/webhooks/github/added', '{}', { 'content-type': 'application/json', 'x-hub-signature-256': githubSignature('{}', 's3cr3t-value') })).status).toBe(404);
-    expect((await admin('/github/added', { method: 'DELETE' })).status).toBe(404);
+    expect((await admin('/github/added', { method: 'DELETE', headers: { 'Content-Type': 'application/json' } })).status).toBe(404);
 
     for (const [path, body] of [
       ['/gitlab/x', { secret: 's3cr3t-value' }],

@@ -14,6 +14,7 @@ export interface Running {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Running> {
   const emulator = await createEmulator({ port: 0, dataDir: undefined, logLevel: 'silent', ...options });
   const { url } = await emulator.listen();
+  if (emulator.adminToken) adminTokens.set(url, emulator.adminToken);
   const clients: EventBridgeClient[] = [];
   const clientFor = (accessKeyId: string, region = 'us-east-1') => {
     const client = new EventBridgeClient({
@@ -33,9 +34,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     clientFor,
     async close() {
       for (const c of clients) c.destroy();
+      adminTokens.delete(url);
       await emulator.close();
     },
   };
+}
+
+/** Admin tokens of the emulators this process started (--require-auth), by URL. */
+const adminTokens = new Map<string, string>();
+
+/**
+ * Headers for /_eventbridge-local/* as the user's own tools send them: JSON, and under
+ * --require-auth the emulator's admin token.
+ */
+export function adminHeaders(url: string): Record<string, string> {
+  const token = adminTokens.get(url);
+  return { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) };
+}
+
+/** POST /_eventbridge-local/reset, as a CI suite does between tests. */
+export async function resetEmulator(url: string): Promise<void> {
+  const res = await fetch(`${url}/_eventbridge-local/reset`, { method: 'POST', headers: adminHeaders(url), body: '{}' });
+  if (res.status !== 200) throw new Error(`reset answered ${res.status}: ${await res.text()}`);
 }
 
 /** Start an emulator, run `use` against it, and close it whatever happens. */
@@ -89,7 +109,7 @@ export function useEmulator(options: EmulatorOptions = {}, { resetEach = true } 
     running = await startEmulator(options);
   });
   afterAll(() => running?.close());
-  if (resetEach) beforeEach(() => fetch(`${running!.url}/_eventbridge-local/reset`, { method: 'POST' }));
+  if (resetEach) beforeEach(() => resetEmulator(running!.url));
   return new Proxy({} as Running, {
     get(_target, key) {
       if (!running) throw new Error('the emulator starts in beforeAll: use it inside tests');

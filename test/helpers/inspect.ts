@@ -1,6 +1,8 @@
+import { adminHeaders, resetEmulator } from './emulator.js';
+
 /** Read the emulator's inspection API as a user's test would. */
 export async function inspect<T = any>(url: string, path: string): Promise<T> {
-  const res = await fetch(`${url}/_eventbridge-local/${path}`);
+  const res = await fetch(`${url}/_eventbridge-local/${path}`, { headers: adminHeaders(url) });
   if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}`);
   return (await res.json()) as T;
 }
@@ -16,5 +18,5 @@ export async function deadLetters(url: string, queueArn: string): Promise<any[]>
 }
 
 export async function reset(url: string): Promise<void> {
-  await fetch(`${url}/_eventbridge-local/reset`, { method: 'POST' });
+  await resetEmulator(url);
 }

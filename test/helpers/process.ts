@@ -8,6 +8,7 @@ export interface ServerProcess {
   child: ChildProcess;
   url: string;
   firstLine: string;
+  stdout: () => string;
   stderr: () => string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -29,6 +30,7 @@ export function startProcess(args: string[], env: NodeJS.ProcessEnv = {}, nodeAr
         child,
         url,
         firstLine: line,
+        stdout: () => stdout,
         stderr: () => stderr,
         stop: (signal = 'SIGTERM') =>
           new Promise((done) => {

@@ -17,7 +17,7 @@ afterAll(async () => {
   await sink.close();
 });
 beforeEach(async () => {
-  await fetch(`${emu.url}/_eventbridge-local/reset`, { method: 'POST' });
+  await fetch(`${emu.url}/_eventbridge-local/reset`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
   sink.clear();
 });
 

@@ -21,3 +21,24 @@ test('a SigV4a scope (no region) takes the region from X-Amz-Region-Set', () => 
   expect(callerFromAuthorization(v4a, '*')).toMatchObject({ account: '123456789012', region: 'us-east-1' });
   expect(callerFromAuthorization(v4a)).toMatchObject({ account: '123456789012', region: 'us-east-1' });
 });
+
+test('a key that is not 12 digits plays the given default account (--default-account)', () => {
+  expect(callerFromAuthorization(auth('FOOBARKEY', 'us-east-1'), undefined, '123456789012')).toMatchObject({ account: '123456789012', accessKeyId: 'FOOBARKEY' });
+  expect(callerFromAuthorization(auth('444455556666', 'us-east-1'), undefined, '123456789012')).toMatchObject({ account: '444455556666' });
+  expect(callerFromAuthorization(undefined, undefined, '123456789012')).toMatchObject({ account: '123456789012', region: 'us-east-1' });
+});
+
+test.each([
+  ['a second Credential', `AWS4-HMAC-SHA256 Credential=111122223333/20261123/us-east-1/events/aws4_request, ${auth('AKIDME', 'us-east-1').slice(17)}`, /more than one 'Credential'/],
+  ['a junk X=Credential= parameter', `AWS4-HMAC-SHA256 X=Credential=111122223333/20261123/us-east-1/events/aws4_request, ${auth('AKIDME', 'us-east-1').slice(17)}`, /'X' is not a parameter/],
+  ['a second Signature', `${auth('AKIDME', 'us-east-1')}, Signature=def`, /more than one 'Signature'/],
+])('%s is IncompleteSignatureException even without --require-auth: no header names two callers', (_what, header, message) => {
+  let caught: any;
+  try {
+    callerFromAuthorization(header);
+  } catch (err) {
+    caught = err;
+  }
+  expect(caught?.type).toBe('IncompleteSignatureException');
+  expect(caught?.message).toMatch(message);
+});

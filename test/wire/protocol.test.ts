@@ -115,7 +115,7 @@ describe('emulator endpoints', () => {
     await rawCall(emu.url, 'CreateEventBus', '{"Name":"b"}', {
       Authorization: 'AWS4-HMAC-SHA256 Credential=123456789012/20260101/eu-central-1/events/aws4_request, SignedHeaders=host, Signature=x',
     });
-    const res = await fetch(`${emu.url}/_eventbridge-local/reset`, { method: 'POST' });
+    const res = await fetch(`${emu.url}/_eventbridge-local/reset`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
     expect(res.status).toBe(200);
     expect((await rawCall(emu.url, 'DescribeEventBus', '{"Name":"a"}')).status).toBe(400);
     const other = await rawCall(emu.url, 'ListEventBuses', '{}', {
