@@ -114,13 +114,16 @@ export function inspectRouter(deps: InspectDeps): express.Router {
   });
 
   router.get('/clock', (_req, res) => res.json(clockView(deps.clock)));
-  router.post('/clock', (req: Request, res: Response) => {
+  router.post('/clock', async (req: Request, res: Response) => {
     const seconds = (req.body as { advanceSeconds?: unknown } | undefined)?.advanceSeconds;
     if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
       res.status(400).json({ message: 'Body must be {"advanceSeconds": <non-negative number>}.' });
       return;
     }
-    deps.clock.advance(seconds * 1000);
+    // Step through every due time, letting the deliveries each one starts finish before moving on.
+    await deps.clock.advanceSettled(seconds * 1000, () => deps.engine.idle());
+    deps.store.clockOffsetMs = deps.clock.offset;
+    await deps.store.persist();
     res.json(clockView(deps.clock));
   });
 
@@ -129,5 +132,5 @@ export function inspectRouter(deps: InspectDeps): express.Router {
 
 function clockView(clock: VirtualClock) {
   const now = clock.now();
-  return { now: new Date(now).toISOString(), epochMillis: now, offsetMillis: now - Date.now() };
+  return { now: new Date(now).toISOString(), epochMillis: now, offsetMillis: now - clock.wallNow() };
 }

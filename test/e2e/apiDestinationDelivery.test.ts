@@ -340,7 +340,7 @@ describe('retries, Retry-After and the dead-letter queue', () => {
     expect(delivery.status).toBe('delivered');
   });
 
-  test('Retry-After as an HTTP date, read on the emulator clock', async () => {
+  test('Retry-After as an HTTP date (virtual and wall clock agree here: see virtualClock.test.ts)', async () => {
     const { dest } = await setup();
     const retryAt = new Date(now() + 45_000).toUTCString();
     api.reply({ status: 429, headers: { 'Retry-After': retryAt } });
