@@ -3,6 +3,7 @@ import { ConfigError, HelpRequested, configFromArgs, usage } from './config.js';
 import { createEmulator, type Emulator } from './index.js';
 import { StateFileError } from './store/lowdbFile.js';
 import { runSend } from './send/sendCommand.js';
+import { version } from './version.js';
 
 let emulator: Emulator | undefined;
 let stopping = false;
@@ -29,6 +30,10 @@ async function main(): Promise<void> {
     process.exitCode = await runSend(process.argv.slice(3));
     return;
   }
+  if (process.argv.slice(2).includes('--version') || process.argv[2] === '-v') {
+    process.stdout.write(`eventbridge-local ${version}\n`);
+    return;
+  }
   const config = configFromArgs(process.argv.slice(2));
   // Every file the emulator creates is owner-only from its first byte (they hold connection
   // secrets and event payloads): lowdb's temp file would otherwise be 0644 until the chmod
@@ -45,7 +50,9 @@ main().catch((err) => {
     process.stdout.write(usage);
     process.exit(0);
   }
-  const known = err instanceof ConfigError || err instanceof StateFileError || (err as { code?: string }).code === 'EADDRINUSE';
-  process.stderr.write(`eventbridge-local: ${known ? err.message : err?.stack ?? err}\n${err instanceof ConfigError ? usage : ''}`);
+  // node:util parseArgs throws a TypeError coded ERR_PARSE_ARGS_* for an unknown or malformed flag: misuse, not a crash.
+  const misuse = err instanceof ConfigError || String((err as { code?: string }).code).startsWith('ERR_PARSE_ARGS');
+  const known = misuse || err instanceof StateFileError || (err as { code?: string }).code === 'EADDRINUSE';
+  process.stderr.write(`eventbridge-local: ${known ? err.message : err?.stack ?? err}\n${misuse ? usage : ''}`);
   process.exit(1);
 });

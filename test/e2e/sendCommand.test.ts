@@ -86,14 +86,14 @@ test('non-partner fixtures (GitHub via the webhook quick start) are PutEvents on
   expect((await delivered()).map((e) => e['detail-type'])).toEqual(['push', 'pull_request']);
 }, 30_000);
 
-test('a deactivated source: send warns that EventBridge drops the event, and nothing is delivered', async () => {
+test('a deactivated source: send refuses (exit 1), saying EventBridge would drop the event', async () => {
   const source = eventOf('auth0-failed-login.json').source;
   expect((await send(fixture('auth0-failed-login.json'))).code).toBe(0);
   await targetOn(source, { source: [source] });
   await emu.client.send(new DeactivateEventSourceCommand({ Name: source }));
   const result = await send(fixture('auth0-failed-login.json'));
-  expect(result.code).toBe(0);
-  expect(result.stderr).toContain(`warning: event source ${source} is PENDING`);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain(`event source ${source} is PENDING, not ACTIVE, in account 000000000000: EventBridge would accept its events and drop them; nothing was sent`);
   expect(await delivered()).toEqual([]);
 }, 30_000);
 
@@ -131,3 +131,21 @@ test('the server started with --webhook (secret from the environment) verifies G
   expect(bad.code).toBe(1);
   expect(bad.stderr).toContain('provider must be one of github, twilio');
 }, 30_000);
+
+test('--bus naming a bus that does not exist: exit 1, the bus named, nothing put', async () => {
+  const result = await send(fixture('github-push.json'), '--bus', 'github-events');
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain('event bus github-events does not exist in account 000000000000, region us-east-1; nothing was sent');
+  expect(result.stdout).toBe('');
+  const events = (await inspect(emu.url, 'events')).events;
+  expect(events).toEqual([]);
+});
+
+test('send --help and send --version answer on stdout and exit 0', async () => {
+  const help = await send('--help');
+  expect(help.code).toBe(0);
+  expect(help.stderr).toBe('');
+  expect(help.stdout).toMatch(/^Usage: eventbridge-local send <file\.\.\.> \[options\]/);
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  expect(await send('--version')).toEqual({ code: 0, stdout: `eventbridge-local ${version}\n`, stderr: '' });
+});
