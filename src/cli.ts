@@ -1,9 +1,11 @@
 /** argv/env -> config -> createEmulator().listen(); nothing else. */
+import { fileURLToPath } from 'node:url';
 import { ConfigError, HelpRequested, configFromArgs, usage } from './config.js';
 import { createEmulator, type Emulator } from './index.js';
 import { StateFileError } from './store/lowdbFile.js';
 import { runSend } from './send/sendCommand.js';
 import { version } from './version.js';
+import { staleBuildHint } from './util/buildFreshness.js';
 
 let emulator: Emulator | undefined;
 let stopping = false;
@@ -25,6 +27,13 @@ process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
 
 async function main(): Promise<void> {
+  // dist/src/cli.js -> the checkout's root, two folders up.
+  const stale = staleBuildHint(fileURLToPath(new URL('../..', import.meta.url)), fileURLToPath(import.meta.url));
+  if (stale) {
+    process.stderr.write(`eventbridge-local: ${stale}\n`);
+    process.exitCode = 1;
+    return;
+  }
   // `eventbridge-local send <file...>` puts fixture events on a running emulator, then exits.
   if (process.argv[2] === 'send') {
     process.exitCode = await runSend(process.argv.slice(3));
