@@ -29,7 +29,7 @@ beforeAll(async () => {
   await emu.client.send(
     new PutTargetsCommand({ Rule: 'flaky', Targets: [{ Id: 'flaky-api', Arn: flaky, RoleArn: roleArn, RetryPolicy: { MaximumRetryAttempts: 2 }, DeadLetterConfig: { Arn: dlqArn } }] }),
   );
-}, 30_000);
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -81,4 +81,4 @@ test('npm start does not rebuild: the build is untouched and the server listens'
     process.kill(-child.pid!, 'SIGTERM');
     await exited;
   }
-}, 120_000);
+}, 300_000);
