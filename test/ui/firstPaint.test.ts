@@ -43,7 +43,8 @@ test('right after load, with every fetch and the live stream blocked, the page s
     expect(await page.locator('#deliveries-count').textContent()).toBe('3 deliveries');
     const rows = await page.locator('#events-list .row').allTextContents();
     expect(rows).toHaveLength(4);
-    expect(rows[0]).toContain('other · Noise'); // newest first
+    // (One PutEvents: the four share their receipt time, so their order among themselves is not asserted.)
+    expect(rows.filter((r) => r.includes('other · Noise'))).toHaveLength(1);
     expect(rows.filter((r) => r.includes('shop · Order Placed'))).toHaveLength(3);
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     await browser.screenshot('first-paint');
