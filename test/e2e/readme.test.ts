@@ -114,7 +114,7 @@ test('every shell block runs as printed, and does what the README says', async (
     expect(stdout).toMatch(/stripe-payment-intent-succeeded\.json: PutPartnerEvents on aws\.partner\/stripe\.com\/\S+: EventId/);
     expect(stdout).toMatch(/datadog-monitor-alert\.json: PutPartnerEvents on \S+: EventId/);
     // The webhook emulator started with both webhooks configured.
-    const webhooks = await (await fetch(`http://127.0.0.1:${webhookPort}/_eventbridge-local/webhooks`)).json();
+    const webhooks = (await (await fetch(`http://127.0.0.1:${webhookPort}/_eventbridge-local/webhooks`)).json()) as { webhooks: Array<{ provider: string; bus: string }> };
     expect(webhooks.webhooks.map((w: { provider: string; bus: string }) => `${w.provider}/${w.bus}`).sort()).toEqual(['github/github-events', 'twilio/sms']);
     // The API destination walk-through: what the README says the local server prints.
     const sinkLog = logs[1];

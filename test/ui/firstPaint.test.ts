@@ -46,7 +46,7 @@ test('right after load, with every fetch and the live stream blocked, the page s
     // (One PutEvents: the four share their receipt time, so their order among themselves is not asserted.)
     expect(rows.filter((r) => r.includes('other · Noise'))).toHaveLength(1);
     expect(rows.filter((r) => r.includes('shop · Order Placed'))).toHaveLength(3);
-    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned)).toBeUndefined();
     await browser.screenshot('first-paint');
     expect(blocked.length).toBeGreaterThan(0); // the page did try to fetch: what it showed did not come from there
   } finally {
