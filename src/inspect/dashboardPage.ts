@@ -33,7 +33,7 @@ export function renderDashboardPage(assets: string, engine: DeliveryEngine, hist
     const deliveries = deliveriesPage(engine, history, defaults);
     return template
       .replace('<span id="events-count">0 events</span>', `<span id="events-count">${countText(events.total, events.events.length, 'events')}</span>`)
-      .replace('<span id="deliveries-count">0 deliveries</span>', `<span id="deliveries-count">${countText(deliveries.total, deliveries.deliveries.length, 'deliveries')}</span>`)
+      .replace('<span id="deliveries-count">0 deliveries</span>', `<span id="deliveries-count">${countText(deliveries.total ?? deliveries.deliveries.length, deliveries.deliveries.length, 'deliveries')}</span>`)
       .replace('<script type="module" src="app.js"></script>', `<script type="application/json" id="initial-data">${scriptJson({ ...defaults, events, deliveries })}</script>\n  <script type="module" src="app.js"></script>`);
   };
 }
