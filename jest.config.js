@@ -7,6 +7,6 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, diagnostics: false }],
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
-  testTimeout: 30000,
+  testTimeout: 120_000, // generous: CI is 2 shared cores, and an `aws` CLI call alone costs ~1 s of CPU
   maxWorkers: 2,
 };

@@ -1,9 +1,12 @@
 /** argv/env -> config -> createEmulator().listen(); nothing else. */
+import { fileURLToPath } from 'node:url';
 import { ConfigError, HelpRequested, commandLineSecretWarnings, configFromArgs, usage } from './config.js';
 import { createLogger } from './util/log.js';
 import { createEmulator, type Emulator } from './index.js';
 import { StateFileError } from './store/lowdbFile.js';
 import { runSend } from './send/sendCommand.js';
+import { version } from './version.js';
+import { staleBuildHint } from './util/buildFreshness.js';
 
 let emulator: Emulator | undefined;
 let stopping = false;
@@ -25,9 +28,20 @@ process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
 
 async function main(): Promise<void> {
+  // dist/src/cli.js -> the checkout's root, two folders up.
+  const stale = staleBuildHint(fileURLToPath(new URL('../..', import.meta.url)), fileURLToPath(import.meta.url));
+  if (stale) {
+    process.stderr.write(`eventbridge-local: ${stale}\n`);
+    process.exitCode = 1;
+    return;
+  }
   // `eventbridge-local send <file...>` puts fixture events on a running emulator, then exits.
   if (process.argv[2] === 'send') {
     process.exitCode = await runSend(process.argv.slice(3));
+    return;
+  }
+  if (process.argv.slice(2).includes('--version') || process.argv[2] === '-v') {
+    process.stdout.write(`eventbridge-local ${version}\n`);
     return;
   }
   const config = configFromArgs(process.argv.slice(2));
@@ -53,7 +67,9 @@ main().catch((err) => {
     process.stdout.write(usage);
     process.exit(0);
   }
-  const known = err instanceof ConfigError || err instanceof StateFileError || (err as { code?: string }).code === 'EADDRINUSE';
-  process.stderr.write(`eventbridge-local: ${known ? err.message : err?.stack ?? err}\n${err instanceof ConfigError ? usage : ''}`);
+  // node:util parseArgs throws a TypeError coded ERR_PARSE_ARGS_* for an unknown or malformed flag: misuse, not a crash.
+  const misuse = err instanceof ConfigError || String((err as { code?: string }).code).startsWith('ERR_PARSE_ARGS');
+  const known = misuse || err instanceof StateFileError || (err as { code?: string }).code === 'EADDRINUSE';
+  process.stderr.write(`eventbridge-local: ${known ? err.message : err?.stack ?? err}\n${misuse ? usage : ''}`);
   process.exit(1);
 });

@@ -247,6 +247,8 @@ export const usage = `Usage: eventbridge-local [options]
                       "credentials": {"accessKeyId", "secretAccessKey"}}           env EVENTBRIDGE_LOCAL_SERVICES_CONFIG
   --webhook <spec>    an inbound webhook, repeatable: provider=github|twilio,bus=<name>,secret=<s> | secretEnv=<VAR>[,account=<id>][,region=<r>]
   --webhooks-config <file>  JSON {"webhooks": [{provider, bus, secret | secretEnv, account?, region?}]}  env EVENTBRIDGE_LOCAL_WEBHOOKS_CONFIG
+  -h, --help          this text
+  -v, --version       print the version and exit
 
        eventbridge-local send <file...> [--endpoint <url>] [--bus <name>] [--account <id>] [--region <r>] [--as-aws]
                           put fixture events on a running emulator (see README, "Developing a SaaS integration offline")

@@ -142,6 +142,8 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     onRolledBack: () => onRolledBack(),
   });
 
+  // Time is part of the state: pending retries keep their virtual due times across a restart.
+  clock.setOffset(store.clockOffsetMs);
   const history = new DeliveryHistory();
   let router: EventRouter;
   const forwardToBus: ForwardToBus = (account, region, busName, job) => {
@@ -250,6 +252,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
       history.clear();
       connectionAuth.reset();
       limiter.reset();
+      clock.setOffset(0); // back to real time; store.reset() drops the saved offset
     },
   ];
   const app = express();

@@ -160,6 +160,10 @@ class PagedList {
     const generation = ++this.generation;
     const page = await getJson(`${this.path}?${query({ ...this.params(), limit: pageSize })}`);
     if (generation !== this.generation) return;
+    this.fill(page);
+  }
+  /** Show a first page (from a fetch, or the one the server put in the page). */
+  fill(page) {
     this.items = page[this.kind];
     this.byId = new Map(this.items.map((i) => [i.id, i]));
     this.total = page.total;
@@ -515,6 +519,16 @@ function connect() {
     refreshClockSoon();
   });
   source.addEventListener('reset', () => reloadAll());
+}
+
+// The server put the first page of the default view in the page: render it before any fetch.
+const initial = document.getElementById('initial-data');
+if (initial) {
+  const data = JSON.parse(initial.textContent);
+  if (data.account === state.account && data.region === state.region) {
+    events.fill(data.events);
+    deliveries.fill(data.deliveries);
+  }
 }
 
 show(views.includes(location.hash.slice(1)) ? location.hash.slice(1) : 'events');

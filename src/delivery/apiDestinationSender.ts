@@ -84,7 +84,9 @@ async function invoke(deps: ApiDestinationSenderDeps, ns: NamespaceState, dest: 
   });
   if (!built.ok) return failure('INVALID_PARAMETER', built.reason, false);
   const result = await deps.send(built.request, deps.timeoutMs);
-  const outcome = outcomeOf(result, built.shown, deps.clock.now(), deps.timeoutMs);
+  // A Retry-After date was written by the server's wall clock: it is read against the real
+  // one, and the delay it gives is then waited on the virtual clock.
+  const outcome = outcomeOf(result, built.shown, deps.clock.wallNow(), deps.timeoutMs);
   if (result.kind === 'response') outcome.response = attemptResponse(result.status, result.statusText, result.headers, result.body, secretsOf(credentials.header.value, conn));
   if (result.kind === 'response' && (result.status === 401 || result.status === 407)) {
     await deps.auth.rejected(ns, conn, result.status, credentials.header);
@@ -92,7 +94,7 @@ async function invoke(deps: ApiDestinationSenderDeps, ns: NamespaceState, dest: 
   return outcome;
 }
 
-export function outcomeOf(result: HttpResult, shown: HttpRequestSpec, now: number, timeoutMs: number): SendOutcome {
+export function outcomeOf(result: HttpResult, shown: HttpRequestSpec, wallNow: number, timeoutMs: number): SendOutcome {
   const request = shown;
   switch (result.kind) {
     case 'response': {
@@ -105,7 +107,7 @@ export function outcomeOf(result: HttpResult, shown: HttpRequestSpec, now: numbe
         errorCode: 'ERROR_FROM_TARGET',
         errorMessage: `The API destination endpoint answered HTTP ${status}${result.statusText ? ` ${result.statusText}` : ''}.`,
         retryable: isRetryableStatus(status),
-        retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, now),
+        retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, wallNow),
         request,
       };
     }

@@ -298,7 +298,7 @@ export class DeliveryEngine {
    * dead-lettered. `queued`: the job is in the queue (not on the immediate path's first attempt).
    */
   private settle(job: DeliveryJob, outcome: SendOutcome, at: number, started: number, queued: boolean): void {
-    const { clock, random, store } = this.deps;
+    const { random, store } = this.deps;
     recordAttempt(job, {
       at,
       latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
@@ -315,7 +315,9 @@ export class DeliveryEngine {
     }
     const retryPolicy = job.target.RetryPolicy as Parameters<typeof decideRetry>[0];
     const failure = { retryable: outcome.retryable ?? false, retryAfterMs: outcome.retryAfterMs };
-    const decision = decideRetry(retryPolicy, failure, job.attempts.length, job.createdAt, clock.now(), random);
+    // The backoff counts from the attempt's start: inside a clock advance that is the moment the
+    // attempt was due, so one long advance and many short ones schedule the same retries.
+    const decision = decideRetry(retryPolicy, failure, job.attempts.length, job.createdAt, at, random);
     if (decision.retry) {
       job.nextAttemptAt = decision.at;
       store.delivery.putJob(job);

@@ -203,13 +203,14 @@ export function isRetryableStatus(status: number): boolean {
 
 /**
  * `Retry-After` in ms: delay-seconds (a negative value, which AWS reads as "stop retrying",
- * stays negative) or an HTTP date relative to the emulator's clock. Unreadable: undefined.
+ * stays negative) or an HTTP date, read against the real wall clock (`wallNow`, never the virtual
+ * clock: the server's clock wrote it). Unreadable: undefined.
  */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+export function parseRetryAfter(value: string | undefined, wallNow: number): number | undefined {
   if (value === undefined) return undefined;
   const text = value.trim();
   if (/^[-+]?\d+$/.test(text)) return Number(text) * 1000;
   // HTTP-date forms all start with a day name ("Sun, 06 Nov 1994 08:49:37 GMT"); Date.parse alone would read "1.5" as a date.
   const date = /^[A-Za-z]{3}/.test(text) ? Date.parse(text) : NaN;
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - wallNow);
 }

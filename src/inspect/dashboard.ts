@@ -14,6 +14,7 @@ import type { DeliveryHistory } from '../delivery/history.js';
 import { deliveriesPage, eventsPage, resourcesView } from './dashboardViews.js';
 import { answerList } from './query.js';
 import type { EventStream } from './stream.js';
+import { renderDashboardPage } from './dashboardPage.js';
 
 export interface DashboardDeps {
   store: Store;
@@ -37,6 +38,11 @@ export function dashboardRouter(deps: DashboardDeps): express.Router {
 
   // `/ui` without the slash would resolve the page's relative asset URLs one level up.
   router.get('/ui', (req, res, next) => (req.originalUrl.split('?')[0].endsWith('/') ? next() : res.redirect(301, req.baseUrl + '/ui/')));
+  // The page itself carries the current state (first paint); its other assets are static.
+  const page = renderDashboardPage(assets, deps.engine, deps.history);
+  router.get(['/ui/', '/ui/index.html'], (_req, res) => {
+    res.type('html').set('Cache-Control', 'no-store').send(page());
+  });
   router.use('/ui', express.static(assets, { index: 'index.html', maxAge: 0, fallthrough: false }));
 
   router.get('/resources', (req, res) => {

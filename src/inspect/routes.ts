@@ -114,14 +114,17 @@ export function inspectRouter(deps: InspectDeps): express.Router {
   });
 
   router.get('/clock', (_req, res) => res.json(clockView(deps.clock)));
-  router.post('/clock', (req: Request, res: Response) => {
+  router.post('/clock', async (req: Request, res: Response) => {
     const seconds = (req.body as { advanceSeconds?: unknown } | undefined)?.advanceSeconds;
     const refusal = clockRefusal(seconds, deps.clock.now());
     if (refusal) {
       res.status(400).json({ __type: 'ValidationException', message: refusal });
       return;
     }
-    deps.clock.advance((seconds as number) * 1000);
+    // Step through every due time, letting the deliveries each one starts finish before moving on.
+    await deps.clock.advanceSettled((seconds as number) * 1000, () => deps.engine.idle());
+    deps.store.clockOffsetMs = deps.clock.offset;
+    await deps.store.persist();
     res.json(clockView(deps.clock));
   });
 
@@ -146,5 +149,5 @@ function clockRefusal(seconds: unknown, nowMs: number): string | undefined {
 
 function clockView(clock: VirtualClock) {
   const now = clock.now();
-  return { now: new Date(now).toISOString(), epochMillis: now, offsetMillis: now - Date.now() };
+  return { now: new Date(now).toISOString(), epochMillis: now, offsetMillis: now - clock.wallNow() };
 }

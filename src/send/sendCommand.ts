@@ -11,6 +11,7 @@
  * event (e.g. `github.com` from the inbound-webhook quick start) is a PutEvents on --bus.
  */
 import { parseArgs } from 'node:util';
+import { version } from '../version.js';
 import { defaultAccount, defaultRegion } from '../wire/sigv4.js';
 import { parseCredentials, splitList } from '../config.js';
 import { AwsCallError, callEvents, signedJsonPost, type Caller } from './eventsClient.js';
@@ -32,6 +33,7 @@ export const sendUsage = `Usage: eventbridge-local send <file...> [options]
   --as-aws                  put the events as the AWS service in their source would (aws.s3, aws.ec2 ...):
                             onto the default bus of --account / --region, through the emulator's
                             POST /_eventbridge-local/aws-events (PutEvents refuses aws.* sources)
+  -h, --help                this text;   --version   the version
 
 Requests are signed with the account id as access key id. The secret for each account's key
 comes from EVENTBRIDGE_LOCAL_CREDENTIALS (<id>:<secret>,..., as the server's --require-auth
@@ -53,12 +55,16 @@ type Output = Pick<NodeJS.WriteStream, 'write'>;
 
 /** Runs the command; resolves to the exit code (0 all put, 1 some failed, 2 usage). */
 export async function runSend(argv: string[], out: Output = process.stdout, err: Output = process.stderr, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let parsed: { options: SendOptions; files: string[] };
+  let parsed: { options: SendOptions; files: string[] } | 'help' | 'version';
   try {
     parsed = parseSendArgs(argv, env);
   } catch (error) {
     err.write(`eventbridge-local send: ${(error as Error).message}\n\n${sendUsage}`);
     return 2;
+  }
+  if (parsed === 'help' || parsed === 'version') {
+    out.write(parsed === 'help' ? sendUsage : `eventbridge-local ${version}\n`);
+    return 0;
   }
   let failures = 0;
   for (const file of parsed.files) {
@@ -73,7 +79,7 @@ export async function runSend(argv: string[], out: Output = process.stdout, err:
   return failures ? 1 : 0;
 }
 
-function parseSendArgs(argv: string[], env: NodeJS.ProcessEnv): { options: SendOptions; files: string[] } {
+function parseSendArgs(argv: string[], env: NodeJS.ProcessEnv): { options: SendOptions; files: string[] } | 'help' | 'version' {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -88,8 +94,12 @@ function parseSendArgs(argv: string[], env: NodeJS.ProcessEnv): { options: SendO
       'keep-time': { type: 'boolean' },
       'skip-setup': { type: 'boolean' },
       'as-aws': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
     },
   });
+  if (values.help) return 'help';
+  if (values.version) return 'version';
   if (positionals.length === 0) throw new Error('give at least one fixture file');
   const account = values.account ?? defaultAccount;
   const partnerAccount = values['partner-account'] ?? defaultPartnerAccount;
@@ -127,13 +137,15 @@ async function sendFile(file: string, options: SendOptions, out: Output, err: Ou
     return report(file, `AWS service event on default (${options.customer.account}, ${options.customer.region})`, res, out, err);
   }
   if (!isPartnerSource(entry.Source)) {
+    if (options.bus !== undefined) await requireBus(options.bus, options);
     const res = await callEvents(options.endpoint, options.customer, 'PutEvents', { Entries: [{ ...entry, EventBusName: options.bus }] });
     return report(file, `PutEvents on ${options.bus ?? 'default'}`, res.Entries[0], out, err);
   }
   if (options.bus !== undefined) {
     throw new Error(`--bus does not apply to ${entry.Source}: partner events land on the partner event bus named after their source`);
   }
-  if (options.setup) await acceptPartnerSource(entry.Source, options, err);
+  if (options.setup) await acceptPartnerSource(entry.Source, options);
+  await requireActiveSource(entry.Source, options);
   const res = await callEvents(options.endpoint, options.partner, 'PutPartnerEvents', { Entries: [entry satisfies SendEntry] });
   return report(file, `PutPartnerEvents on ${entry.Source}`, res.Entries[0], out, err);
 }
@@ -149,13 +161,39 @@ async function putAsAws(options: SendOptions, entry: SendEntry): Promise<{ Event
 }
 
 /** The partner offers the source to the customer; the customer accepts it by creating its partner bus. */
-async function acceptPartnerSource(source: string, options: SendOptions, err: Output): Promise<void> {
+async function acceptPartnerSource(source: string, options: SendOptions): Promise<void> {
   const { endpoint, partner, customer } = options;
   await unlessExists(callEvents(endpoint, partner, 'CreatePartnerEventSource', { Name: source, Account: customer.account }));
   await unlessExists(callEvents(endpoint, customer, 'CreateEventBus', { Name: source, EventSourceName: source }));
-  const described = await callEvents(endpoint, customer, 'DescribeEventSource', { Name: source });
-  if (described.State !== 'ACTIVE') {
-    err.write(`warning: event source ${source} is ${described.State} in account ${customer.account}: its events are accepted and dropped\n`);
+}
+
+/**
+ * PutEvents to a bus that does not exist answers with an EventId and drops the event, as AWS
+ * does: a user who mistyped --bus would see success. So send asks first.
+ */
+async function requireBus(bus: string, options: SendOptions): Promise<void> {
+  const { endpoint, customer } = options;
+  try {
+    await callEvents(endpoint, customer, 'DescribeEventBus', { Name: bus });
+  } catch (error) {
+    if (!(error instanceof AwsCallError && error.type === 'ResourceNotFoundException')) throw error;
+    throw new Error(`event bus ${bus} does not exist in account ${customer.account}, region ${customer.region}; nothing was sent (create it with: aws events create-event-bus --name ${bus})`);
+  }
+}
+
+/** A source that is not ACTIVE drops its events (they still get an EventId): refuse instead of pretending. */
+async function requireActiveSource(source: string, options: SendOptions): Promise<void> {
+  const { endpoint, customer } = options;
+  let state: string;
+  try {
+    state = (await callEvents(endpoint, customer, 'DescribeEventSource', { Name: source })).State as string;
+  } catch (error) {
+    // Not offered to this account (--skip-setup): PutPartnerEvents itself says so.
+    if (error instanceof AwsCallError && error.type === 'ResourceNotFoundException') return;
+    throw error;
+  }
+  if (state !== 'ACTIVE') {
+    throw new Error(`event source ${source} is ${state}, not ACTIVE, in account ${customer.account}: EventBridge would accept its events and drop them; nothing was sent`);
   }
 }
 

@@ -279,6 +279,8 @@ export interface State {
   namespaces: Record<string, NamespaceState>;
   /** Route 53 health-check statuses by ARN (global, as Route 53 is); absent in older state files. */
   healthChecks?: Record<string, HealthCheckRecord>;
+  /** How far the virtual clock is ahead of real time (ms); absent means real time. */
+  clockOffsetMs?: number;
 }
 
 /** A version 1 state.json also held the delivery side; it is migrated to the journal on start-up. */

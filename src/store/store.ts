@@ -140,6 +140,16 @@ export class Store {
     return (this.state.healthChecks ??= table());
   }
 
+  /** The virtual clock's offset from real time (ms), saved with the control plane; a reset clears it. */
+  get clockOffsetMs(): number {
+    return this.state.clockOffsetMs ?? 0;
+  }
+
+  set clockOffsetMs(ms: number) {
+    if (ms === 0) delete this.state.clockOffsetMs;
+    else this.state.clockOffsetMs = ms;
+  }
+
   /** Every namespace that exists so far. */
   namespaces(): NamespaceState[] {
     return Object.values(this.state.namespaces);
@@ -149,6 +159,7 @@ export class Store {
   async reset(): Promise<void> {
     // In place: parts of the runtime hold the state objects themselves.
     Object.assign(this.state, emptyState());
+    this.clockOffsetMs = 0;
     this.delivery.clear();
     await this.persist();
   }

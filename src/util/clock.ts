@@ -6,6 +6,8 @@
 export interface Clock {
   /** Milliseconds since the epoch, in the emulator's (possibly virtual) time. */
   now(): number;
+  /** Milliseconds since the epoch on the real wall clock (what other machines' clocks say). */
+  wallNow(): number;
   /** Run `fn` once the clock reaches `atMs`. Returns a cancel function. */
   at(atMs: number, fn: () => void): () => void;
 }
@@ -30,11 +32,70 @@ export class VirtualClock implements Clock {
   private wake: NodeJS.Timeout | undefined;
   private wakeAt = Infinity;
   private firing = false;
+  /** While a settled advance stands at a due time, now() is that time. */
+  private frozenAt: number | undefined;
+  /** Settled advances run one after the other. */
+  private advancing: Promise<void> = Promise.resolve();
 
   constructor(private readonly realNow: () => number = Date.now) {}
 
   now(): number {
-    return this.realNow() + this.offsetMs;
+    return this.frozenAt ?? this.realNow() + this.offsetMs;
+  }
+
+  wallNow(): number {
+    return this.realNow();
+  }
+
+  /** How far virtual time is ahead of real time (ms): saved with the state. */
+  get offset(): number {
+    return this.offsetMs;
+  }
+
+  /** Put virtual time at real time + `ms` (a restart restores the saved offset; a reset sets 0). */
+  setOffset(ms: number): void {
+    if (!Number.isFinite(ms)) throw new RangeError('offset must be finite');
+    this.offsetMs = ms;
+    if (!this.firing) this.rearm();
+  }
+
+  /**
+   * Move virtual time forward by `ms`, stopping at each due time on the way: time stands
+   * still there while the due timers fire and `settle()` resolves (the asynchronous work
+   * they started, such as delivery attempts, is done), so what that work arms relative to
+   * now() (a retry's backoff) is measured from the due time and fires within the same
+   * advance when it falls inside the span. One advance of a day therefore does exactly
+   * what many small advances do. Real time spent meanwhile is not added: afterwards
+   * now() is the start plus `ms`.
+   */
+  advanceSettled(ms: number, settle: () => Promise<void>): Promise<void> {
+    if (!(ms >= 0)) return Promise.reject(new RangeError('time only moves forward'));
+    const run = this.advancing.then(() => this.stepThrough(ms, settle));
+    this.advancing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async stepThrough(ms: number, settle: () => Promise<void>): Promise<void> {
+    const target = this.now() + ms;
+    this.firing = true;
+    try {
+      for (;;) {
+        while (this.heap.length > 0 && this.heap[0].cancelled) this.pop();
+        if (this.heap.length === 0 || this.heap[0].atMs > target) break;
+        this.frozenAt = Math.max(this.now(), this.heap[0].atMs);
+        while (this.heap.length > 0 && this.heap[0].atMs <= this.frozenAt) {
+          const timer = this.pop()!;
+          if (!timer.cancelled) timer.fn();
+        }
+        await settle();
+      }
+      this.offsetMs = Math.max(target, this.now()) - this.realNow();
+    } finally {
+      if (this.frozenAt !== undefined) this.offsetMs = Math.max(this.offsetMs, this.frozenAt - this.realNow());
+      this.frozenAt = undefined;
+      this.firing = false;
+    }
+    this.fireDue();
   }
 
   at(atMs: number, fn: () => void): () => void {

@@ -262,5 +262,5 @@ describe('replays', () => {
     await waitForReplay('cli-replay', 'COMPLETED');
     const listed = await awsEvents(emu.url, ['list-replays']);
     expect(listed.json.Replays[0]).toMatchObject({ ReplayName: 'cli-replay', State: 'COMPLETED' });
-  }, 60_000);
+  }, 300_000);
 });

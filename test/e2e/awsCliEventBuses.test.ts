@@ -34,7 +34,7 @@ test('create, describe, list with pagination, tag, untag, delete', async () => {
   expect(missing.code).not.toBe(0);
   expect(missing.stderr).toContain('(ResourceNotFoundException)');
   expect(missing.stderr).toContain('Event bus cli-bus does not exist.');
-}, 60_000);
+}, 300_000);
 
 test('errors reach the CLI with AWS codes and messages', async () => {
   const dup = await awsEvents(emu.url, ['create-event-bus', '--name', 'default']);
@@ -43,11 +43,11 @@ test('errors reach the CLI with AWS codes and messages', async () => {
   expect(bad.stderr).toContain('(ValidationException) when calling the CreateEventBus operation: 1 validation error detected');
   const del = await awsEvents(emu.url, ['delete-event-bus', '--name', 'default']);
   expect(del.stderr).toContain('Cannot delete event bus default.');
-}, 60_000);
+}, 300_000);
 
 test('the access key and region of the CLI select the account and region', async () => {
   const created = await awsEvents(emu.url, ['create-event-bus', '--name', 'acct-bus'], '210987654321', 'eu-west-3');
   expect(created.json.EventBusArn).toBe('arn:aws:events:eu-west-3:210987654321:event-bus/acct-bus');
   const elsewhere = await awsEvents(emu.url, ['describe-event-bus', '--name', 'acct-bus']);
   expect(elsewhere.stderr).toContain('ResourceNotFoundException');
-}, 60_000);
+}, 300_000);

@@ -46,4 +46,4 @@ test('create-partner-event-source, describe-event-source, create-event-bus --eve
   const again = await awsEvents(emu.url, ['deactivate-event-source', '--name', source], customer);
   expect(again.code).not.toBe(0);
   expect(again.stderr).toContain('(InvalidStateException)');
-}, 60_000);
+}, 300_000);

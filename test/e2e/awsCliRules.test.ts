@@ -83,7 +83,7 @@ test('put-rule, put-targets from a file and inline JSON, list, remove-targets, d
   const gone = await cli('describe-rule', '--name', 'cli-orders');
   expect(gone.code).not.toBe(0);
   expect(gone.stderr).toContain('An error occurred (ResourceNotFoundException) when calling the DescribeRule operation: Rule cli-orders does not exist on EventBus default.');
-}, 60_000);
+}, 300_000);
 
 test('rules on a custom bus by ARN, enable/disable-rule, and the errors a user meets', async () => {
   const busArn = (await cli('create-event-bus', '--name', 'cli-bus')).json.EventBusArn;
@@ -115,11 +115,11 @@ test('rules on a custom bus by ARN, enable/disable-rule, and the errors a user m
 
   const missing = await cli('disable-rule', '--name', 'ghost');
   expect(missing.stderr).toContain('An error occurred (ResourceNotFoundException) when calling the DisableRule operation: Rule ghost does not exist on EventBus default.');
-}, 60_000);
+}, 300_000);
 
 test('the access key and region of the CLI select the account and region of a rule', async () => {
   const created = await awsEvents(emu.url, ['put-rule', '--name', 'acct-rule', '--event-pattern', '{"source":["x"]}'], '210987654321', 'eu-west-3');
   expect(created.json.RuleArn).toBe('arn:aws:events:eu-west-3:210987654321:rule/acct-rule');
   const elsewhere = await cli('describe-rule', '--name', 'acct-rule');
   expect(elsewhere.stderr).toContain('Rule acct-rule does not exist on EventBus default.');
-}, 60_000);
+}, 300_000);

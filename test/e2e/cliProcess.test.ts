@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProcess, startProcess } from '../helpers/process.js';
@@ -49,4 +49,21 @@ test('a bad flag prints usage and exits non-zero', async () => {
   expect(code).toBe(1);
   expect(stderr).toContain('--log-level must be one of');
   expect(stderr).toContain('Usage: eventbridge-local');
+});
+
+test('--version and --help answer and exit 0; an unknown flag is a one-line error with the usage, not a stack', async () => {
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  const shown = await runProcess(['--version']);
+  expect(shown).toEqual({ code: 0, stdout: `eventbridge-local ${version}\n`, stderr: '' });
+  const help = await runProcess(['--help']);
+  expect(help.code).toBe(0);
+  expect(help.stderr).toBe('');
+  expect(help.stdout).toMatch(/^Usage: eventbridge-local \[options\]/);
+  expect(help.stdout).toContain('--version');
+  const unknown = await runProcess(['--colour']);
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr.split('\n')[0]).toBe("eventbridge-local: Unknown option '--colour'");
+  expect(unknown.stderr).not.toContain('TypeError');
+  expect(unknown.stderr).not.toMatch(/\n\s+at /);
+  expect(unknown.stderr).toContain('Usage: eventbridge-local');
 });

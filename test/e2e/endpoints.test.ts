@@ -283,7 +283,7 @@ describe('control plane (aws CLI)', () => {
 
     const invalid = await awsEvents(emu.url, ['create-endpoint', '--name', 'cli-bad', '--routing-config', routing, '--event-buses', buses]);
     expect(invalid.stderr).toContain('(ValidationException) when calling the CreateEndpoint operation: Parameter RoleArn is not valid.');
-  }, 60_000);
+  }, 240_000);
 });
 
 describe('PutEvents with EndpointId', () => {

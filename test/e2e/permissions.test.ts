@@ -128,4 +128,4 @@ test('put-permission and remove-permission through the aws CLI', async () => {
   expect((await awsEvents(emu.url, ['remove-permission', '--statement-id', 'cli'])).code).toBe(0);
   const missing = await awsEvents(emu.url, ['remove-permission', '--statement-id', 'cli']);
   expect(missing.stderr).toContain('Statement with the provided id does not exist.');
-}, 30_000);
+}, 300_000);

@@ -140,7 +140,7 @@ describe('PutEvents', () => {
     await settle();
     const [captured] = await captures(emu.url, queue('cli'));
     expect(JSON.parse(captured.payload)).toMatchObject({ id: out.json.Entries[0].EventId, detail: { a: 1 } });
-  }, 30_000);
+  }, 300_000);
 });
 
 describe('target input', () => {

@@ -63,7 +63,7 @@ test('a partner fixture goes through PutPartnerEvents onto the partner bus, wher
   expect(result.stdout).toMatch(new RegExp(`PutPartnerEvents on ${source.replace(/[.]/g, '\\.')}: EventId [0-9a-f-]{36}`));
   const [event] = await delivered();
   expect(event).toMatchObject({ source, 'detail-type': 'Datadog Alert Notification', account: '000000000000', region: 'us-east-1', detail: file.event.detail });
-}, 30_000);
+}, 300_000);
 
 test('without any setup, send offers the source as the partner account and accepts it as the customer', async () => {
   const source = eventOf('stripe-payment-intent-succeeded.json').source;
@@ -75,7 +75,7 @@ test('without any setup, send offers the source as the partner account and accep
   expect(events).toHaveLength(1);
   // --keep-time: the fixture's own time.
   expect(events[0].event.time).toBe('2026-03-02T12:30:05Z');
-}, 30_000);
+}, 300_000);
 
 test('non-partner fixtures (GitHub via the webhook quick start) are PutEvents on --bus; several files at once', async () => {
   await emu.client.send(new CreateEventBusCommand({ Name: 'github-events' }));
@@ -84,18 +84,18 @@ test('non-partner fixtures (GitHub via the webhook quick start) are PutEvents on
   expect(result.code).toBe(0);
   expect(result.stdout.match(/PutEvents on github-events: EventId/g)).toHaveLength(2);
   expect((await delivered()).map((e) => e['detail-type'])).toEqual(['push', 'pull_request']);
-}, 30_000);
+}, 300_000);
 
-test('a deactivated source: send warns that EventBridge drops the event, and nothing is delivered', async () => {
+test('a deactivated source: send refuses (exit 1), saying EventBridge would drop the event', async () => {
   const source = eventOf('auth0-failed-login.json').source;
   expect((await send(fixture('auth0-failed-login.json'))).code).toBe(0);
   await targetOn(source, { source: [source] });
   await emu.client.send(new DeactivateEventSourceCommand({ Name: source }));
   const result = await send(fixture('auth0-failed-login.json'));
-  expect(result.code).toBe(0);
-  expect(result.stderr).toContain(`warning: event source ${source} is PENDING`);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain(`event source ${source} is PENDING, not ACTIVE, in account 000000000000: EventBridge would accept its events and drop them; nothing was sent`);
   expect(await delivered()).toEqual([]);
-}, 30_000);
+}, 300_000);
 
 test('failures: per-entry errors and misuse give a non-zero exit with the reason', async () => {
   const skipped = await send(fixture('shopify-orders-create.json'), '--skip-setup');
@@ -107,7 +107,7 @@ test('failures: per-entry errors and misuse give a non-zero exit with the reason
   const none = await send();
   expect(none.code).toBe(2);
   expect(none.stderr).toContain('Usage: eventbridge-local send');
-}, 30_000);
+}, 300_000);
 
 test('the server started with --webhook (secret from the environment) verifies GitHub signatures', async () => {
   const server = await startProcess(['--port', '0', '--in-memory', '--webhook', 'provider=github,bus=gh,secretEnv=GH_HOOK_SECRET'], { GH_HOOK_SECRET: 'from-env-secret' });
@@ -130,4 +130,22 @@ test('the server started with --webhook (secret from the environment) verifies G
   const bad = await runProcess(['--port', '0', '--in-memory', '--webhook', 'provider=gitlab,bus=x,secret=y']);
   expect(bad.code).toBe(1);
   expect(bad.stderr).toContain('provider must be one of github, twilio');
-}, 30_000);
+}, 300_000);
+
+test('--bus naming a bus that does not exist: exit 1, the bus named, nothing put', async () => {
+  const result = await send(fixture('github-push.json'), '--bus', 'github-events');
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain('event bus github-events does not exist in account 000000000000, region us-east-1; nothing was sent');
+  expect(result.stdout).toBe('');
+  const events = (await inspect(emu.url, 'events')).events;
+  expect(events).toEqual([]);
+});
+
+test('send --help and send --version answer on stdout and exit 0', async () => {
+  const help = await send('--help');
+  expect(help.code).toBe(0);
+  expect(help.stderr).toBe('');
+  expect(help.stdout).toMatch(/^Usage: eventbridge-local send <file\.\.\.> \[options\]/);
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  expect(await send('--version')).toEqual({ code: 0, stdout: `eventbridge-local ${version}\n`, stderr: '' });
+});

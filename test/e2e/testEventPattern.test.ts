@@ -78,4 +78,4 @@ test('aws events test-event-pattern gives the same answers through the CLI', asy
   expect(bad.stderr).toContain('An error occurred (InvalidEventPatternException) when calling the TestEventPattern operation: Event pattern is not valid. Reason: Consecutive wildcard characters at pos');
   const badEvent = await awsEvents(emu.url, ['test-event-pattern', '--event-pattern', '{"source":["x"]}', '--event', '{"source":"x"}']);
   expect(badEvent.stderr).toContain('(ValidationException) when calling the TestEventPattern operation: Parameter Event is not valid.');
-}, 30_000);
+}, 300_000);

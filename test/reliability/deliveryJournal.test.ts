@@ -79,7 +79,7 @@ test('pending deliveries, captures and archived events come back from the journa
     expect(await pendingIds(third)).toEqual([...ids].sort());
     expect((await third.client.send(new DescribeArchiveCommand({ ArchiveName: 'all' }))).EventCount).toBe(6);
   });
-}, 60_000);
+}, 240_000);
 
 test('PutEvents appends to the journal and leaves state.json alone; a control-plane change rewrites it', async () => {
   const dataDir = tempDir();
@@ -98,7 +98,7 @@ test('PutEvents appends to the journal and leaves state.json alone; a control-pl
     await emu.client.send(new PutRuleCommand({ Name: 'another', EventPattern: '{"source":["x"]}' }));
     expect(readFileSync(stateFile, 'utf8')).toContain('"another"');
   });
-}, 60_000);
+}, 240_000);
 
 test('damage in the middle of the journal refuses the start; --move-aside-corrupt-state moves that file aside and keeps every sound record', async () => {
   const dataDir = tempDir();
@@ -134,7 +134,7 @@ test('damage in the middle of the journal refuses the start; --move-aside-corrup
   });
   // Compacted into sound files: the next start needs no flag.
   await withEmulator({ dataDir }, async (again) => expect(await pendingIds(again)).toEqual([...ids].sort()));
-}, 60_000);
+}, 240_000);
 
 test('a version 1 state.json (deliveries inside it) is migrated to the journal', async () => {
   const dataDir = tempDir();
@@ -171,7 +171,7 @@ test('a version 1 state.json (deliveries inside it) is migrated to the journal',
     expect((await captures(third.url, queueArn)).map((c) => c.eventId)).toEqual(['legacy-event-0', 'legacy-event-1']);
     expect(await pendingIds(third)).toEqual([]);
   });
-}, 60_000);
+}, 240_000);
 
 test('compaction writes a snapshot, drops old journals, and keeps everything', async () => {
   const dataDir = tempDir();

@@ -167,4 +167,4 @@ test('no secret value leaks through responses, logs, the inspection API or expor
   const stateFile = join(dataDir, 'state.json');
   expect(statSync(stateFile).mode & 0o777).toBe(0o600);
   expect(readFileSync(stateFile, 'utf8')).toContain(secrets.rotatedPassword);
-}, 60_000);
+}, 240_000);

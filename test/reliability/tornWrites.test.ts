@@ -14,7 +14,6 @@ import { configFromArgs } from '../../src/config.js';
 import { runProcess } from '../helpers/process.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'ebl-torn-'));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test('kill -9 during heavy writes never leaves an unreadable state file', async () => {
   const dataDir = tempDir();
@@ -30,18 +29,26 @@ test('kill -9 during heavy writes never leaves an unreadable state file', async 
     }
     // Writers: new buses with large descriptions and PutEvents whose captures grow the file.
     let stop = false;
+    // The kill comes after a number of answered writes, not after a time: a different moment
+    // in the write cycle each round, however slow the machine.
+    const killAfter = 8 + ((round * 37) % 60);
+    let answered = 0;
+    let reached!: () => void;
+    const enoughWritten = new Promise<void>((resolve) => (reached = resolve));
     const writer = async (w: number) => {
       for (let i = 0; i < 400 && !stop; i++) {
         try {
           if (i % 2) await aws(emu.url, 'CreateEventBus', { Name: `r${round}-w${w}-${i}`, Description: 'x'.repeat(500) });
           else await aws(emu.url, 'PutEvents', { Entries: Array.from({ length: 10 }, () => ({ Source: 'torn', DetailType: 't', Detail: JSON.stringify({ pad: 'y'.repeat(1000) }) })) });
         } catch {
-          return; // the kill cut the connection
+          break; // the kill cut the connection (or the write was refused: counted as done)
         }
+        if (++answered === killAfter) reached();
       }
+      reached(); // this writer is done before the count: do not wait on it
     };
     const writers = Array.from({ length: 8 }, (_, w) => writer(w));
-    await sleep(150 + ((round * 97) % 400)); // a different moment in the write cycle each round
+    await enoughWritten;
     await killHard(emu.child);
     stop = true;
     await Promise.allSettled(writers);
@@ -55,7 +62,7 @@ test('kill -9 during heavy writes never leaves an unreadable state file', async 
   // eslint-disable-next-line no-console
   console.log(`torn writes: ${rounds} kills, state file ${Math.min(...sizes)}..${Math.max(...sizes)} bytes, ${busesSeen} buses at the end, files: ${readdirSync(dataDir).join(', ')}`);
   expect(busesSeen).toBeGreaterThan(1);
-}, 120_000);
+}, 300_000);
 
 test('--move-aside-corrupt-state is off by default and read from flag or env', () => {
   expect(configFromArgs([], {}).moveAsideCorruptState).toBe(false);

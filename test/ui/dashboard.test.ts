@@ -29,7 +29,7 @@ beforeAll(async () => {
   await emu.client.send(
     new PutTargetsCommand({ Rule: 'flaky', Targets: [{ Id: 'flaky-api', Arn: flaky, RoleArn: roleArn, RetryPolicy: { MaximumRetryAttempts: 2 }, DeadLetterConfig: { Arn: dlqArn } }] }),
   );
-}, 30_000);
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -88,6 +88,9 @@ test('an event put through the form arrives live, with its rule and its delivery
 
 test('a failing destination shows each attempt, the next retry, then the dead letter', async () => {
   const page = await open('deliveries');
+  // The first answer asks for an hour: the retry waits for the clock, not for real time, so a slow
+  // page still sees the delivery pending (with the default 1 s backoff it could be dead-lettered first).
+  failing.reply({ status: 500, headers: { 'Retry-After': '3600' }, body: '{"message":"down"}' });
   await emu.client.send(new PutEventsCommand({ Entries: [{ Source: 'flaky', DetailType: 'Ping', Detail: '{"n":1}' }] }));
   await page.locator('#deliveries-list .row', { hasText: 'flaky → flaky-api' }).click();
   const detail = page.locator('#delivery-detail .delivery[data-status="pending"]');
@@ -95,8 +98,8 @@ test('a failing destination shows each attempt, the next retry, then the dead le
   await detail.locator('.next-retry').waitFor();
   await browser.screenshot('deliveries-retrying');
 
-  // Two retries on the virtual clock (backoff with jitter: a minute covers them).
-  await advance(emu, 60_000, 1_000);
+  // Two retries on the virtual clock (the hour asked for, then a backoff with jitter: a minute covers it).
+  await advance(emu, 3_660_000, 1_000);
   const dead = page.locator('#delivery-detail .delivery[data-status="dead-lettered"]');
   await dead.waitFor();
   expect(await dead.locator('.attempt[data-status-code="500"]').count()).toBe(3);

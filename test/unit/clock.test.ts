@@ -48,3 +48,22 @@ test('a rate-like chain of 10,000 ticks advances in one call', () => {
   expect(ticks).toBe(10_000);
   clock.stop();
 });
+
+test('a settled advance stands at each due time until the work it started is done', async () => {
+  const clock = new VirtualClock(() => 0);
+  const seen: number[] = [];
+  let work = Promise.resolve();
+  // A "retry" armed asynchronously, 1 s after the time its attempt was due.
+  const attempt = () => {
+    seen.push(clock.now());
+    work = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      if (seen.length < 5) clock.at(clock.now() + 1000, attempt);
+    });
+  };
+  clock.at(1000, attempt);
+  await clock.advanceSettled(60_000, () => work);
+  expect(seen).toEqual([1000, 2000, 3000, 4000, 5000]);
+  expect(clock.now()).toBe(60_000);
+  expect(clock.offset).toBe(60_000);
+  clock.stop();
+});
