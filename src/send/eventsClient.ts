@@ -26,25 +26,7 @@ export class AwsCallError extends Error {
 
 export async function callEvents(endpoint: string, caller: Caller, operation: string, input: object): Promise<any> {
   const url = new URL(endpoint.replace(/\/+$/, '') + '/');
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: caller.account, secretAccessKey: caller.secretAccessKey },
-    region: caller.region,
-    service: 'events',
-    sha256: Sha256,
-  });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: url.port ? Number(url.port) : undefined,
-    path: url.pathname,
-    query: {},
-    // fetch sends Host from the URL: the same value is signed.
-    headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSEvents.${operation}` },
-    body: JSON.stringify(input),
-  });
-  const { host: _host, ...headers } = signed.headers;
-  const res = await fetch(url, { method: 'POST', headers, body: signed.body as string });
+  const res = await signedPost(url, caller, { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSEvents.${operation}` }, JSON.stringify(input));
   const text = await res.text();
   let body: any = {};
   try {
@@ -60,7 +42,12 @@ export async function callEvents(endpoint: string, caller: Caller, operation: st
  * A JSON POST to one of the emulator's own endpoints, SigV4-signed as the caller: under
  * --require-auth /_eventbridge-local/* takes a signature with a configured key (or the admin token).
  */
-export async function signedJsonPost(url: URL, caller: Caller, body: string): Promise<Response> {
+export function signedJsonPost(url: URL, caller: Caller, body: string): Promise<Response> {
+  return signedPost(url, caller, { 'content-type': 'application/json' }, body);
+}
+
+/** A POST signed as the SDK signs (service `events`); fetch sends Host from the URL, so the same value is signed. */
+async function signedPost(url: URL, caller: Caller, headers: Record<string, string>, body: string): Promise<Response> {
   const signer = new SignatureV4({ credentials: { accessKeyId: caller.account, secretAccessKey: caller.secretAccessKey }, region: caller.region, service: 'events', sha256: Sha256 });
   const signed = await signer.sign({
     method: 'POST',
@@ -69,9 +56,9 @@ export async function signedJsonPost(url: URL, caller: Caller, body: string): Pr
     port: url.port ? Number(url.port) : undefined,
     path: url.pathname,
     query: {},
-    headers: { host: url.host, 'content-type': 'application/json' },
+    headers: { host: url.host, ...headers },
     body,
   });
-  const { host: _host, ...headers } = signed.headers;
-  return fetch(url, { method: 'POST', headers, body });
+  const { host: _host, ...sent } = signed.headers;
+  return fetch(url, { method: 'POST', headers: sent, body });
 }
