@@ -3,14 +3,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { awsEvents } from '../helpers/awsCli.js';
-import { startEmulator, type Running } from '../helpers/emulator.js';
+import { startEmulator, type Running, resetEmulator } from '../helpers/emulator.js';
 
 let emu: Running;
 beforeAll(async () => {
   emu = await startEmulator();
 });
 afterAll(() => emu.close());
-beforeEach(() => fetch(`${emu.url}/_eventbridge-local/reset`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }));
+beforeEach(() => resetEmulator(emu.url));
 
 const queue = (name: string) => `arn:aws:sqs:us-east-1:000000000000:${name}`;
 const cli = (...args: string[]) => awsEvents(emu.url, args);

@@ -6,7 +6,7 @@
  * once. An API destination whose endpoint is the emulator itself is refused.
  */
 import { PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { startEmulator, type Running } from '../helpers/emulator.js';
+import { startEmulator, type Running, resetEmulator } from '../helpers/emulator.js';
 import { inspect } from '../helpers/inspect.js';
 import { basicConnection, createDestination, ruleToDestination } from '../helpers/apiDestinations.js';
 import { limits } from '../../src/limits.js';
@@ -56,7 +56,7 @@ test('a bus loop of 2 rules x 5 targets stops at the fan-out limit, and says why
 }, 180_000);
 
 test('an API destination whose endpoint is the emulator itself is not invoked', async () => {
-  await fetch(`${emu.url}/_eventbridge-local/reset`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  await resetEmulator(emu.url);
   const dest = await createDestination(emu, 'self', await basicConnection(emu), `${emu.url}/`);
   await ruleToDestination(emu, dest);
   await emu.client.send(new PutEventsCommand({ Entries: [{ Source: 'shop', DetailType: 'Order', Detail: '{}' }] }));

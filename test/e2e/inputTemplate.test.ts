@@ -13,7 +13,7 @@
  * `"data":aws.events.event.json` (no angle brackets) and a trailing comma.
  */
 import { PutEventsCommand, PutRuleCommand, PutTargetsCommand, type Target } from '@aws-sdk/client-eventbridge';
-import { expectAwsError, startEmulator, type Running } from '../helpers/emulator.js';
+import { expectAwsError, startEmulator, type Running, resetEmulator } from '../helpers/emulator.js';
 import { captures, inspect } from '../helpers/inspect.js';
 
 let emu: Running;
@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => emu.close());
 beforeEach(async () => {
-  await fetch(`${emu.url}/_eventbridge-local/reset`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  await resetEmulator(emu.url);
   logLines.length = 0;
   await emu.client.send(new PutRuleCommand({ Name: 'orders', EventPattern: '{"source":["shop"]}' }));
 });

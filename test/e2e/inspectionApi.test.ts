@@ -5,7 +5,7 @@
  * gives every item once.
  */
 import { PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { startEmulator, type Running } from '../helpers/emulator.js';
+import { startEmulator, type Running, resetEmulator } from '../helpers/emulator.js';
 import { startHttpSink, type HttpSink } from '../helpers/httpSink.js';
 import { basicConnection, createDestination, dlqArn, putShopEvent, ruleToDestination } from '../helpers/apiDestinations.js';
 import { inspect } from '../helpers/inspect.js';
@@ -22,7 +22,7 @@ afterAll(async () => {
   await sink.close();
 });
 beforeEach(async () => {
-  await fetch(`${emu.url}/_eventbridge-local/reset`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  await resetEmulator(emu.url);
   sink.clear();
 });
 

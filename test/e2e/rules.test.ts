@@ -22,14 +22,14 @@ import {
   type EventBridgeClient,
   type PutRuleCommandInput,
 } from '@aws-sdk/client-eventbridge';
-import { expectAwsError, rawCall, startEmulator, type Running } from '../helpers/emulator.js';
+import { expectAwsError, rawCall, startEmulator, type Running, resetEmulator } from '../helpers/emulator.js';
 
 let emu: Running;
 beforeAll(async () => {
   emu = await startEmulator();
 });
 afterAll(() => emu.close());
-beforeEach(() => fetch(`${emu.url}/_eventbridge-local/reset`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }));
+beforeEach(() => resetEmulator(emu.url));
 
 const account = '000000000000';
 const ruleArn = (name: string, bus = 'default', acct = account, region = 'us-east-1') =>

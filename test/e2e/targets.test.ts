@@ -19,14 +19,14 @@ import {
   type PutTargetsCommandInput,
   type Target,
 } from '@aws-sdk/client-eventbridge';
-import { expectAwsError, rawCall, startEmulator, type Running } from '../helpers/emulator.js';
+import { expectAwsError, rawCall, startEmulator, type Running, resetEmulator } from '../helpers/emulator.js';
 
 let emu: Running;
 beforeAll(async () => {
   emu = await startEmulator();
 });
 afterAll(() => emu.close());
-beforeEach(() => fetch(`${emu.url}/_eventbridge-local/reset`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }));
+beforeEach(() => resetEmulator(emu.url));
 
 const account = '000000000000';
 const pattern = JSON.stringify({ source: ['orders'] });

@@ -1,6 +1,6 @@
 /** The JSON behind the dashboard: resources without secrets, filtered pages, the live stream. */
 import { PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { startEmulator, type Running } from '../helpers/emulator.js';
+import { startEmulator, type Running, resetEmulator } from '../helpers/emulator.js';
 import { startHttpSink, type HttpSink } from '../helpers/httpSink.js';
 import { advance, basicConnection, createDestination, putShopEvent, ruleToDestination, roleArn } from '../helpers/apiDestinations.js';
 import { inspect } from '../helpers/inspect.js';
@@ -17,7 +17,7 @@ afterAll(async () => {
   await sink.close();
 });
 beforeEach(async () => {
-  await fetch(`${emu.url}/_eventbridge-local/reset`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  await resetEmulator(emu.url);
   sink.clear();
 });
 
