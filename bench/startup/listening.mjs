@@ -1,13 +1,14 @@
 // Time from spawn to the "listening" line, for `npm start` and for plain `node`, alternating
 // round by round (the machine is shared). Run after `npm run build`:
 //   node bench/startup/listening.mjs [rounds]      (default 5)
+// BENCH_ROOT=<checkout> measures another built checkout (e.g. a build of an older commit).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = process.env.BENCH_ROOT ?? fileURLToPath(new URL('../..', import.meta.url));
 const rounds = Number(process.argv[2] ?? 5);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
