@@ -5,7 +5,7 @@
  * with the caller's secret (@smithy/signature-v4, as the SDK signs), which an emulator
  * started with --require-auth verifies and any other ignores.
  */
-import { SignatureV4 } from '@smithy/signature-v4';
+import { loadSignatureV4 } from '../util/signatureV4.js';
 import { Sha256 } from '../util/sha256.js';
 
 export interface Caller {
@@ -48,6 +48,7 @@ export function signedJsonPost(url: URL, caller: Caller, body: string): Promise<
 
 /** A POST signed as the SDK signs (service `events`); fetch sends Host from the URL, so the same value is signed. */
 async function signedPost(url: URL, caller: Caller, headers: Record<string, string>, body: string): Promise<Response> {
+  const SignatureV4 = await loadSignatureV4();
   const signer = new SignatureV4({ credentials: { accessKeyId: caller.account, secretAccessKey: caller.secretAccessKey }, region: caller.region, service: 'events', sha256: Sha256 });
   const signed = await signer.sign({
     method: 'POST',

@@ -12,7 +12,8 @@
  * Only the header form is verified: presigned query strings and SigV4a are refused.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
+import { loadSignatureV4 } from '../util/signatureV4.js';
 import { authErrors } from '../errors.js';
 import { Sha256 } from '../util/sha256.js';
 import { authorizationParams, sigV4aAlgorithm } from './sigv4.js';
@@ -148,7 +149,8 @@ async function signatureFor(req: SignedRequest, input: SigningInput): Promise<st
     const seen = query[key];
     query[key] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
   }
-  const signer = new SignatureV4({
+  const SignatureV4Class = await loadSignatureV4();
+  const signer = new SignatureV4Class({
     credentials: { accessKeyId: input.accessKeyId, secretAccessKey: input.secret },
     region: input.region,
     service: input.service,

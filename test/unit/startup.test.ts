@@ -82,3 +82,14 @@ test('npm start does not rebuild: the build is untouched and the server listens'
     await exited;
   }
 }, 300_000);
+
+test('the build bundles the server: dist/src/cli.js loads no other module of ours, and the lazy packages stay out of it', () => {
+  expect(pkg.scripts.build).toMatch(/&& node scripts\/bundle\.mjs$/);
+  const built = readFileSync(join(root, 'dist', 'src', 'cli.js'), 'utf8');
+  // Static or dynamic imports of a relative path would mean one module per source file again.
+  expect(built).not.toMatch(/^\s*(?:import|export)\b[^\n]*\bfrom\s*["']\.\.?\//m);
+  expect(built).not.toMatch(/\bimport\("\.\.?\//); // esbuild writes double quotes; JSDoc types use single
+  // Imported on first use from node_modules, not parsed at every start.
+  for (const lazy of ['@smithy/signature-v4', '@aws-sdk/client-sqs']) expect(built).toMatch(new RegExp(`import\\(["']${lazy}["']\\)`));
+  expect(built).not.toContain('class SignatureV4');
+});
