@@ -47,6 +47,8 @@ import { EventRouter } from './events/router.js';
 import { accessDenied, policyAllows } from './domain/permissions.js';
 import type { EventEnvelope } from './events/envelope.js';
 import { RuleScheduler } from './scheduler/ruleScheduler.js';
+import { ScheduleRunner } from './apis/scheduler/runner.js';
+import { isSchedulerRequest, schedulerHandler } from './apis/scheduler/restJson.js';
 import { ReplayRunner } from './replay/replayRunner.js';
 import { randomIds, type Ids } from './util/ids.js';
 import { createLogger, type Logger, type LogSink } from './util/log.js';
@@ -216,6 +218,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     router.route(ns, busName, event, { ownerRule: rule });
     void store.persist();
   });
+  const schedules = new ScheduleRunner({ clock, ids, random: options.random ?? Math.random, engine, persist: () => void store.persist() });
   const rulesChanged = (ns: NamespaceState, bus: string) => {
     router.rulesChanged(ns, bus);
     scheduler.sync(ns);
@@ -226,6 +229,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     engine.resume();
     archiveRulesAdded = addMissingArchiveRules(store.namespaces(), clock.now(), () => ids.uuid());
     scheduler.syncAll(store.namespaces());
+    schedules.syncAll(store.namespaces());
     replays.resumeAll(store.namespaces());
   } catch (err) {
     // A record the shape check let through, that the runtime cannot use: refused like a damaged file.
@@ -241,6 +245,8 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     router.clear();
     scheduler.stop();
     scheduler.syncAll(store.namespaces());
+    schedules.stop();
+    schedules.syncAll(store.namespaces());
   };
 
   const onReset = [
@@ -248,6 +254,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
       engine.reset();
       router.clear();
       scheduler.stop();
+      schedules.stop();
       replays.stop();
       history.clear();
       connectionAuth.reset();
@@ -277,7 +284,10 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   app.use(errorHandler(ids, log));
   // Every SDK call is `POST /`: the server hands those straight to the wire layer, sparing
   // each one express's routing (a large share of a PutEvents' cost); the rest goes to express.
-  const onRequest = (req: IncomingMessage, res: ServerResponse) => (req.method === 'POST' && req.url === '/' ? awsApi(req, res) : app(req, res));
+  // REST-JSON Scheduler calls (no X-Amz-Target, a path of its model, scope `scheduler`) go to their own wire.
+  const schedulerApi = schedulerHandler({ store, clock, ids, log, changed: (ns) => schedules.sync(ns), auth, defaultAccount: config.defaultAccount });
+  const onRequest = (req: IncomingMessage, res: ServerResponse) =>
+    req.method === 'POST' && req.url === '/' ? awsApi(req, res) : isSchedulerRequest(req) ? schedulerApi(req, res) : app(req, res);
 
   let server: Server | undefined;
   return {
@@ -310,6 +320,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
         s.closeAllConnections();
       }
       scheduler.stop();
+      schedules.stop();
       replays.stop();
       engine.stop();
       awsClients.close();
