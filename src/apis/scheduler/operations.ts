@@ -74,9 +74,6 @@ function checkSchedule(input: Input, now: number): { startDate?: number; endDate
   const endDate = toMs(input.EndDate);
   if (startDate !== undefined && endDate !== undefined && endDate <= startDate) throw validation('The EndDate must be after the StartDate.');
   if (endDate !== undefined && endDate <= now) throw validation('The EndDate must be in the future.');
-  if (input.ActionAfterCompletion === 'DELETE' && parsed.kind !== 'at' && endDate === undefined) {
-    // AWS deletes a recurring schedule after its EndDate; without one it never completes (accepted, never deleted).
-  }
   return { startDate, endDate };
 }
 
@@ -217,9 +214,9 @@ export const schedulerOperations: Record<SchedulerOperation, Operation> = {
   TagResource(ctx, input) {
     const state = schedulerOf(ctx.ns, ctx.now);
     const g = taggedGroup(ctx, state, String(input.ResourceArn));
-    const tags = (state.tags[g.arn] ??= table());
-    Object.assign(tags, tagsOf(input.Tags));
-    if (Object.keys(tags).length > 200) throw validation('A resource can have at most 200 tags.');
+    const merged = Object.assign(table<string>(), state.tags[g.arn], tagsOf(input.Tags));
+    if (Object.keys(merged).length > 200) throw validation('A resource can have at most 200 tags.');
+    state.tags[g.arn] = merged;
     return {};
   },
   UntagResource(ctx, input) {
