@@ -1,0 +1,146 @@
+/** Schedules fire on the virtual clock, through the shared delivery engine (captured SQS targets, the bus, the DLQ). */
+import { CreateScheduleCommand, GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { expectAwsError, startEmulator, useEmulator, type Running } from '../../helpers/emulator.js';
+import { captures, deadLetters } from '../../helpers/inspect.js';
+
+const emu = useEmulator();
+const clients: SchedulerClient[] = [];
+afterAll(() => clients.forEach((c) => c.destroy()));
+
+function scheduler(running: Running = emu) {
+  const c = new SchedulerClient({ endpoint: running.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test-secret' }, maxAttempts: 1 });
+  clients.push(c);
+  return c;
+}
+
+const queue = (name: string) => `arn:aws:sqs:us-east-1:000000000000:${name}`;
+const role = 'arn:aws:iam::000000000000:role/scheduler';
+const minutes = (n: number) => n * 60_000;
+const off = { Mode: 'OFF' as const };
+
+async function advance(ms: number, running: Running = emu) {
+  running.emulator.clock.advance(ms);
+  await running.emulator.engine.idle();
+}
+
+/** `yyyy-mm-ddThh:mm:ss` of instant `ms` as the wall clock in `zone` shows it. */
+function wall(ms: number, zone: string): string {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(new Date(ms))
+      .map((x) => [x.type, x.value]),
+  );
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
+}
+
+const wholeSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
+
+test('at() in a time zone fires once at that wall time, with the context attributes, then DELETE removes the schedule', async () => {
+  const due = wholeSecond(emu.emulator.clock.now()) + minutes(120);
+  const arn = (
+    await scheduler().send(
+      new CreateScheduleCommand({
+        Name: 'once',
+        ScheduleExpression: `at(${wall(due, 'America/New_York')})`,
+        ScheduleExpressionTimezone: 'America/New_York',
+        FlexibleTimeWindow: off,
+        ActionAfterCompletion: 'DELETE',
+        Target: { Arn: queue('once'), RoleArn: role, Input: '{"arn":"<aws.scheduler.schedule-arn>","at":"<aws.scheduler.scheduled-time>","id":"<aws.scheduler.execution-id>","n":"<aws.scheduler.attempt-number>"}' },
+      }),
+    )
+  ).ScheduleArn;
+  await advance(minutes(119));
+  expect(await captures(emu.url, queue('once'))).toHaveLength(0);
+  await advance(minutes(2));
+  const got = await captures(emu.url, queue('once'));
+  expect(got).toHaveLength(1);
+  expect(Date.parse(got[0].at)).toBe(due);
+  expect(JSON.parse(got[0].payload)).toEqual({ arn, at: new Date(due).toISOString().replace('.000Z', 'Z'), id: expect.stringMatching(/^[0-9a-f-]{36}$/), n: '1' });
+  await expectAwsError(scheduler().send(new GetScheduleCommand({ Name: 'once' })), 'ResourceNotFoundException', undefined, 404);
+  await advance(minutes(60 * 24));
+  expect(await captures(emu.url, queue('once'))).toHaveLength(1);
+});
+
+test('rate() fires from StartDate until EndDate, and not at all while DISABLED', async () => {
+  const now = wholeSecond(emu.emulator.clock.now());
+  const start = now + minutes(30);
+  await scheduler().send(
+    new CreateScheduleCommand({
+      Name: 'every10',
+      ScheduleExpression: 'rate(10 minutes)',
+      StartDate: new Date(start),
+      EndDate: new Date(start + minutes(35)),
+      FlexibleTimeWindow: off,
+      Target: { Arn: queue('rate'), RoleArn: role },
+    }),
+  );
+  await scheduler().send(new CreateScheduleCommand({ Name: 'off', State: 'DISABLED', ScheduleExpression: 'rate(1 minute)', FlexibleTimeWindow: off, Target: { Arn: queue('off'), RoleArn: role } }));
+  await advance(minutes(24 * 60));
+  const got = await captures(emu.url, queue('rate'));
+  expect(got.map((c) => Date.parse(c.at))).toEqual([start + minutes(10), start + minutes(20), start + minutes(30)]);
+  expect(await captures(emu.url, queue('off'))).toHaveLength(0);
+});
+
+test('cron() is read in ScheduleExpressionTimezone: 09:00 in Asia/Tokyo is 00:00 UTC, every day', async () => {
+  await scheduler().send(
+    new CreateScheduleCommand({ Name: 'tokyo', ScheduleExpression: 'cron(0 9 * * ? *)', ScheduleExpressionTimezone: 'Asia/Tokyo', FlexibleTimeWindow: off, Target: { Arn: queue('tokyo'), RoleArn: role } }),
+  );
+  await advance(minutes(3 * 24 * 60));
+  const got = await captures(emu.url, queue('tokyo'));
+  expect(got).toHaveLength(3);
+  for (const c of got) expect(new Date(c.at).toISOString()).toMatch(/T00:00:00\.000Z$/);
+});
+
+test('an EventBridge PutEvents target puts the event on the bus, where rules route it', async () => {
+  await emu.client.send(new PutRuleCommand({ Name: 'from-scheduler', EventPattern: JSON.stringify({ source: ['my.scheduler'] }) }));
+  await emu.client.send(new PutTargetsCommand({ Rule: 'from-scheduler', Targets: [{ Id: 'q', Arn: queue('routed') }] }));
+  await scheduler().send(
+    new CreateScheduleCommand({
+      Name: 'to-bus',
+      ScheduleExpression: 'rate(1 hour)',
+      FlexibleTimeWindow: off,
+      Target: { Arn: 'arn:aws:events:us-east-1:000000000000:event-bus/default', RoleArn: role, Input: '{"k":"v"}', EventBridgeParameters: { DetailType: 'Tick', Source: 'my.scheduler' } },
+    }),
+  );
+  await advance(minutes(61));
+  const got = await captures(emu.url, queue('routed'));
+  expect(got).toHaveLength(1);
+  expect(JSON.parse(got[0].payload)).toMatchObject({ source: 'my.scheduler', 'detail-type': 'Tick', detail: { k: 'v' }, resources: ['arn:aws:scheduler:us-east-1:000000000000:schedule/default/to-bus'] });
+});
+
+test('a target that fails ends in the DeadLetterConfig queue after its RetryPolicy', async () => {
+  await scheduler().send(
+    new CreateScheduleCommand({
+      Name: 'doomed',
+      ScheduleExpression: 'rate(1 hour)',
+      FlexibleTimeWindow: off,
+      Target: {
+        Arn: 'arn:aws:events:us-east-1:000000000000:event-bus/missing',
+        RoleArn: role,
+        EventBridgeParameters: { DetailType: 'Tick', Source: 'my.scheduler' },
+        RetryPolicy: { MaximumRetryAttempts: 0 },
+        DeadLetterConfig: { Arn: queue('dlq') },
+      },
+    }),
+  );
+  await advance(minutes(61));
+  const dead = await deadLetters(emu.url, queue('dlq'));
+  expect(dead).toHaveLength(1);
+  expect(dead[0].attributes).toMatchObject({ ERROR_CODE: expect.any(String) });
+});
+
+test('FLEXIBLE picks the time inside the window from the injected random source', async () => {
+  const running = await startEmulator({ random: () => 0.5 });
+  try {
+    const due = wholeSecond(running.emulator.clock.now()) + minutes(60);
+    await scheduler(running).send(
+      new CreateScheduleCommand({ Name: 'flex', ScheduleExpression: `at(${wall(due, 'UTC')})`, FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 10 }, Target: { Arn: queue('flex'), RoleArn: role } }),
+    );
+    await advance(minutes(70), running);
+    const got = await captures(running.url, queue('flex'));
+    expect(got.map((c) => Date.parse(c.at))).toEqual([due + minutes(5)]);
+  } finally {
+    await running.close();
+  }
+});
