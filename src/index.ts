@@ -285,7 +285,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   // Every SDK call is `POST /`: the server hands those straight to the wire layer, sparing
   // each one express's routing (a large share of a PutEvents' cost); the rest goes to express.
   // REST-JSON Scheduler calls (no X-Amz-Target, a path of its model, scope `scheduler`) go to their own wire.
-  const schedulerApi = schedulerHandler({ store, clock, ids, log, changed: (ns) => schedules.sync(ns), auth, defaultAccount: config.defaultAccount });
+  const schedulerApi = schedulerHandler({ store, clock, ids, log, changed: (ns) => schedules.sync(ns), auth, defaultAccount: config.defaultAccount, hosts: hostPolicy(config.host, config.allowedHosts) });
   const onRequest = (req: IncomingMessage, res: ServerResponse) =>
     req.method === 'POST' && req.url === '/' ? awsApi(req, res) : isSchedulerRequest(req) ? schedulerApi(req, res) : app(req, res);
 

@@ -17,6 +17,7 @@ import type { Logger } from '../../util/log.js';
 import { accountOfKey, callerFromAuthorization, type Caller } from '../../wire/sigv4.js';
 import { verifySigV4, type VerifyOptions } from '../../wire/sigv4Verify.js';
 import { signingService } from '../../wire/fallback.js';
+import type { HostPolicy } from '../../wire/hosts.js';
 import { operations, shapes, type SchedulerOperation, type SchedulerShape } from './model.generated.js';
 import { schedulerOperations, validation } from './operations.js';
 import type { NamespaceState } from '../../store/schema.js';
@@ -29,6 +30,7 @@ export interface SchedulerWireDeps {
   changed: (ns: NamespaceState) => void;
   auth?: VerifyOptions;
   defaultAccount: string;
+  hosts?: HostPolicy;
 }
 
 interface Route {
@@ -134,6 +136,7 @@ async function handle(deps: SchedulerWireDeps, req: IncomingMessage, body: Buffe
   const path = q < 0 ? url : url.slice(0, q);
   const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
   const method = req.method ?? 'GET';
+  checkBrowserSafety(req, method, deps.hosts);
   const matched = matchRoute(method, path);
   if (!matched) throw new AwsError('UnknownOperationException', `${method} ${path.slice(0, 256)} is not an operation of the scheduler API.`, 404);
   const caller = deps.auth ? await verifiedCaller(req, method, path, q < 0 ? '' : url.slice(q + 1), body, deps.auth, deps.defaultAccount) : callerFromAuthorization(req.headers.authorization, undefined, deps.defaultAccount);
@@ -152,6 +155,22 @@ async function handle(deps: SchedulerWireDeps, req: IncomingMessage, body: Buffe
   } catch (err) {
     if (!existed) deps.store.forgetIfUnchanged(ns);
     throw err;
+  }
+}
+
+/**
+ * Emulator policy, as for the events API: a page of another site is refused, and a call that
+ * changes state must be JSON (what the SDKs and the CLI send), so a browser cannot send it as
+ * a "simple" cross-site request (a form or text/plain POST) without a CORS preflight.
+ */
+function checkBrowserSafety(req: IncomingMessage, method: string, hosts: HostPolicy | undefined): void {
+  const origin = req.headers.origin;
+  if (hosts && origin !== undefined && !hosts.originAllowed(origin, req.headers.host ?? '')) {
+    throw new AwsError('AccessDeniedException', `Origin '${origin.slice(0, 128)}' is not this emulator's: the API answers no other web page.`, 403);
+  }
+  const type = req.headers['content-type']?.split(';')[0].trim().toLowerCase();
+  if ((method === 'POST' || method === 'PUT') && type !== 'application/json') {
+    throw new AwsError('ValidationException', 'Requests that change state must use Content-Type application/json.', 400);
   }
 }
 

@@ -144,3 +144,12 @@ test('a scheduler-scoped request for a path the model does not have gets a REST-
   expect(bad.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
   expect(await bad.json()).toEqual({ Message: expect.stringContaining('scheduler API') });
 });
+
+test('a state-changing call that is not JSON (what a cross-site form could send) is refused and changes nothing', async () => {
+  const res = await fetch(`${emu.url}/schedule-groups/evil`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '{}' });
+  expect(res.status).toBe(400);
+  expect(res.headers.get('x-amzn-errortype')).toBe('ValidationException');
+  const foreign = await fetch(`${emu.url}/schedule-groups/evil`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: 'https://evil.example' }, body: '{}' });
+  expect(foreign.status).toBe(403);
+  await expectAwsError(scheduler().send(new GetScheduleGroupCommand({ Name: 'evil' })), 'ResourceNotFoundException', undefined, 404);
+});
