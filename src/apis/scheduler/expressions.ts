@@ -64,14 +64,22 @@ export function nextInvocation(expr: SchedulerExpression, zone: string, afterMs:
     const at = instantOf(expr.wallMs, zone);
     return at > afterMs ? at : undefined;
   }
-  if (expr.kind === 'rate') return nextFireTime(expr, afterMs, anchorMs);
+  // "Use the StartDate property to set the first occurrence of the schedule. If you don't provide
+  // a StartDate for a rate-based schedule, your schedule starts invoking the target immediately."
+  // (Scheduler User Guide, schedule types): the anchor itself is an invocation. A rate is a fixed
+  // duration whatever the zone ("days represents a 24-hour duration"; DST does not move it).
+  if (expr.kind === 'rate') return afterMs < anchorMs ? anchorMs : nextFireTime(expr, afterMs, anchorMs);
   // Cron fields are wall-clock fields in the zone: search in wall time, map back to an instant.
+  // Daylight saving (User Guide): "When the time shifts forward in Spring, your schedule invocation
+  // gets skipped if the cron expression falls on a non-existent date and time. When the time shifts
+  // back in the Fall, your schedule runs only once": a wall time in the gap is skipped, and the
+  // search goes on from the wall time last fired, so a repeated wall hour is not fired again.
   let fromWall = wallTime(afterMs, zone);
-  for (let guard = 0; guard < 4; guard++) {
+  for (let guard = 0; guard < 16; guard++) {
     const wall = nextFireTime(expr, fromWall, 0);
     if (wall === undefined) return undefined;
     const at = instantOf(wall, zone);
-    if (at > afterMs) return at;
+    if (at > afterMs && wallTime(at, zone) === wall) return at;
     fromWall = wall;
   }
   return undefined;

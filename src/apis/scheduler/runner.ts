@@ -60,7 +60,8 @@ export class ScheduleRunner {
         this.armed.delete(key);
       }
     }
-    for (const [key, s] of wanted) if (!this.armed.has(key)) this.arm(ns, key, s, this.deps.clock.now());
+    // From just before now, so a rate schedule without StartDate is invoked at once, as on AWS.
+    for (const [key, s] of wanted) if (!this.armed.has(key)) this.arm(ns, key, s, this.deps.clock.now() - 1);
   }
 
   syncAll(namespaces: NamespaceState[]): void {

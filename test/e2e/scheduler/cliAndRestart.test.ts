@@ -37,13 +37,14 @@ test('a schedule is in state.json: after a restart it goes on firing', async () 
   client.destroy();
   first.emulator.clock.advance(61 * 60_000);
   await first.emulator.engine.idle();
-  expect(await captures(first.url, queue)).toHaveLength(1);
+  // Invoked at creation (no StartDate), then an hour later.
+  expect(await captures(first.url, queue)).toHaveLength(2);
   await first.close();
   const second = await startEmulator({ dataDir });
   try {
     second.emulator.clock.advance(60 * 60_000);
     await second.emulator.engine.idle();
-    expect(await captures(second.url, queue)).toHaveLength(2);
+    expect(await captures(second.url, queue)).toHaveLength(3);
   } finally {
     await second.close();
   }

@@ -78,7 +78,8 @@ test('rate() fires from StartDate until EndDate, and not at all while DISABLED',
   await scheduler().send(new CreateScheduleCommand({ Name: 'off', State: 'DISABLED', ScheduleExpression: 'rate(1 minute)', FlexibleTimeWindow: off, Target: { Arn: queue('off'), RoleArn: role } }));
   await advance(minutes(24 * 60));
   const got = await captures(emu.url, queue('rate'));
-  expect(got.map((c) => Date.parse(c.at))).toEqual([start + minutes(10), start + minutes(20), start + minutes(30)]);
+  // StartDate is the first occurrence (User Guide, schedule types); EndDate = start + 35 min bounds the last.
+  expect(got.map((c) => Date.parse(c.at))).toEqual([start, start + minutes(10), start + minutes(20), start + minutes(30)]);
   expect(await captures(emu.url, queue('off'))).toHaveLength(0);
 });
 
@@ -105,7 +106,8 @@ test('an EventBridge PutEvents target puts the event on the bus, where rules rou
   );
   await advance(minutes(61));
   const got = await captures(emu.url, queue('routed'));
-  expect(got).toHaveLength(1);
+  // Without StartDate a rate schedule is invoked at once, then every hour.
+  expect(got).toHaveLength(2);
   expect(JSON.parse(got[0].payload)).toMatchObject({ source: 'my.scheduler', 'detail-type': 'Tick', detail: { k: 'v' }, resources: ['arn:aws:scheduler:us-east-1:000000000000:schedule/default/to-bus'] });
 });
 
@@ -126,7 +128,7 @@ test('a target that fails ends in the DeadLetterConfig queue after its RetryPoli
   );
   await advance(minutes(61));
   const dead = await deadLetters(emu.url, queue('dlq'));
-  expect(dead).toHaveLength(1);
+  expect(dead).toHaveLength(2);
   expect(dead[0].attributes).toMatchObject({ ERROR_CODE: expect.any(String) });
 });
 
