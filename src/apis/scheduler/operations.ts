@@ -138,9 +138,12 @@ export const schedulerOperations: Record<SchedulerOperation, Operation> = {
     const groupName = typeof input.GroupName === 'string' ? input.GroupName : defaultGroup;
     group(state, groupName);
     const existing = state.schedules[groupName]?.[name];
+    const token = typeof input.ClientToken === 'string' ? input.ClientToken : undefined;
+    // The SDKs fill ClientToken and reuse it on a retry: the retry of a create that succeeded is answered as the first was.
+    if (existing && token !== undefined && existing.clientToken === token) return { ScheduleArn: existing.arn };
     if (existing) throw conflict(`Schedule ${name} already exists.`);
     const dates = checkSchedule(input, ctx.now);
-    const record: ScheduleRecord = { name, groupName, arn: scheduleArn(ctx.ns, groupName, name), creationDate: ctx.now, lastModificationDate: ctx.now, spec: specOf(input), ...dates };
+    const record: ScheduleRecord = { name, groupName, arn: scheduleArn(ctx.ns, groupName, name), creationDate: ctx.now, lastModificationDate: ctx.now, spec: specOf(input), ...dates, ...(token !== undefined ? { clientToken: token } : {}) };
     (state.schedules[groupName] ??= table())[name] = record;
     ctx.changed(ctx.ns);
     return { ScheduleArn: record.arn };

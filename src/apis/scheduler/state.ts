@@ -18,6 +18,8 @@ export interface ScheduleRecord {
   spec: Record<string, unknown>;
   startDate?: number;
   endDate?: number;
+  /** The ClientToken of the CreateSchedule that made it: a retry with the same token gets the same answer. */
+  clientToken?: string;
 }
 
 export interface SchedulerState {

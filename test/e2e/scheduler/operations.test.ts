@@ -88,6 +88,11 @@ test('schedules: create, get as given, conflict, update replaces, list with filt
   });
   expect(got.CreationDate).toBeInstanceOf(Date);
   await expectAwsError(c.send(new CreateScheduleCommand({ Name: 'nightly', ...base })), 'ConflictException', /already exists/, 409);
+  // A retry with the first call's ClientToken is answered as the first call was; another token conflicts.
+  await c.send(new CreateScheduleCommand({ Name: 'tok', ClientToken: 'token-1', ...base }));
+  expect((await c.send(new CreateScheduleCommand({ Name: 'tok', ClientToken: 'token-1', ...base }))).ScheduleArn).toBe('arn:aws:scheduler:us-east-1:000000000000:schedule/default/tok');
+  await expectAwsError(c.send(new CreateScheduleCommand({ Name: 'tok', ClientToken: 'token-2', ...base })), 'ConflictException', /already exists/, 409);
+  await c.send(new DeleteScheduleCommand({ Name: 'tok' }));
   await expectAwsError(c.send(new CreateScheduleCommand({ Name: 'x', GroupName: 'missing', ...base })), 'ResourceNotFoundException', /missing/, 404);
 
   const start = new Date('2030-01-01T00:00:00Z');
