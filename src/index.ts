@@ -48,6 +48,7 @@ import { accessDenied, policyAllows } from './domain/permissions.js';
 import type { EventEnvelope } from './events/envelope.js';
 import { RuleScheduler } from './scheduler/ruleScheduler.js';
 import { ScheduleRunner } from './apis/scheduler/runner.js';
+import { withAttemptNumber } from './apis/scheduler/attemptNumber.js';
 import { isSchedulerRequest, schedulerHandler } from './apis/scheduler/restJson.js';
 import { ReplayRunner } from './replay/replayRunner.js';
 import { randomIds, type Ids } from './util/ids.js';
@@ -204,11 +205,12 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     log,
     history,
     random: options.random ?? Math.random,
+    // Scheduler's attempt number is filled in per attempt (apis/scheduler/attemptNumber.ts).
     senders: {
-      'event-bus': eventBusSender(forwardToBus),
-      'api-destination': toApiDestination,
-      'aws-service': awsServiceSender({ directory: services, clients: awsClients, clock, send: sendHttp, timeoutMs: invocationTimeoutMs, uuid: () => ids.uuid() }),
-      captured: captureSender(store.delivery),
+      'event-bus': withAttemptNumber(eventBusSender(forwardToBus)),
+      'api-destination': withAttemptNumber(toApiDestination),
+      'aws-service': withAttemptNumber(awsServiceSender({ directory: services, clients: awsClients, clock, send: sendHttp, timeoutMs: invocationTimeoutMs, uuid: () => ids.uuid() })),
+      captured: withAttemptNumber(captureSender(store.delivery)),
     },
     immediate: ['captured'],
     ...(services.configured ? { kindOf, sendDeadLetter } : {}),
@@ -285,7 +287,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   // Every SDK call is `POST /`: the server hands those straight to the wire layer, sparing
   // each one express's routing (a large share of a PutEvents' cost); the rest goes to express.
   // REST-JSON Scheduler calls (no X-Amz-Target, a path of its model, scope `scheduler`) go to their own wire.
-  const schedulerApi = schedulerHandler({ store, clock, ids, log, changed: (ns) => schedules.sync(ns), auth, defaultAccount: config.defaultAccount, hosts: hostPolicy(config.host, config.allowedHosts) });
+  const schedulerApi = schedulerHandler({ store, clock, ids, log, changed: (ns, asOf) => schedules.sync(ns, asOf), auth, defaultAccount: config.defaultAccount, hosts: hostPolicy(config.host, config.allowedHosts) });
   const onRequest = (req: IncomingMessage, res: ServerResponse) =>
     req.method === 'POST' && req.url === '/' ? awsApi(req, res) : isSchedulerRequest(req) ? schedulerApi(req, res) : app(req, res);
 

@@ -12,7 +12,7 @@ export interface SchedulerContext {
   ns: NamespaceState;
   now: number;
   /** Called after any change to schedules, so the runner re-arms. */
-  changed: (ns: NamespaceState) => void;
+  changed: (ns: NamespaceState, asOf: number) => void;
 }
 
 type Input = Record<string, unknown>;
@@ -123,7 +123,7 @@ export const schedulerOperations: Record<SchedulerOperation, Operation> = {
     delete state.schedules[name];
     delete state.groups[name];
     delete state.tags[g.arn];
-    ctx.changed(ctx.ns);
+    ctx.changed(ctx.ns, ctx.now);
     return {};
   },
   ListScheduleGroups(ctx, input) {
@@ -145,7 +145,7 @@ export const schedulerOperations: Record<SchedulerOperation, Operation> = {
     const dates = checkSchedule(input, ctx.now);
     const record: ScheduleRecord = { name, groupName, arn: scheduleArn(ctx.ns, groupName, name), creationDate: ctx.now, lastModificationDate: ctx.now, spec: specOf(input), ...dates, ...(token !== undefined ? { clientToken: token } : {}) };
     (state.schedules[groupName] ??= table())[name] = record;
-    ctx.changed(ctx.ns);
+    ctx.changed(ctx.ns, ctx.now);
     return { ScheduleArn: record.arn };
   },
   UpdateSchedule(ctx, input) {
@@ -157,7 +157,7 @@ export const schedulerOperations: Record<SchedulerOperation, Operation> = {
     // UpdateSchedule replaces every field: what the request leaves out is reset (API Reference).
     const updated: ScheduleRecord = { ...record, spec: specOf(input), lastModificationDate: ctx.now, startDate: dates.startDate, endDate: dates.endDate };
     state.schedules[groupName][record.name] = updated;
-    ctx.changed(ctx.ns);
+    ctx.changed(ctx.ns, ctx.now);
     return { ScheduleArn: record.arn };
   },
   GetSchedule(ctx, input) {
@@ -184,7 +184,7 @@ export const schedulerOperations: Record<SchedulerOperation, Operation> = {
     group(state, groupName);
     const s = schedule(state, groupName, String(input.Name));
     delete state.schedules[groupName][s.name];
-    ctx.changed(ctx.ns);
+    ctx.changed(ctx.ns, ctx.now);
     return {};
   },
   ListSchedules(ctx, input) {

@@ -27,7 +27,7 @@ export interface SchedulerWireDeps {
   clock: Clock;
   ids: Ids;
   log: Logger;
-  changed: (ns: NamespaceState) => void;
+  changed: (ns: NamespaceState, asOf: number) => void;
   auth?: VerifyOptions;
   defaultAccount: string;
   hosts?: HostPolicy;

@@ -45,7 +45,8 @@ export class ScheduleRunner {
 
   constructor(private readonly deps: RunnerDeps) {}
 
-  sync(ns: NamespaceState): void {
+  /** Re-arm one namespace's schedules; `asOf`: the time of the request that changed them (now by default). */
+  sync(ns: NamespaceState, asOf = this.deps.clock.now()): void {
     const prefix = `${ns.account}:${ns.region}:`;
     const wanted = new Map<string, ScheduleRecord>();
     const state = findScheduler(ns);
@@ -60,8 +61,9 @@ export class ScheduleRunner {
         this.armed.delete(key);
       }
     }
-    // From just before now, so a rate schedule without StartDate is invoked at once, as on AWS.
-    for (const [key, s] of wanted) if (!this.armed.has(key)) this.arm(ns, key, s, this.deps.clock.now() - 1);
+    // From just before the change, so a rate schedule without StartDate is invoked at once, as on
+    // AWS (its anchor is the request's time, which the clock may have passed by now).
+    for (const [key, s] of wanted) if (!this.armed.has(key)) this.arm(ns, key, s, asOf - 1);
   }
 
   syncAll(namespaces: NamespaceState[]): void {
@@ -116,9 +118,8 @@ export class ScheduleRunner {
     const input = (target.Input ?? '{}')
       .split('<aws.scheduler.schedule-arn>').join(s.arn)
       .split('<aws.scheduler.scheduled-time>').join(formatEventTime(scheduledAt))
-      .split('<aws.scheduler.execution-id>').join(executionId)
-      // Rendered once per invocation, so every attempt carries 1 (see docs/compatibility.md).
-      .split('<aws.scheduler.attempt-number>').join('1');
+      .split('<aws.scheduler.execution-id>').join(executionId);
+    // <aws.scheduler.attempt-number> stays: each attempt fills it in (attemptNumber.ts).
     const { Input: _input, EventBridgeParameters, RetryPolicy, ...rest } = target;
     const engineTarget: TargetRecord = {
       ...rest,
@@ -156,7 +157,8 @@ export class ScheduleRunner {
       // PutEvents: the Input is the event's Detail, which must be a JSON object.
       let detail: unknown;
       try {
-        detail = JSON.parse(input);
+        // The bus takes the event object, not the payload: the attempt is the first (a forward is not retried).
+        detail = JSON.parse(input.split('<aws.scheduler.attempt-number>').join('1'));
       } catch {
         detail = undefined;
       }

@@ -146,3 +146,36 @@ test('FLEXIBLE picks the time inside the window from the injected random source'
     await running.close();
   }
 });
+
+test('a failed attempt is retried per RetryPolicy, and <aws.scheduler.attempt-number> counts the attempts', async () => {
+  const seen: unknown[] = [];
+  const running = await startEmulator({
+    random: () => 0.5,
+    lambdas: {
+      'arn:aws:lambda:us-east-1:000000000000:function:flaky': async (event: unknown) => {
+        seen.push(event);
+        if (seen.length === 1) throw new Error('not yet');
+        return { ok: true };
+      },
+    },
+  });
+  try {
+    const due = wholeSecond(running.emulator.clock.now()) + minutes(10);
+    await scheduler(running).send(
+      new CreateScheduleCommand({
+        Name: 'retry',
+        ScheduleExpression: `at(${wall(due, 'UTC')})`,
+        FlexibleTimeWindow: off,
+        Target: { Arn: 'arn:aws:lambda:us-east-1:000000000000:function:flaky', RoleArn: role, Input: '{"n":"<aws.scheduler.attempt-number>","id":"<aws.scheduler.execution-id>"}', RetryPolicy: { MaximumRetryAttempts: 2 } },
+      }),
+    );
+    await advance(minutes(11), running);
+    await advance(minutes(5), running);
+    expect(seen).toHaveLength(2);
+    const [first, second] = seen as Array<{ n: string; id: string }>;
+    expect([first.n, second.n]).toEqual(['1', '2']);
+    expect(second.id).toBe(first.id);
+  } finally {
+    await running.close();
+  }
+});
