@@ -279,6 +279,10 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   const stream = new EventStream({ history, engine });
   app.use('/_eventbridge-local', dashboardRouter({ store, engine, history, stream }));
   app.use('/_eventbridge-local/aws-events', awsEventsRouter({ store, clock, ids, log, router }));
+  // Scheduler's schedules that will fire, with their next invocation time (behind the admin guard above).
+  app.get('/_eventbridge-local/schedules', (_req, res) => {
+    res.json({ schedules: schedules.armedSchedules().map((s) => ({ ...s, nextInvocationAt: new Date(s.nextInvocationAt).toISOString() })) });
+  });
   app.use('/_eventbridge-local', inspectRouter({ store, clock, version, startedAt: Date.now(), onReset, engine, history }));
   const awsApi = awsApiHandler({ store, clock, ids, log, router, rulesChanged, replays, apiDestinations }, { auth, defaultAccount: config.defaultAccount, hosts: hostPolicy(config.host, config.allowedHosts) });
   app.use(awsApiRouter(awsApi));

@@ -28,6 +28,16 @@ const defaultMaxAgeSeconds = 86_400;
 interface Armed {
   signature: string;
   cancel: () => void;
+  /** When the timer fires (the nominal time plus any flexible delay). */
+  at: number;
+}
+
+/** One armed schedule, as the inspection view lists it. */
+export interface ArmedSchedule {
+  account: string;
+  region: string;
+  arn: string;
+  nextInvocationAt: number;
 }
 
 interface SchedulerTarget {
@@ -70,6 +80,16 @@ export class ScheduleRunner {
     for (const ns of namespaces) this.sync(ns);
   }
 
+  /** The armed schedules and when each fires next, soonest first (DISABLED and finished ones are not armed). */
+  armedSchedules(): ArmedSchedule[] {
+    const out: ArmedSchedule[] = [];
+    for (const [key, armed] of this.armed) {
+      const [account, region] = key.split(':', 2);
+      out.push({ account, region, arn: key.slice(account.length + region.length + 2), nextInvocationAt: armed.at });
+    }
+    return out.sort((a, b) => a.nextInvocationAt - b.nextInvocationAt);
+  }
+
   stop(): void {
     for (const armed of this.armed.values()) armed.cancel();
     this.armed.clear();
@@ -99,7 +119,7 @@ export class ScheduleRunner {
       this.arm(ns, key, s, nominal);
       this.deps.persist();
     });
-    this.armed.set(key, { signature, cancel });
+    this.armed.set(key, { signature, cancel, at: nominal + delay });
   }
 
   /** No invocation is left: ActionAfterCompletion DELETE removes the schedule. */

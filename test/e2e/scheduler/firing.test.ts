@@ -2,7 +2,7 @@
 import { CreateScheduleCommand, GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { expectAwsError, startEmulator, useEmulator, type Running } from '../../helpers/emulator.js';
-import { captures, deadLetters } from '../../helpers/inspect.js';
+import { captures, deadLetters, inspect } from '../../helpers/inspect.js';
 
 const emu = useEmulator();
 const clients: SchedulerClient[] = [];
@@ -178,4 +178,14 @@ test('a failed attempt is retried per RetryPolicy, and <aws.scheduler.attempt-nu
   } finally {
     await running.close();
   }
+});
+
+test('GET /_eventbridge-local/schedules lists each armed schedule with its next invocation time', async () => {
+  const start = wholeSecond(emu.emulator.clock.now()) + minutes(90);
+  await scheduler().send(new CreateScheduleCommand({ Name: 'later', ScheduleExpression: 'rate(1 day)', StartDate: new Date(start), FlexibleTimeWindow: off, Target: { Arn: queue('later'), RoleArn: role } }));
+  await scheduler().send(new CreateScheduleCommand({ Name: 'paused', State: 'DISABLED', ScheduleExpression: 'rate(1 day)', FlexibleTimeWindow: off, Target: { Arn: queue('paused'), RoleArn: role } }));
+  const view = await inspect(emu.url, 'schedules');
+  expect(view.schedules).toEqual([
+    { account: '000000000000', region: 'us-east-1', arn: 'arn:aws:scheduler:us-east-1:000000000000:schedule/default/later', nextInvocationAt: new Date(start).toISOString() },
+  ]);
 });
