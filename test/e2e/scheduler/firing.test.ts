@@ -189,3 +189,18 @@ test('GET /_eventbridge-local/schedules lists each armed schedule with its next 
     { account: '000000000000', region: 'us-east-1', arn: 'arn:aws:scheduler:us-east-1:000000000000:schedule/default/later', nextInvocationAt: new Date(start).toISOString() },
   ]);
 });
+
+test('daylight saving in America/New_York: 02:30 is skipped on the spring-forward day; 01:30 runs once on the fall-back day', async () => {
+  const ny = 'America/New_York';
+  await scheduler().send(new CreateScheduleCommand({ Name: 'spring', ScheduleExpression: 'cron(30 2 * 3 ? 2027)', ScheduleExpressionTimezone: ny, FlexibleTimeWindow: off, Target: { Arn: queue('spring'), RoleArn: role } }));
+  await scheduler().send(new CreateScheduleCommand({ Name: 'fall', ScheduleExpression: 'cron(30 1 7 11 ? 2027)', ScheduleExpressionTimezone: ny, FlexibleTimeWindow: off, Target: { Arn: queue('fall'), RoleArn: role } }));
+  const until = Date.parse('2027-11-08T00:00:00Z');
+  await advance(until - emu.emulator.clock.now());
+  const spring = (await captures(emu.url, queue('spring'))).map((c) => wall(Date.parse(c.at), ny));
+  expect(spring).toHaveLength(30); // 31 days of March less the 14th
+  expect(spring).not.toContain('2027-03-14T02:30:00');
+  expect(spring).toContain('2027-03-13T02:30:00');
+  expect(spring).toContain('2027-03-15T02:30:00');
+  const fall = await captures(emu.url, queue('fall'));
+  expect(fall.map((c) => c.at)).toEqual(['2027-11-07T05:30:00.000Z']); // 01:30 EDT, the first of the two
+});
