@@ -204,3 +204,12 @@ test('daylight saving in America/New_York: 02:30 is skipped on the spring-forwar
   const fall = await captures(emu.url, queue('fall'));
   expect(fall.map((c) => c.at)).toEqual(['2027-11-07T05:30:00.000Z']); // 01:30 EDT, the first of the two
 });
+
+test('a universal target (aws-sdk:<service>:<action>) is captured with its Input, the request parameters it would send', async () => {
+  const arn = 'arn:aws:scheduler:::aws-sdk:sqs:sendMessage';
+  const input = '{"QueueUrl":"https://sqs.us-east-1.amazonaws.com/000000000000/q","MessageBody":"<aws.scheduler.execution-id>"}';
+  await scheduler().send(new CreateScheduleCommand({ Name: 'universal', ScheduleExpression: 'rate(1 hour)', FlexibleTimeWindow: off, Target: { Arn: arn, RoleArn: role, Input: input } }));
+  await advance(minutes(1));
+  const [got] = await captures(emu.url, arn);
+  expect(JSON.parse(got.payload)).toEqual({ QueueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/q', MessageBody: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+});
