@@ -47,6 +47,9 @@ import { EventRouter } from './events/router.js';
 import { accessDenied, policyAllows } from './domain/permissions.js';
 import type { EventEnvelope } from './events/envelope.js';
 import { RuleScheduler } from './scheduler/ruleScheduler.js';
+import { ScheduleRunner } from './apis/scheduler/runner.js';
+import { withAttemptNumber } from './apis/scheduler/attemptNumber.js';
+import { isSchedulerRequest, schedulerHandler } from './apis/scheduler/restJson.js';
 import { ReplayRunner } from './replay/replayRunner.js';
 import { randomIds, type Ids } from './util/ids.js';
 import { createLogger, type Logger, type LogSink } from './util/log.js';
@@ -202,11 +205,12 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     log,
     history,
     random: options.random ?? Math.random,
+    // Scheduler's attempt number is filled in per attempt (apis/scheduler/attemptNumber.ts).
     senders: {
-      'event-bus': eventBusSender(forwardToBus),
-      'api-destination': toApiDestination,
-      'aws-service': awsServiceSender({ directory: services, clients: awsClients, clock, send: sendHttp, timeoutMs: invocationTimeoutMs, uuid: () => ids.uuid() }),
-      captured: captureSender(store.delivery),
+      'event-bus': withAttemptNumber(eventBusSender(forwardToBus)),
+      'api-destination': withAttemptNumber(toApiDestination),
+      'aws-service': withAttemptNumber(awsServiceSender({ directory: services, clients: awsClients, clock, send: sendHttp, timeoutMs: invocationTimeoutMs, uuid: () => ids.uuid() })),
+      captured: withAttemptNumber(captureSender(store.delivery)),
     },
     immediate: ['captured'],
     ...(services.configured ? { kindOf, sendDeadLetter } : {}),
@@ -216,6 +220,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     router.route(ns, busName, event, { ownerRule: rule });
     void store.persist();
   });
+  const schedules = new ScheduleRunner({ clock, ids, random: options.random ?? Math.random, engine, persist: () => void store.persist() });
   const rulesChanged = (ns: NamespaceState, bus: string) => {
     router.rulesChanged(ns, bus);
     scheduler.sync(ns);
@@ -226,6 +231,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     engine.resume();
     archiveRulesAdded = addMissingArchiveRules(store.namespaces(), clock.now(), () => ids.uuid());
     scheduler.syncAll(store.namespaces());
+    schedules.syncAll(store.namespaces());
     replays.resumeAll(store.namespaces());
   } catch (err) {
     // A record the shape check let through, that the runtime cannot use: refused like a damaged file.
@@ -241,6 +247,8 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     router.clear();
     scheduler.stop();
     scheduler.syncAll(store.namespaces());
+    schedules.stop();
+    schedules.syncAll(store.namespaces());
   };
 
   const onReset = [
@@ -248,6 +256,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
       engine.reset();
       router.clear();
       scheduler.stop();
+      schedules.stop();
       replays.stop();
       history.clear();
       connectionAuth.reset();
@@ -270,6 +279,10 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   const stream = new EventStream({ history, engine });
   app.use('/_eventbridge-local', dashboardRouter({ store, engine, history, stream }));
   app.use('/_eventbridge-local/aws-events', awsEventsRouter({ store, clock, ids, log, router }));
+  // Scheduler's schedules that will fire, with their next invocation time (behind the admin guard above).
+  app.get('/_eventbridge-local/schedules', (_req, res) => {
+    res.json({ schedules: schedules.armedSchedules().map((s) => ({ ...s, nextInvocationAt: new Date(s.nextInvocationAt).toISOString() })) });
+  });
   app.use('/_eventbridge-local', inspectRouter({ store, clock, version, startedAt: Date.now(), onReset, engine, history }));
   const awsApi = awsApiHandler({ store, clock, ids, log, router, rulesChanged, replays, apiDestinations }, { auth, defaultAccount: config.defaultAccount, hosts: hostPolicy(config.host, config.allowedHosts) });
   app.use(awsApiRouter(awsApi));
@@ -277,7 +290,10 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   app.use(errorHandler(ids, log));
   // Every SDK call is `POST /`: the server hands those straight to the wire layer, sparing
   // each one express's routing (a large share of a PutEvents' cost); the rest goes to express.
-  const onRequest = (req: IncomingMessage, res: ServerResponse) => (req.method === 'POST' && req.url === '/' ? awsApi(req, res) : app(req, res));
+  // REST-JSON Scheduler calls (no X-Amz-Target, a path of its model, scope `scheduler`) go to their own wire.
+  const schedulerApi = schedulerHandler({ store, clock, ids, log, changed: (ns, asOf) => schedules.sync(ns, asOf), auth, defaultAccount: config.defaultAccount, hosts: hostPolicy(config.host, config.allowedHosts) });
+  const onRequest = (req: IncomingMessage, res: ServerResponse) =>
+    req.method === 'POST' && req.url === '/' ? awsApi(req, res) : isSchedulerRequest(req) ? schedulerApi(req, res) : app(req, res);
 
   let server: Server | undefined;
   return {
@@ -310,6 +326,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
         s.closeAllConnections();
       }
       scheduler.stop();
+      schedules.stop();
       replays.stop();
       engine.stop();
       awsClients.close();

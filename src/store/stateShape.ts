@@ -66,6 +66,7 @@ const namespace = record(
     connections: tableOf(named),
     apiDestinations: tableOf(named),
     endpoints: tableOf(named),
+    scheduler: object,
   },
 );
 const state = record(

@@ -29,3 +29,23 @@ export async function awsEvents(url: string, args: string[], accessKeyId = 'test
     return { code: err.code ?? 1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
   }
 }
+
+/** Run `aws <service> ...` (e.g. scheduler) against the emulator, as awsEvents does for `aws events`. */
+export async function awsService(service: string, url: string, args: string[]): Promise<CliResult> {
+  const env = {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test-secret',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_PAGER: '',
+    AWS_MAX_ATTEMPTS: '1',
+  };
+  try {
+    const { stdout, stderr } = await run('aws', [service, ...args, '--endpoint-url', url, '--output', 'json'], { env });
+    return { code: 0, stdout, stderr, json: stdout.trim() ? JSON.parse(stdout) : undefined };
+  } catch (err: any) {
+    return { code: err.code ?? 1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+  }
+}

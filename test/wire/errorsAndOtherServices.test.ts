@@ -126,7 +126,6 @@ describe('requests for other AWS services', () => {
   test.each([
     // aws-cli v1 sends sqs to queue.amazonaws.com whatever AWS_ENDPOINT_URL says: --endpoint-url takes it here.
     [['sqs', 'list-queues', '--endpoint-url', 'EMULATOR'], 'ListQueues', 'X-Amz-Target AmazonSQS.ListQueues (a request for sqs)'],
-    [['scheduler', 'list-schedules'], 'ListSchedules', 'a request for scheduler (GET /schedules)'],
     [['pipes', 'list-pipes'], 'ListPipes', 'a request for pipes (GET /v1/pipes)'],
     [['dynamodb', 'list-tables'], 'ListTables', 'X-Amz-Target DynamoDB_20120810.ListTables (a request for dynamodb)'],
     // Query protocol: the answer is XML in that protocol's error shape, the only one its SDKs read.
@@ -144,6 +143,12 @@ describe('requests for other AWS services', () => {
     const { stdout } = await run('aws', ['events', 'list-event-buses', '--output', 'json'], { env });
     expect(JSON.parse(stdout).EventBuses.map((b: any) => b.Name)).toEqual(['default']);
  }, 90_000);
+
+  test('aws scheduler through the same AWS_ENDPOINT_URL is served (the scheduler API is this endpoint\'s too)', async () => {
+    const env = { ...process.env, AWS_ENDPOINT_URL: emu.url, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 's', AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+    const { stdout } = await run('aws', ['scheduler', 'list-schedule-groups', '--output', 'json'], { env });
+    expect(JSON.parse(stdout).ScheduleGroups.map((g: any) => g.Name)).toEqual(['default']);
+  }, 90_000);
 });
 
 describe('an aborted upload', () => {
