@@ -15,7 +15,7 @@ import { inspect } from '../helpers/inspect.js';
 const logLines: string[] = [];
 const emu = useEmulator({ logLevel: 'debug', logSink: (line) => logLines.push(line) });
 
-const served = 'This endpoint serves the EventBridge API (events)';
+const served = 'This endpoint serves the EventBridge APIs (events and scheduler)';
 
 async function get(path: string, init: RequestInit = {}) {
   const res = await fetch(emu.url + path, init);
@@ -93,7 +93,7 @@ describe('requests for other AWS services', () => {
     expect(res.status).toBe(400);
     expect(body).toEqual({
       __type: 'UnknownOperationException',
-      message: `${served}; X-Amz-Target AmazonSQS.ListQueues (a request for sqs) is not one of its operations. Send only EventBridge here: set AWS_ENDPOINT_URL_EVENTBRIDGE (or --endpoint-url on aws events) rather than the global AWS_ENDPOINT_URL.`,
+      message: `${served}; X-Amz-Target AmazonSQS.ListQueues (a request for sqs) is not one of its operations. Send only EventBridge here: set AWS_ENDPOINT_URL_EVENTBRIDGE and AWS_ENDPOINT_URL_SCHEDULER (or --endpoint-url on aws events / aws scheduler) rather than the global AWS_ENDPOINT_URL.`,
     });
   });
 
