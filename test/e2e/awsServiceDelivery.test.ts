@@ -15,21 +15,15 @@ import { startEmulator, type Running } from '../helpers/emulator.js';
 import { inspect, captures } from '../helpers/inspect.js';
 import { startProcess } from '../helpers/process.js';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { motoClientConfig, motoCreateRole, motoS3Text, startMoto, type Moto } from '../helpers/moto.js';
+import { motoClientConfig, motoCreateRole, motoS3Text, type Moto, startMotoWithSqs, stopMotoWithSqs } from '../helpers/moto.js';
 
 const account = '000000000000';
 const region = 'us-east-1';
 let moto: Moto;
 let sqs: SQSClient;
 
-beforeAll(async () => {
-  moto = await startMoto();
-  sqs = new SQSClient(motoClientConfig(moto));
-}, 90_000);
-afterAll(async () => {
-  sqs?.destroy();
-  await moto?.close();
-});
+beforeAll(async () => ({ moto, sqs } = await startMotoWithSqs()), 90_000);
+afterAll(() => stopMotoWithSqs(moto, sqs));
 
 let n = 0;
 const unique = (base: string) => `${base}-${process.pid}-${++n}`;

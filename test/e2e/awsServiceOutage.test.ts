@@ -11,21 +11,15 @@ import { PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/cl
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startEmulator, type Running } from '../helpers/emulator.js';
 import { inspect } from '../helpers/inspect.js';
-import { motoClientConfig, startMoto, type Moto } from '../helpers/moto.js';
+import { type Moto, startMotoWithSqs, stopMotoWithSqs } from '../helpers/moto.js';
 
 const queueName = 'orders';
 const queueArn = `arn:aws:sqs:us-east-1:000000000000:${queueName}`;
 let moto: Moto;
 let sqs: SQSClient;
 
-beforeAll(async () => {
-  moto = await startMoto();
-  sqs = new SQSClient(motoClientConfig(moto));
-}, 90_000);
-afterAll(async () => {
-  sqs?.destroy();
-  await moto?.close();
-}, 90_000);
+beforeAll(async () => ({ moto, sqs } = await startMotoWithSqs()), 90_000);
+afterAll(() => stopMotoWithSqs(moto, sqs), 90_000);
 
 async function setUp(emu: Running): Promise<void> {
   await emu.client.send(new PutRuleCommand({ Name: 'to-queue', EventPattern: '{"source":["shop"]}' }));

@@ -7,6 +7,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { SQSClient } from '@aws-sdk/client-sqs';
 
 export const motoInstall = `pip install 'moto[server]==5.2.1'`;
 
@@ -122,4 +123,16 @@ export async function motoCreateRole(moto: Moto, name: string, account = '000000
   const arn = /<Arn>([^<]+)<\/Arn>/.exec(text)?.[1];
   if (res.status !== 200 || !arn) throw new Error(`IAM CreateRole on moto answered ${res.status}: ${text.slice(0, 300)}`);
   return arn;
+}
+
+/** A moto_server and an SQS client on it: what the AWS-service delivery suites start in beforeAll. */
+export async function startMotoWithSqs(): Promise<{ moto: Moto; sqs: SQSClient }> {
+  const moto = await startMoto();
+  return { moto, sqs: new SQSClient(motoClientConfig(moto)) };
+}
+
+/** The afterAll of startMotoWithSqs(); either may be missing when beforeAll failed. */
+export async function stopMotoWithSqs(moto: Moto | undefined, sqs: SQSClient | undefined): Promise<void> {
+  sqs?.destroy();
+  await moto?.close();
 }

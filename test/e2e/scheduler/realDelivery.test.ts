@@ -2,18 +2,12 @@
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { startEmulator } from '../../helpers/emulator.js';
-import { motoClientConfig, startMoto, type Moto } from '../../helpers/moto.js';
+import { type Moto, startMotoWithSqs, stopMotoWithSqs } from '../../helpers/moto.js';
 
 let moto: Moto;
 let sqs: SQSClient;
-beforeAll(async () => {
-  moto = await startMoto();
-  sqs = new SQSClient(motoClientConfig(moto));
-}, 90_000);
-afterAll(async () => {
-  sqs?.destroy();
-  await moto?.close();
-});
+beforeAll(async () => ({ moto, sqs } = await startMotoWithSqs()), 90_000);
+afterAll(() => stopMotoWithSqs(moto, sqs));
 
 test('the SQS target of a rate schedule gets its Input as the message body, on each invocation', async () => {
   const emu = await startEmulator({ serviceEndpoints: { sqs: moto.url } });
