@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Print src/api/shapes.generated.ts: the EventBridge API shape table, from botocore's model.
+"""Print src/apis/events/model/shapes.generated.ts: the EventBridge API shape table, from botocore's model.
 
-Usage: python3 scripts/gen-shapes.py > src/api/shapes.generated.ts   (npm run gen:shapes)
+Usage: python3 scripts/gen-shapes.py > src/apis/events/model/shapes.generated.ts   (npm run gen:shapes)
 
 The output is botocore's `events` model, reduced to what validation and response
 shaping need: operations (input/output shapes, member lists, modeled errors) and a
 flat shape table (type, members, required, min/max, pattern, enum, sensitive).
 Documentation strings are dropped. Behaviour AWS shows that the model does not state
-(observed enum order, extra toString members) lives in src/validation, not here.
+(observed enum order, extra toString members) lives in src/engine/validation, not here.
 
 The script fails loudly on any model feature it does not translate, so a botocore
 upgrade that adds one cannot silently produce an incomplete table.

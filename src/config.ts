@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { isLogLevel, type LogLevel } from './util/log.js';
 import { limits } from './limits.js';
 import { parseWebhookFlag, readWebhooksFile, WebhookConfigError, type WebhookConfig } from './webhooks/config.js';
-import { readServiceConfig, type ServiceConfig } from './delivery/serviceConfig.js';
-import type { LambdaBinding, ServiceCredentials, ServiceEndpoints } from './delivery/serviceEndpoints.js';
+import { readServiceConfig, type ServiceConfig } from './engine/delivery/serviceConfig.js';
+import type { LambdaBinding, ServiceCredentials, ServiceEndpoints } from './engine/delivery/serviceEndpoints.js';
 
 export interface EmulatorConfig {
   host: string;

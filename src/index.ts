@@ -26,31 +26,31 @@ import { DeliveryJournal } from './store/journal.js';
 import { lockDataDir, type DataDirLock } from './store/dataDirLock.js';
 import { StateFileError } from './store/errors.js';
 import type { WriteFaults } from './store/writeFaults.js';
-import { newEventBus, defaultBusName } from './domain/eventBuses.js';
-import { eventBusArn } from './domain/arns.js';
+import { newEventBus, defaultBusName } from './apis/events/domain/eventBuses.js';
+import { eventBusArn } from './apis/events/domain/arns.js';
 import type { DeadLetterMessage, DeliveryJob, NamespaceState } from './store/schema.js';
 import { VirtualClock } from './util/clock.js';
-import { addMissingArchiveRules } from './domain/archives.js';
-import { DeliveryEngine } from './delivery/engine.js';
-import { DeliveryHistory } from './delivery/history.js';
-import { captureSender, eventBusSender, targetKind, type ForwardToBus, type TargetKind } from './delivery/senders.js';
-import { ServiceDirectory } from './delivery/serviceEndpoints.js';
-import { AwsClients } from './delivery/awsClients.js';
-import { awsServiceSender, deadLetterAttributesKey } from './delivery/awsSenders.js';
+import { addMissingArchiveRules } from './apis/events/domain/archives.js';
+import { DeliveryEngine } from './engine/delivery/engine.js';
+import { DeliveryHistory } from './engine/delivery/history.js';
+import { captureSender, eventBusSender, targetKind, type ForwardToBus, type TargetKind } from './engine/delivery/senders.js';
+import { ServiceDirectory } from './engine/delivery/serviceEndpoints.js';
+import { AwsClients } from './engine/delivery/awsClients.js';
+import { awsServiceSender, deadLetterAttributesKey } from './engine/delivery/awsSenders.js';
 import { awsEventsRouter } from './inspect/awsEvents.js';
-import { apiDestinationSender } from './delivery/apiDestinationSender.js';
-import { ConnectionAuth } from './delivery/connectionAuth.js';
-import { invocationTimeoutMs, sendHttp } from './delivery/httpClient.js';
-import { InvocationRateLimiter } from './delivery/rateLimiter.js';
-import { ownEndpointCheck } from './delivery/ownEndpoint.js';
-import { EventRouter } from './events/router.js';
-import { accessDenied, policyAllows } from './domain/permissions.js';
-import type { EventEnvelope } from './events/envelope.js';
-import { RuleScheduler } from './scheduler/ruleScheduler.js';
+import { apiDestinationSender } from './engine/delivery/apiDestinationSender.js';
+import { ConnectionAuth } from './engine/delivery/connectionAuth.js';
+import { invocationTimeoutMs, sendHttp } from './engine/delivery/httpClient.js';
+import { InvocationRateLimiter } from './engine/delivery/rateLimiter.js';
+import { ownEndpointCheck } from './engine/delivery/ownEndpoint.js';
+import { EventRouter } from './apis/events/bus/router.js';
+import { accessDenied, policyAllows } from './apis/events/domain/permissions.js';
+import type { EventEnvelope } from './apis/events/bus/envelope.js';
+import { RuleScheduler } from './apis/events/scheduledRules/ruleScheduler.js';
 import { ScheduleRunner } from './apis/scheduler/runner.js';
 import { withAttemptNumber } from './apis/scheduler/attemptNumber.js';
 import { isSchedulerRequest, schedulerHandler } from './apis/scheduler/restJson.js';
-import { ReplayRunner } from './replay/replayRunner.js';
+import { ReplayRunner } from './apis/events/replay/replayRunner.js';
 import { randomIds, type Ids } from './util/ids.js';
 import { createLogger, type Logger, type LogSink } from './util/log.js';
 import { version } from './version.js';
@@ -135,7 +135,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   let onRolledBack = () => {};
   const store = await Store.open(file, (account, region) => newNamespace(account, region, clock.now()), {
     journal,
-    // --max-pending-deliveries bounds each account (src/delivery/backpressure.ts); the queue as a whole holds a multiple of it.
+    // --max-pending-deliveries bounds each account (src/engine/delivery/backpressure.ts); the queue as a whole holds a multiple of it.
     maxPendingDeliveries: config.maxPendingDeliveries * limits.pendingBoundFactor,
     compactionSlackLines: options.compactionSlackLines,
     moveAsideCorrupt: config.moveAsideCorruptState,
@@ -378,5 +378,5 @@ function newNamespace(account: string, region: string, now: number): NamespaceSt
   return ns;
 }
 
-export { serviceEndpointsFromEnv } from './delivery/serviceEndpoints.js';
-export type { AwsService, LambdaBinding, LambdaContext, LambdaHandler, ServiceCredentials, ServiceEndpoint, ServiceEndpoints } from './delivery/serviceEndpoints.js';
+export { serviceEndpointsFromEnv } from './engine/delivery/serviceEndpoints.js';
+export type { AwsService, LambdaBinding, LambdaContext, LambdaHandler, ServiceCredentials, ServiceEndpoint, ServiceEndpoints } from './engine/delivery/serviceEndpoints.js';

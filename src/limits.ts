@@ -36,7 +36,7 @@ export const limits = {
   eventBusHops: 5,
   /**
    * Deliveries one original event may make in all, counted over every bus it is forwarded to
-   * (loop guard for breadth: see src/events/router.ts). Above one bus's own most (300 rules x 5
+   * (loop guard for breadth: see src/apis/events/bus/router.ts). Above one bus's own most (300 rules x 5
    * targets), so a bus's first fan-out is never cut. Emulator policy.
    */
   fanOutPerEvent: 2_000,

@@ -18,7 +18,7 @@ import { record } from '../lib/load.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const shared = process.env.BENCH_SHARED ?? '/work/shared/bench';
-const { compilePattern, RuleIndex } = await import(join(root, 'dist/src/patterns/index.js'));
+const { compilePattern, RuleIndex } = await import(join(root, 'dist/src/engine/patterns/index.js'));
 
 const SOURCES = 100;
 const DETAIL_TYPES = ['Lot Created', 'Lot Updated', 'Lot Deleted'];

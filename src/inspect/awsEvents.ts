@@ -12,9 +12,9 @@
  */
 import express from 'express';
 import { limits } from '../limits.js';
-import { defaultBusName } from '../domain/eventBuses.js';
-import { checkEntry, entrySize, envelopeOf, isEntryFailure, type EntryFailure, type PutEventsEntry } from '../events/putEventsEntry.js';
-import type { EventRouter } from '../events/router.js';
+import { defaultBusName } from '../apis/events/domain/eventBuses.js';
+import { checkEntry, entrySize, envelopeOf, isEntryFailure, type EntryFailure, type PutEventsEntry } from '../apis/events/bus/putEventsEntry.js';
+import type { EventRouter } from '../apis/events/bus/router.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../util/clock.js';
 import type { Ids } from '../util/ids.js';

@@ -7,8 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DeliveryEngine } from '../delivery/engine.js';
-import type { DeliveryHistory } from '../delivery/history.js';
+import type { DeliveryEngine } from '../engine/delivery/engine.js';
+import type { DeliveryHistory } from '../engine/delivery/history.js';
 import { deliveriesPage, eventsPage } from './dashboardViews.js';
 
 /** The page's own page size (ui/app.js `pageSize`). */

@@ -5,13 +5,13 @@
  * status, with a total so the page can window 100,000 records.
  */
 import type { Store } from '../store/store.js';
-import type { DeliveryEngine } from '../delivery/engine.js';
-import type { DeliveryHistory, DeliveryStatus, RecentEvent } from '../delivery/history.js';
+import type { DeliveryEngine } from '../engine/delivery/engine.js';
+import type { DeliveryHistory, DeliveryStatus, RecentEvent } from '../engine/delivery/history.js';
 import type { DeliveryJob } from '../store/schema.js';
-import { eventBusToWire } from '../domain/eventBuses.js';
-import { ruleToWire } from '../domain/rules.js';
-import { connectionToWire, connectionsOf } from '../domain/connections.js';
-import { apiDestinationToWire, apiDestinationsOf } from '../domain/apiDestinations.js';
+import { eventBusToWire } from '../apis/events/domain/eventBuses.js';
+import { ruleToWire } from '../apis/events/domain/rules.js';
+import { connectionToWire, connectionsOf } from '../apis/events/domain/connections.js';
+import { apiDestinationToWire, apiDestinationsOf } from '../apis/events/domain/apiDestinations.js';
 import { deliveryRows, deliveryView, eventView, page, type DeliveryFilter } from './views.js';
 import { checks, parseListQuery } from './query.js';
 

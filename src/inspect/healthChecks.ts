@@ -13,8 +13,8 @@
 import express from 'express';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../util/clock.js';
-import { settleEndpoints } from '../domain/endpoints.js';
-import { healthCheckArnPattern, isHealthy, setHealth } from '../domain/healthChecks.js';
+import { settleEndpoints } from '../apis/events/domain/endpoints.js';
+import { healthCheckArnPattern, isHealthy, setHealth } from '../apis/events/domain/healthChecks.js';
 
 export interface HealthCheckDeps {
   store: Store;

@@ -5,7 +5,7 @@
  * silently different page. An empty value counts as absent (what an HTML form sends).
  */
 import type { Response } from 'express';
-import type { Cursor } from '../delivery/pendingIndex.js';
+import type { Cursor } from '../engine/delivery/pendingIndex.js';
 
 export class BadQuery extends Error {
   constructor(

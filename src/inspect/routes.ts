@@ -5,8 +5,8 @@
 import express, { type Request, type Response } from 'express';
 import type { Store } from '../store/store.js';
 import type { VirtualClock } from '../util/clock.js';
-import type { DeliveryEngine } from '../delivery/engine.js';
-import type { DeliveryHistory } from '../delivery/history.js';
+import type { DeliveryEngine } from '../engine/delivery/engine.js';
+import type { DeliveryHistory } from '../engine/delivery/history.js';
 import { deliveryRows, eventView, page, type DeliveryFilter } from './views.js';
 import { answerList, checks, parseListQuery } from './query.js';
 import { dashboardDeliveryView } from './dashboardViews.js';

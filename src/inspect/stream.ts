@@ -11,8 +11,8 @@
  * the current state again (ui/app.js), so what it missed is not lost to the user.
  */
 import type { Response } from 'express';
-import type { DeliveryEngine } from '../delivery/engine.js';
-import type { DeliveryHistory, HistoryChange } from '../delivery/history.js';
+import type { DeliveryEngine } from '../engine/delivery/engine.js';
+import type { DeliveryHistory, HistoryChange } from '../engine/delivery/history.js';
 import { dashboardDeliveryView, dashboardEventView } from './dashboardViews.js';
 import { limits } from '../limits.js';
 

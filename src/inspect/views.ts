@@ -4,9 +4,9 @@
  * naming it: src/inspect/query.ts).
  */
 import type { DeliveryJob } from '../store/schema.js';
-import type { DeliveryHistory, DeliveryStatus, FinishedDelivery, FinishedFilter, RecentEvent } from '../delivery/history.js';
-import type { DeliveryEngine } from '../delivery/engine.js';
-import { before, type Cursor, type PendingFilter } from '../delivery/pendingIndex.js';
+import type { DeliveryHistory, DeliveryStatus, FinishedDelivery, FinishedFilter, RecentEvent } from '../engine/delivery/history.js';
+import type { DeliveryEngine } from '../engine/delivery/engine.js';
+import { before, type Cursor, type PendingFilter } from '../engine/delivery/pendingIndex.js';
 import { BadQuery, type ListQuery } from './query.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -32,7 +32,7 @@ export function deliveryView(job: DeliveryJob, status: DeliveryStatus, finished?
   };
 }
 
-/** The engine stores a request whose body is the job's payload without it (src/delivery/engine.ts): put it back. */
+/** The engine stores a request whose body is the job's payload without it (src/engine/delivery/engine.ts): put it back. */
 function requestView(request: unknown, payload: string): unknown {
   if (!request || typeof request !== 'object' || !('bodyIsPayload' in request)) return request;
   const { bodyIsPayload: _flag, ...rest } = request as Record<string, unknown>;

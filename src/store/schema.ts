@@ -1,7 +1,7 @@
 /**
  * The persisted state, versioned. Resources are namespaced by (account, region);
  * times are epoch milliseconds. These are store records, not wire shapes:
- * src/domain/ mappers build responses from them.
+ * src/apis/events/domain/ mappers build responses from them.
  */
 /**
  * Version 2 moved the delivery side (queue, captures, dead letters, archived events) out of
@@ -75,20 +75,20 @@ export interface NamespaceState {
   /**
    * Partner side: the partner event sources this account created as a SaaS partner, by name.
    * Optional because state files written before partner sources existed lack it; read it
-   * through partnerSourcesOf() in src/domain/partnerSources.ts.
+   * through partnerSourcesOf() in src/apis/events/domain/partnerSources.ts.
    */
   partnerEventSources?: Record<string, PartnerEventSourceRecord>;
   /** Customer side: the partner event sources offered to this account, by name (read through eventSourcesOf()). */
   eventSources?: Record<string, EventSourceRecord>;
-  /** Connections by name (read through connectionsOf() in src/domain/connections.ts; absent in older state files). */
+  /** Connections by name (read through connectionsOf() in src/apis/events/domain/connections.ts; absent in older state files). */
   connections?: Record<string, ConnectionRecord>;
-  /** API destinations by name (read through apiDestinationsOf() in src/domain/apiDestinations.ts). */
+  /** API destinations by name (read through apiDestinationsOf() in src/apis/events/domain/apiDestinations.ts). */
   apiDestinations?: Record<string, ApiDestinationRecord>;
   /** Archives by name (their events are in State.archivedEvents). */
   archives: Record<string, ArchiveRecord>;
   /** Replays by name. */
   replays: Record<string, ReplayRecord>;
-  /** Global endpoints whose home (primary) Region this is, by name (read through endpointsOf() in src/domain/endpoints.ts). */
+  /** Global endpoints whose home (primary) Region this is, by name (read through endpointsOf() in src/apis/events/domain/endpoints.ts). */
   endpoints?: Record<string, EndpointRecord>;
 }
 
@@ -183,7 +183,7 @@ export interface PartnerEventSourceRecord {
 /**
  * A partner event source as the customer sees it. Its State is derived, not stored:
  * DELETED once the partner deleted it, ACTIVE while the matching partner bus exists
- * and is not deactivated, PENDING otherwise (src/domain/partnerSources.ts).
+ * and is not deactivated, PENDING otherwise (src/apis/events/domain/partnerSources.ts).
  */
 export interface EventSourceRecord {
   name: string;
@@ -212,7 +212,7 @@ export interface AttemptRecord {
   errorMessage?: string;
   /** What was sent, for HTTP targets (secrets masked) and AWS service calls. */
   request?: unknown;
-  /** What the target answered: an HTTP target's status, headers and cut body (src/delivery/attemptResponse.ts), an AWS service's answer or a Lambda binding's. */
+  /** What the target answered: an HTTP target's status, headers and cut body (src/engine/delivery/attemptResponse.ts), an AWS service's answer or a Lambda binding's. */
   response?: unknown;
 }
 
@@ -352,7 +352,7 @@ export interface ConnectionHttpParameters {
 /**
  * A connection's authorization parameters exactly as given, secrets included (AWS keeps
  * them in a Secrets Manager secret; here they live in the state file, mode 0600). They
- * never reach a response, a log line or the inspection API: src/domain/connections.ts
+ * never reach a response, a log line or the inspection API: src/apis/events/domain/connections.ts
  * builds the wire form without them.
  */
 export interface ConnectionAuthParameters {
@@ -404,7 +404,7 @@ export interface ApiDestinationRecord {
   invocationEndpoint: string;
   httpMethod: string;
   invocationRateLimitPerSecond: number;
-  /** ACTIVE while its connection is AUTHORIZED (or ACTIVE), INACTIVE otherwise; kept in step by src/domain/connectionStates.ts. */
+  /** ACTIVE while its connection is AUTHORIZED (or ACTIVE), INACTIVE otherwise; kept in step by src/apis/events/domain/connectionStates.ts. */
   state: 'ACTIVE' | 'INACTIVE';
   creationTime: number;
   lastModifiedTime: number;

@@ -11,8 +11,8 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { limits } from '../limits.js';
-import { checkEntry, entrySize, envelopeOf, isEntryFailure } from '../events/putEventsEntry.js';
-import type { EventRouter } from '../events/router.js';
+import { checkEntry, entrySize, envelopeOf, isEntryFailure } from '../apis/events/bus/putEventsEntry.js';
+import type { EventRouter } from '../apis/events/bus/router.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../util/clock.js';
 import type { Ids } from '../util/ids.js';

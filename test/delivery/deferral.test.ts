@@ -2,9 +2,9 @@
  * The engine's "not yet" outcome (SendOutcome.deferUntil), used by the API destination rate
  * limit: the job waits in the durable queue until then, and no attempt is recorded.
  */
-import { DeliveryEngine } from '../../src/delivery/engine.js';
-import { DeliveryHistory } from '../../src/delivery/history.js';
-import type { SendOutcome, Sender } from '../../src/delivery/senders.js';
+import { DeliveryEngine } from '../../src/engine/delivery/engine.js';
+import { DeliveryHistory } from '../../src/engine/delivery/history.js';
+import type { SendOutcome, Sender } from '../../src/engine/delivery/senders.js';
 import { Store } from '../../src/store/store.js';
 import type { DeliveryJob } from '../../src/store/schema.js';
 import { VirtualClock } from '../../src/util/clock.js';

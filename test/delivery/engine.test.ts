@@ -6,9 +6,9 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeliveryEngine } from '../../src/delivery/engine.js';
-import { DeliveryHistory } from '../../src/delivery/history.js';
-import type { SendOutcome, Sender } from '../../src/delivery/senders.js';
+import { DeliveryEngine } from '../../src/engine/delivery/engine.js';
+import { DeliveryHistory } from '../../src/engine/delivery/history.js';
+import type { SendOutcome, Sender } from '../../src/engine/delivery/senders.js';
 import { lowdbStateFile } from '../../src/store/lowdbFile.js';
 import { Store } from '../../src/store/store.js';
 import type { DeliveryJob } from '../../src/store/schema.js';

@@ -7,7 +7,7 @@ import { PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/cl
 import { startEmulator, type Running } from '../helpers/emulator.js';
 import { startHttpSink, type HttpSink } from '../helpers/httpSink.js';
 import { inspect } from '../helpers/inspect.js';
-import type { LambdaContext } from '../../src/delivery/serviceEndpoints.js';
+import type { LambdaContext } from '../../src/engine/delivery/serviceEndpoints.js';
 
 const functionArn = 'arn:aws:lambda:us-east-1:000000000000:function:orders-handler';
 let sink: HttpSink;

@@ -9,8 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AwsError } from '../../src/errors.js';
-import { RuleIndex, compilePattern, matchPattern } from '../../src/patterns/index.js';
-import { referenceMatches } from '../../src/patterns/reference.js';
+import { RuleIndex, compilePattern, matchPattern } from '../../src/engine/patterns/index.js';
+import { referenceMatches } from '../../src/engine/patterns/reference.js';
 
 interface MatchingCase {
   title: string;

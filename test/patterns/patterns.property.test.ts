@@ -1,12 +1,12 @@
 /**
  * Property: on random events and random patterns, the compiled, indexed
  * matcher (RuleIndex and matchPattern) agrees with the plain reference
- * interpreter (src/patterns/reference.ts). Values come from small alphabets so
+ * interpreter (src/engine/patterns/reference.ts). Values come from small alphabets so
  * that matches, near misses, arrays of objects and absent fields all happen.
  */
 import fc from 'fast-check';
-import { RuleIndex, compilePattern, matchPattern } from '../../src/patterns/index.js';
-import { referenceMatches } from '../../src/patterns/reference.js';
+import { RuleIndex, compilePattern, matchPattern } from '../../src/engine/patterns/index.js';
+import { referenceMatches } from '../../src/engine/patterns/reference.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

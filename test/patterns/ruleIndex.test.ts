@@ -1,4 +1,4 @@
-import { RuleIndex, compilePattern } from '../../src/patterns/index.js';
+import { RuleIndex, compilePattern } from '../../src/engine/patterns/index.js';
 
 const rule = (pattern: object) => compilePattern(JSON.stringify(pattern));
 const event = (source: string, detail: object = {}) => ({ source, 'detail-type': 'T', detail });

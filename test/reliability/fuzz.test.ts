@@ -14,8 +14,8 @@
  * by count, not time (about 5 ms of CPU a request); FUZZ_RUNS / FUZZ_SEED override the count and the seed.
  */
 import fc from 'fast-check';
-import { OPERATION_NAMES, OPERATIONS, SHAPES } from '../../src/api/shapes.generated.js';
-import type { ShapeSpec } from '../../src/api/shapeTypes.js';
+import { OPERATION_NAMES, OPERATIONS, SHAPES } from '../../src/apis/events/model/shapes.generated.js';
+import type { ShapeSpec } from '../../src/apis/events/model/shapeTypes.js';
 import { VirtualClock } from '../../src/util/clock.js';
 import { startEmulator, type Running } from '../helpers/emulator.js';
 

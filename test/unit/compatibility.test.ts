@@ -1,8 +1,8 @@
 /** docs/compatibility.md must tell the truth about the operation table. */
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { actions } from '../../src/actions/index.js';
-import { OPERATION_NAMES as operationNames } from '../../src/api/shapes.generated.js';
+import { actions } from '../../src/apis/events/actions/index.js';
+import { OPERATION_NAMES as operationNames } from '../../src/apis/events/model/shapes.generated.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const doc = readFileSync(root + 'docs/compatibility.md', 'utf8');

@@ -1,10 +1,10 @@
 /** Credentials headers, the OAuth token request the emulator sends and how it reads the answer, and the HTTP client's timeout. */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bearerHeader, staticAuthHeader } from '../../src/delivery/connectionAuth.js';
-import { buildTokenRequest, readTokenResponse } from '../../src/delivery/tokenRequest.js';
-import { sendHttp, type HttpResult } from '../../src/delivery/httpClient.js';
-import { stateChangeTimestamp } from '../../src/domain/connectionStates.js';
+import { bearerHeader, staticAuthHeader } from '../../src/engine/delivery/connectionAuth.js';
+import { buildTokenRequest, readTokenResponse } from '../../src/engine/delivery/tokenRequest.js';
+import { sendHttp, type HttpResult } from '../../src/engine/delivery/httpClient.js';
+import { stateChangeTimestamp } from '../../src/apis/events/domain/connectionStates.js';
 import type { ConnectionRecord } from '../../src/store/schema.js';
 
 const conn = (c: Partial<ConnectionRecord>): ConnectionRecord =>

@@ -1,5 +1,5 @@
 /** Folding UpdateConnection parameters into stored ones, and their secret-free wire form. */
-import { authParametersToWire, checkCreateAuthParameters, foldAuthUpdate, missingAuthParameter } from '../../src/domain/connectionParameters.js';
+import { authParametersToWire, checkCreateAuthParameters, foldAuthUpdate, missingAuthParameter } from '../../src/apis/events/domain/connectionParameters.js';
 import type { ConnectionAuthParameters } from '../../src/store/schema.js';
 
 const basic: ConnectionAuthParameters = {

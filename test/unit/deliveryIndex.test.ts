@@ -3,10 +3,10 @@
  * most selective filter only, not every pending job, and the pages together are exactly the
  * brute-force answer (every delivery matching, newest first by creation), pending and finished.
  */
-import { PendingIndex } from '../../src/delivery/pendingIndex.js';
-import { DeliveryHistory } from '../../src/delivery/history.js';
+import { PendingIndex } from '../../src/engine/delivery/pendingIndex.js';
+import { DeliveryHistory } from '../../src/engine/delivery/history.js';
 import { deliveryRows } from '../../src/inspect/views.js';
-import type { DeliveryEngine } from '../../src/delivery/engine.js';
+import type { DeliveryEngine } from '../../src/engine/delivery/engine.js';
 import type { DeliveryJob } from '../../src/store/schema.js';
 import { parseListQuery, checks } from '../../src/inspect/query.js';
 

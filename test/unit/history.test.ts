@@ -1,4 +1,4 @@
-import { DeliveryHistory, type HistoryChange } from '../../src/delivery/history.js';
+import { DeliveryHistory, type HistoryChange } from '../../src/engine/delivery/history.js';
 import type { DeliveryJob } from '../../src/store/schema.js';
 
 const job = (id: string): DeliveryJob => ({

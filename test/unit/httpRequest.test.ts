@@ -8,8 +8,8 @@ import {
   removedHeaders,
   resolveTargetValue,
   type InvocationInput,
-} from '../../src/delivery/httpRequest.js';
-import { outcomeOf } from '../../src/delivery/apiDestinationSender.js';
+} from '../../src/engine/delivery/httpRequest.js';
+import { outcomeOf } from '../../src/engine/delivery/apiDestinationSender.js';
 
 const event = { id: 'e-1', 'detail-type': 'Order Placed', detail: { orderId: 'o-1', total: 9.5, tags: ['a', 'b'], nested: { x: 1 }, empty: '' } };
 const base: InvocationInput = { invocationEndpoint: 'https://api.example.com/v1/orders', httpMethod: 'POST', event, payload: '{"a":1}' };

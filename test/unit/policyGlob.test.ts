@@ -1,5 +1,5 @@
 /** Bus-policy Resource globs (issue 18 item 9): `*` and `?` matched without backtracking regexes. */
-import { globMatches } from '../../src/domain/permissions.js';
+import { globMatches } from '../../src/apis/events/domain/permissions.js';
 
 test.each([
   ['arn:aws:events:us-east-1:*:event-bus/*', 'arn:aws:events:us-east-1:111111111111:event-bus/orders', true],

@@ -1,5 +1,5 @@
 /** The token bucket behind InvocationRateLimitPerSecond, on explicit times. */
-import { InvocationRateLimiter } from '../../src/delivery/rateLimiter.js';
+import { InvocationRateLimiter } from '../../src/engine/delivery/rateLimiter.js';
 
 const far = Number.MAX_SAFE_INTEGER;
 

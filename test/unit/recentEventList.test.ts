@@ -1,4 +1,4 @@
-import { RecentEventList } from '../../src/delivery/recentEventList.js';
+import { RecentEventList } from '../../src/engine/delivery/recentEventList.js';
 
 const item = (n: number) => ({ n, detail: { text: `event ${n}`, tags: ['a', 'b'] } });
 const items = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => item(from + i));

@@ -1,4 +1,4 @@
-import { backoffDelay, decideRetry } from '../../src/delivery/retryPolicy.js';
+import { backoffDelay, decideRetry } from '../../src/engine/delivery/retryPolicy.js';
 
 const half = () => 0.5;
 const t0 = 1_000_000;

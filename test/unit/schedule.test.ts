@@ -1,11 +1,11 @@
-import { nextFireTime, parseSchedule, type CronSchedule, type Schedule } from '../../src/schedule/index.js';
+import { nextFireTime, parseSchedule, type CronSchedule, type Schedule } from '../../src/engine/expressions/index.js';
 
 /**
  * Sources: UG = User Guide "Creating an Amazon EventBridge rule that runs on a schedule" /
  * "Cron expressions reference" (fields, wildcards, examples, rate rules);
  * AWS = PutRule answers recorded on AWS (aws-facts §2.3); SCHED = answers recorded on
  * EventBridge Scheduler, which shares the expression syntax; MODEL = our choice where AWS
- * says nothing (see src/schedule).
+ * says nothing (see src/engine/expressions).
  */
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString().replace('.000Z', 'Z'));
 const ms = (text: string) => Date.parse(text);

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, configFromArgs } from '../../src/config.js';
-import { ServiceDirectory, serviceEndpointsFromEnv, serviceOfArn } from '../../src/delivery/serviceEndpoints.js';
+import { ServiceDirectory, serviceEndpointsFromEnv, serviceOfArn } from '../../src/engine/delivery/serviceEndpoints.js';
 
 test('AWS_ENDPOINT_URL_<SERVICE> wins over AWS_ENDPOINT_URL; services without either have none', () => {
   expect(serviceEndpointsFromEnv({ AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9324/', AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: 'http://127.0.0.1:5000' })).toEqual({

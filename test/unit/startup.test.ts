@@ -16,21 +16,21 @@ describe('a build older than src/ is refused', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'ebl-stale-'));
-    mkdirSync(join(dir, 'src', 'delivery'), { recursive: true });
+    mkdirSync(join(dir, 'src', 'engine', 'delivery'), { recursive: true });
     mkdirSync(join(dir, 'dist', 'src'), { recursive: true });
-    writeFileSync(join(dir, 'src', 'delivery', 'engine.ts'), '');
+    writeFileSync(join(dir, 'src', 'engine', 'delivery', 'engine.ts'), '');
     writeFileSync(join(dir, 'dist', 'src', 'cli.js'), '');
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
   const at = (path: string, seconds: number) => utimesSync(join(dir, path), seconds, seconds);
   const setTimes = (sources: number, build: number) => {
-    for (const path of ['src', 'src/delivery', 'src/delivery/engine.ts']) at(path, sources);
+    for (const path of ['src', 'src/engine', 'src/engine/delivery', 'src/engine/delivery/engine.ts']) at(path, sources);
     at('dist/src/cli.js', build);
   };
 
   test('a source file newer than the build: a one-line hint', () => {
     setTimes(1_000, 2_000);
-    at('src/delivery/engine.ts', 3_000);
+    at('src/engine/delivery/engine.ts', 3_000);
     const hint = staleBuildHint(dir, join(dir, 'dist', 'src', 'cli.js'));
     expect(hint).toBe('src/ changed since the last build: run `npm run build` first (or `npm run dev`, which builds and starts)');
   });

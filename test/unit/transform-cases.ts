@@ -10,7 +10,7 @@
  * - AWS-RECORDED: responses recorded on real AWS (LocalStack parity snapshots
  *   test_events_inputs.snapshot.json 2024-05/06, and aws-facts §5.4 for 2024-06…2025-10);
  * - MODEL: behaviour neither documented nor recorded; each case pins one rule of our model
- *   (src/transform/template.ts) so that a change to it is deliberate.
+ *   (src/engine/transform/template.ts) so that a change to it is deliberate.
  */
 export interface TransformerCase {
   name: string;

@@ -4,7 +4,7 @@ import {
   TargetInputError,
   validateTargetInput,
   type TargetInputConfig,
-} from '../../src/transform/index.js';
+} from '../../src/engine/transform/index.js';
 import { ACCOUNT_EVENT, EC2_EVENT, RULE, TRANSFORMER_CASES, type TransformerCase } from './transform-cases.js';
 
 function transformerConfig(c: TransformerCase): TargetInputConfig {

@@ -12,11 +12,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AwsError } from '../../src/errors.js';
-import { OPERATION_NAMES, OPERATIONS, SHAPES } from '../../src/api/shapes.generated.js';
-import type { StructureShape } from '../../src/api/shapeTypes.js';
-import { parseRequest, validateRequest } from '../../src/validation/index.js';
-import { HIDDEN_TOSTRING_MEMBERS, OBSERVED_ENUM_ORDER } from '../../src/validation/awsQuirks.js';
-import { javaHashMapOrder } from '../../src/validation/javaToString.js';
+import { OPERATION_NAMES, OPERATIONS, SHAPES } from '../../src/apis/events/model/shapes.generated.js';
+import type { StructureShape } from '../../src/apis/events/model/shapeTypes.js';
+import { parseRequest, validateRequest } from '../../src/engine/validation/index.js';
+import { HIDDEN_TOSTRING_MEMBERS, OBSERVED_ENUM_ORDER } from '../../src/engine/validation/awsQuirks.js';
+import { javaHashMapOrder } from '../../src/engine/validation/javaToString.js';
 
 function rejection(operation: string, input: unknown): { type: string; message: string } {
   try {
@@ -284,7 +284,7 @@ describe('ValidationException texts derived from the observed form and the model
 });
 
 describe('SerializationException for JSON values of the wrong kind', () => {
-  // Coral JSON deserializer texts (evidence in src/validation/readRequest.ts).
+  // Coral JSON deserializer texts (evidence in src/engine/validation/readRequest.ts).
   const cases: Array<[string, string, unknown, string]> = [
     ['number for a string', 'CreateEventBus', { Name: 123 }, 'NUMBER_VALUE can not be converted to a String'],
     ['boolean for a string', 'CreateEventBus', { Name: false }, 'FALSE_VALUE can not be converted to a String'],
@@ -411,7 +411,7 @@ describe('the generated table', () => {
     } catch (error) {
       throw new Error(`python3 with botocore is required to check the generated table: ${String(error)}`);
     }
-    expect(readFileSync(new URL('../../src/api/shapes.generated.ts', import.meta.url), 'utf8')).toBe(generated);
+    expect(readFileSync(new URL('../../src/apis/events/model/shapes.generated.ts', import.meta.url), 'utf8')).toBe(generated);
   });
 });
 

@@ -1,5 +1,5 @@
 import { rawCall, startEmulator, type Running } from '../helpers/emulator.js';
-import { actions } from '../../src/actions/index.js';
+import { actions } from '../../src/apis/events/actions/index.js';
 
 let emu: Running;
 beforeAll(async () => {

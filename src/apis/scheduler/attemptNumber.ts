@@ -3,7 +3,7 @@
  * schedule fires: the runner leaves that attribute in the payload and this wrapper of the shared
  * senders fills it in on each attempt (1 for the first). Other jobs pass through untouched.
  */
-import type { Sender } from '../../delivery/senders.js';
+import type { Sender } from '../../engine/delivery/senders.js';
 
 export const attemptNumberAttribute = '<aws.scheduler.attempt-number>';
 const schedulePrefix = 'arn:aws:scheduler:';

@@ -1,11 +1,11 @@
 /**
  * Scheduler's ScheduleExpression: `at(yyyy-mm-ddThh:mm:ss)`, `rate(n unit)`, `cron(six fields)`,
  * evaluated in ScheduleExpressionTimezone. Rate and cron parsing are the shared ones in
- * src/schedule/ (the Scheduler cron dialect is the same six fields). Time zones use the
+ * src/engine/expressions/ (the Scheduler cron dialect is the same six fields). Time zones use the
  * runtime's Intl data (Node ships full ICU), so no zone database is added.
  * Pure: the caller owns the clock.
  */
-import { nextFireTime, parseSchedule, type Schedule } from '../../schedule/index.js';
+import { nextFireTime, parseSchedule, type Schedule } from '../../engine/expressions/index.js';
 
 export type SchedulerExpression = { kind: 'at'; wallMs: number } | Schedule;
 

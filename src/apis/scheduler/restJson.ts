@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError, authErrors } from '../../errors.js';
 import { limits } from '../../limits.js';
-import { isRegion } from '../../domain/regions.js';
+import { isRegion } from '../events/domain/regions.js';
 import type { Store } from '../../store/store.js';
 import type { Clock } from '../../util/clock.js';
 import type { Ids } from '../../util/ids.js';

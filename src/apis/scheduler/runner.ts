@@ -5,11 +5,11 @@
  * to the shared delivery engine (the same senders, retries and DLQ as rule targets) and the
  * next invocation is armed. Invocations missed while the emulator was stopped are not replayed.
  */
-import type { DeliveryEngine } from '../../delivery/engine.js';
+import type { DeliveryEngine } from '../../engine/delivery/engine.js';
 import type { DeliveryJob, NamespaceState, TargetRecord } from '../../store/schema.js';
 import type { Clock } from '../../util/clock.js';
 import type { Ids } from '../../util/ids.js';
-import { formatEventTime } from '../../events/envelope.js';
+import { formatEventTime } from '../events/bus/envelope.js';
 import { nextInvocation, parseExpression } from './expressions.js';
 import { findScheduler, type ScheduleRecord } from './state.js';
 

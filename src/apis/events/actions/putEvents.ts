@@ -1,0 +1,72 @@
+import { ValidationException } from '../../../errors.js';
+import { limits } from '../../../limits.js';
+import { eventBusArn, parseEventBusNameOrArn } from '../domain/arns.js';
+import { busName } from '../domain/eventBuses.js';
+import { checkEntry, entrySize, envelopeOf, isEntryFailure, type EntryFailure, type PutEventsEntry } from '../bus/putEventsEntry.js';
+import { putThroughEndpoint } from '../bus/endpointRouting.js';
+import { accessDenied, policyAllows } from '../domain/permissions.js';
+import type { NamespaceState } from '../../../store/schema.js';
+import { refuseWhenQueueFull } from '../../../engine/delivery/backpressure.js';
+import type { Action, ActionContext } from './types.js';
+
+interface Input {
+  Entries: PutEventsEntry[];
+  EndpointId?: string;
+}
+
+type ResultEntry = { EventId: string } | EntryFailure;
+
+export const putEvents: Action = async (ctx, input: Input) => {
+  refuseWhenQueueFull(ctx.store, ctx.router.pendingOf(ctx.account));
+  if (input.EndpointId !== undefined) {
+    // The global endpoint picks the Region that handles the request; there it is an ordinary PutEvents.
+    return putThroughEndpoint(ctx, input.EndpointId, input.Entries, async (region, entries) =>
+      (await putEvents({ ...ctx, region, ns: ctx.store.namespace(ctx.account, region) }, { Entries: entries })) as { Entries: ResultEntry[] },
+    );
+  }
+  const total = input.Entries.reduce((sum, entry) => sum + entrySize(entry), 0);
+  if (total > limits.putEventsTotalBytes) throw new ValidationException('Total size of the entries in the request is over the limit.');
+
+  const now = ctx.clock.now();
+  // Every entry is checked before any is routed: nothing can fail after routing began, so a
+  // client that retries a failed request never gets an event twice.
+  const checked = input.Entries.map((entry) => {
+    const valid = checkEntry(entry, { allowAwsSources: false });
+    if (isEntryFailure(valid)) return valid;
+    const destination = resolveDestination(ctx, entry.EventBusName);
+    return 'ErrorCode' in destination ? destination : { valid, destination };
+  });
+  const entries: ResultEntry[] = checked.map((c) => {
+    if ('ErrorCode' in c) return c;
+    const id = ctx.ids.uuid();
+    ctx.router.route(c.destination.ns, c.destination.busName, envelopeOf(c.valid, id, ctx.account, ctx.region, now));
+    return { EventId: id };
+  });
+  // Accepted means durable: every job this request produced is on disk before the answer.
+  await ctx.store.persistDeliveries();
+  // AWS answers 200 with per-entry errors even when every entry failed (observed).
+  return { FailedEntryCount: entries.filter((e) => !('EventId' in e)).length, Entries: entries };
+};
+
+/**
+ * The bus an entry goes to. A bus ARN of another account (same region) is allowed
+ * when that bus's resource policy lets the caller's account put events; the event
+ * keeps the sender's account. Another region's bus is reached through bus-to-bus rules,
+ * not by PutEvents. Another account's bus that does not exist is refused exactly as one
+ * whose policy does not allow the caller (no policy allows anything on it), so the answer
+ * tells nothing about what another account holds, and no namespace is created for it:
+ * AWS authorizes a cross-account call before it looks at the resource.
+ */
+function resolveDestination(ctx: ActionContext, eventBusName: string | undefined): { ns: NamespaceState; busName: string } | EntryFailure {
+  const target = eventBusName === undefined ? { name: busName(undefined) } : parseEventBusNameOrArn(eventBusName);
+  if (target.account === undefined || (target.account === ctx.account && target.region === ctx.region)) return { ns: ctx.ns, busName: target.name };
+  if (target.region !== ctx.region) {
+    return { ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter EventBusName is not valid. Reason: event bus ${eventBusName} is not in region ${ctx.region}.` };
+  }
+  const ns = ctx.store.findNamespace(target.account, target.region!);
+  const bus = ns?.eventBuses[target.name];
+  if (!ns || !bus || !policyAllows(bus.policy, ctx.account, 'events:PutEvents', bus.arn)) {
+    return { ErrorCode: 'AccessDeniedException', ErrorMessage: accessDenied(ctx.account, eventBusArn(target.region!, target.account, target.name)) };
+  }
+  return { ns, busName: target.name };
+}

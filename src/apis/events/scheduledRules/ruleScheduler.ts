@@ -1,0 +1,93 @@
+/**
+ * Makes scheduled rules fire. Each enabled rule with a ScheduleExpression has one
+ * timer on the (virtual) clock; when it fires, a `Scheduled Event` for that tick is
+ * put on the rule's bus and the next tick is armed. Ticks missed while the emulator
+ * was stopped are not replayed, as AWS does not backfill them either.
+ */
+import { nextFireTime, parseSchedule } from '../../../engine/expressions/index.js';
+import type { NamespaceState, RuleRecord } from '../../../store/schema.js';
+import type { Clock } from '../../../util/clock.js';
+import type { Ids } from '../../../util/ids.js';
+import { formatEventTime, type EventEnvelope } from '../bus/envelope.js';
+
+/** Where a scheduled event goes: to the rule's targets, and onto its bus through matching and delivery. */
+export type ScheduledEventSink = (ns: NamespaceState, busName: string, event: EventEnvelope, rule: RuleRecord) => void;
+
+interface Armed {
+  signature: string;
+  cancel: () => void;
+}
+
+export class RuleScheduler {
+  private armed = new Map<string, Armed>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly ids: Ids,
+    private readonly sink: ScheduledEventSink,
+  ) {}
+
+  /** Bring the timers of one namespace in line with its rules (call after any rule change). */
+  sync(ns: NamespaceState): void {
+    const prefix = `${ns.account}:${ns.region}:`;
+    const wanted = new Map<string, RuleRecord>();
+    for (const rules of Object.values(ns.rules)) {
+      for (const rule of Object.values(rules)) {
+        if (rule.scheduleExpression && rule.state !== 'DISABLED') wanted.set(prefix + rule.arn, rule);
+      }
+    }
+    for (const [key, armed] of this.armed) {
+      if (!key.startsWith(prefix)) continue;
+      const rule = wanted.get(key);
+      if (!rule || signatureOf(rule) !== armed.signature) {
+        armed.cancel();
+        this.armed.delete(key);
+      }
+    }
+    for (const [key, rule] of wanted) {
+      if (!this.armed.has(key)) this.arm(ns, key, rule, this.clock.now());
+    }
+  }
+
+  syncAll(namespaces: NamespaceState[]): void {
+    for (const ns of namespaces) this.sync(ns);
+  }
+
+  stop(): void {
+    for (const armed of this.armed.values()) armed.cancel();
+    this.armed.clear();
+  }
+
+  private arm(ns: NamespaceState, key: string, rule: RuleRecord, afterMs: number): void {
+    const schedule = parseSchedule(rule.scheduleExpression!);
+    const at = schedule && nextFireTime(schedule, afterMs, rule.scheduleAnchor);
+    if (at === undefined) return;
+    const signature = signatureOf(rule);
+    const cancel = this.clock.at(at, () => {
+      this.armed.delete(key);
+      // The rule record may have been replaced (PutRule) since this tick was armed.
+      const current = ns.rules[rule.eventBusName]?.[rule.name] ?? rule;
+      this.sink(ns, current.eventBusName, this.scheduledEvent(ns, current, at), current);
+      this.arm(ns, key, current, at);
+    });
+    this.armed.set(key, { signature, cancel });
+  }
+
+  private scheduledEvent(ns: NamespaceState, rule: RuleRecord, at: number): EventEnvelope {
+    return {
+      version: '0',
+      id: this.ids.uuid(),
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: ns.account,
+      time: formatEventTime(at),
+      region: ns.region,
+      resources: [rule.arn],
+      detail: {},
+    };
+  }
+}
+
+function signatureOf(rule: RuleRecord): string {
+  return `${rule.scheduleExpression}|${rule.scheduleAnchor}|${rule.state}`;
+}

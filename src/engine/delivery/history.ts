@@ -1,0 +1,287 @@
+/**
+ * What the inspection API shows beyond the durable queue: recent events per bus
+ * with the rules they matched, and finished deliveries. In memory and bounded;
+ * pending deliveries are read from the durable queue itself.
+ */
+import { limits } from '../../limits.js';
+import { TextRing } from '../../util/textRing.js';
+import { RecentEventList } from './recentEventList.js';
+import type { DeliveryJob } from '../../store/schema.js';
+
+export interface RecentEvent {
+  account: string;
+  region: string;
+  eventBusName: string;
+  receivedAt: number;
+  event: Record<string, unknown>;
+  matchedRules: string[];
+  /** Why the event went nowhere, when it did (e.g. the bus does not exist). */
+  dropped?: string;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead-lettered' | 'dropped';
+
+export interface FinishedDelivery {
+  job: DeliveryJob;
+  status: Exclude<DeliveryStatus, 'pending'>;
+  finishedAt: number;
+  deadLetterQueueArn?: string;
+  /** The delivery's place in the inspection order (src/engine/delivery/pendingIndex.ts). */
+  seq?: number;
+}
+
+/** What the finished deliveries are filtered on (see FinishedColumns). */
+export interface FinishedFilter {
+  status?: Exclude<DeliveryStatus, 'pending'>;
+  account?: string;
+  region?: string;
+  eventBusName?: string;
+  targetArn?: string;
+  ruleArn?: string;
+  eventId?: string;
+  source?: string;
+  detailType?: string;
+}
+
+const finishedStatuses = ['delivered', 'dead-lettered', 'dropped'] as const;
+const interned = ['account', 'region', 'eventBusName', 'targetArn', 'ruleArn', 'source', 'detailType'] as const;
+type Interned = (typeof interned)[number];
+/** Distinct values interned per field at most; past it a value is recorded as "unknown" (-1) and checked on the record. */
+const maxInterned = 50_000;
+
+function fieldOf(job: DeliveryJob, field: Interned): string {
+  switch (field) {
+    case 'account':
+      return job.account;
+    case 'region':
+      return job.region;
+    case 'eventBusName':
+      return job.eventBusName;
+    case 'targetArn':
+      return job.target.Arn;
+    case 'ruleArn':
+      return job.ruleArn;
+    case 'source':
+      return String(job.event.source);
+    case 'detailType':
+      return String(job.event['detail-type']);
+  }
+}
+
+/** A 32-bit FNV-1a hash: event ids are unique, so they are kept as hashes and checked on the record. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
+/**
+ * What the views filter finished deliveries on, in typed arrays beside the TextRing (same slots,
+ * oldest dropped first), so a filtered page parses only the records it returns. Strings are
+ * interned to numbers: nothing here is a JS object per record (see DeliveryHistory.finished).
+ */
+class FinishedColumns {
+  private pushed = 0;
+  readonly createdAt: Float64Array;
+  readonly seq: Float64Array;
+  readonly status: Uint8Array;
+  readonly eventHash: Int32Array;
+  readonly fields: Record<Interned, Int32Array>;
+  private ids: Record<Interned, Map<string, number>>;
+
+  constructor(private readonly slots: number) {
+    this.createdAt = new Float64Array(slots);
+    this.seq = new Float64Array(slots);
+    this.status = new Uint8Array(slots);
+    this.eventHash = new Int32Array(slots);
+    this.fields = Object.fromEntries(interned.map((f) => [f, new Int32Array(slots)])) as Record<Interned, Int32Array>;
+    this.ids = Object.fromEntries(interned.map((f) => [f, new Map<string, number>()])) as Record<Interned, Map<string, number>>;
+  }
+
+  push(d: FinishedDelivery, seq: number): void {
+    const slot = this.pushed++ % this.slots;
+    this.createdAt[slot] = d.job.createdAt;
+    this.seq[slot] = seq;
+    this.status[slot] = finishedStatuses.indexOf(d.status);
+    this.eventHash[slot] = hash(String(d.job.event.id));
+    for (const field of interned) this.fields[field][slot] = this.intern(field, fieldOf(d.job, field));
+  }
+
+  /** The slot of the record `k` places from the newest. */
+  slotOf(k: number): number {
+    return (this.pushed - 1 - k) % this.slots;
+  }
+
+  /** The interned number of a value: -1 past the bound (unknown), -2 for a value never seen. */
+  idOf(field: Interned, value: string): number {
+    return this.ids[field].get(value) ?? (this.ids[field].size >= maxInterned ? -1 : -2);
+  }
+
+  clear(): void {
+    this.pushed = 0;
+    for (const field of interned) this.ids[field].clear();
+  }
+
+  private intern(field: Interned, value: string): number {
+    const ids = this.ids[field];
+    const id = ids.get(value);
+    if (id !== undefined) return id;
+    if (ids.size >= maxInterned) return -1;
+    ids.set(value, ids.size);
+    return ids.size - 1;
+  }
+}
+
+/** One finished delivery matching a filter, located by its place in the order. */
+export interface FinishedMatch {
+  createdAt: number;
+  seq: number;
+  /** Places from the newest record. */
+  k: number;
+}
+
+/** What a listener hears: an event recorded, a delivery finished, or everything cleared. */
+export type HistoryChange = { kind: 'event'; event: RecentEvent } | { kind: 'finished'; delivery: FinishedDelivery } | { kind: 'cleared' };
+export type HistoryListener = (change: HistoryChange) => void;
+
+interface BusEvents {
+  account: string;
+  region: string;
+  eventBusName: string;
+  list: RecentEventList<RecentEvent>;
+}
+
+/** How long a recent event is held as an object before it is serialized (see RecentEventList). Real time: it is about the heap. */
+const eventAgingMs = 100;
+
+export class DeliveryHistory {
+  private events = new Map<string, BusEvents>();
+  private agingTimer: NodeJS.Timeout | undefined;
+  /**
+   * Finished deliveries as JSON, outside the JS heap. At 1,000 deliveries a second each kept one
+   * lived ~10 s: long enough to reach the old generation, where thousands a second of them became
+   * garbage only a full collection clears (one every few seconds, each a latency spike).
+   */
+  private finished = new TextRing(limits.deliveryHistory, limits.deliveryHistoryBytes);
+  private columns = new FinishedColumns(limits.deliveryHistory);
+  private nextSeq = 1;
+  /** Records looked at by the last finishedMatching() (tests). */
+  lastExamined = 0;
+  private listeners = new Set<HistoryListener>();
+  private lastList: BusEvents | undefined;
+
+  /** Hear every change as it is recorded (the dashboard's live stream). Returns the unsubscribe function. */
+  subscribe(listener: HistoryListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private notify(change: HistoryChange): void {
+    // A listener's failure must never break recording (or the delivery that triggered it).
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch {
+        /* ignored: listeners own their errors */
+      }
+    }
+  }
+
+  recordEvent(event: RecentEvent): void {
+    this.listOf(event).list.push(event);
+    this.agingTimer ??= setTimeout(this.ageEvents, eventAgingMs).unref();
+    if (this.listeners.size) this.notify({ kind: 'event', event });
+  }
+
+  private ageEvents = (): void => {
+    this.agingTimer = undefined;
+    let more = false;
+    for (const bus of this.events.values()) more = bus.list.age() || more;
+    if (more) this.agingTimer = setTimeout(this.ageEvents, eventAgingMs).unref();
+  };
+
+  /** Keeps a copy: the job as it is now (a finished job does not change afterwards). */
+  recordFinished(delivery: FinishedDelivery): void {
+    const seq = delivery.seq ?? this.nextSeq++;
+    this.finished.push(JSON.stringify(delivery.seq === undefined ? { ...delivery, seq } : delivery));
+    this.columns.push(delivery, seq);
+    if (this.listeners.size) this.notify({ kind: 'finished', delivery });
+  }
+
+  /** The bus's list; the last one used is remembered (events come in runs of one bus: no key string per event). */
+  private listOf({ account, region, eventBusName }: RecentEvent): BusEvents {
+    const last = this.lastList;
+    if (last && last.account === account && last.region === region && last.eventBusName === eventBusName) return last;
+    const key = `${account}:${region}:${eventBusName}`;
+    let bus = this.events.get(key);
+    if (!bus) this.events.set(key, (bus = { account, region, eventBusName, list: new RecentEventList<RecentEvent>(limits.recentEventsPerBus, limits.recentEventBytesPerBus) }));
+    return (this.lastList = bus);
+  }
+
+  /** Recent events, newest first. */
+  recentEvents(filter: { account?: string; region?: string; eventBusName?: string }): RecentEvent[] {
+    const buses = [...this.events.values()].filter(
+      (bus) => (!filter.account || bus.account === filter.account) && (!filter.region || bus.region === filter.region) && (!filter.eventBusName || bus.eventBusName === filter.eventBusName),
+    );
+    return buses.flatMap((bus) => bus.list.toArray()).sort((a, b) => b.receivedAt - a.receivedAt);
+  }
+
+  /** Finished deliveries, oldest first (copies made on each call). */
+  finishedDeliveries(): FinishedDelivery[] {
+    return this.finished.toArray().map((kept) => JSON.parse(kept) as FinishedDelivery);
+  }
+
+  /**
+   * Finished deliveries matching the filter, newest first by (createdAt, seq); a record whose
+   * match the columns cannot decide (a hashed event id, an uninterned value) is checked on the record.
+   */
+  finishedMatching(f: FinishedFilter): FinishedMatch[] {
+    const c = this.columns;
+    const wanted: Array<[Int32Array, number]> = [];
+    for (const field of interned) {
+      const value = f[field];
+      if (!value) continue;
+      const id = c.idOf(field, value);
+      if (id === -2) return [];
+      wanted.push([c.fields[field], id]);
+    }
+    const status = f.status ? finishedStatuses.indexOf(f.status) : -1;
+    const eventHash = f.eventId ? hash(f.eventId) : 0;
+    const matches: FinishedMatch[] = [];
+    const n = this.finished.size;
+    this.lastExamined = n;
+    for (let k = 0; k < n; k++) {
+      const slot = c.slotOf(k);
+      if (status >= 0 && c.status[slot] !== status) continue;
+      if (f.eventId && c.eventHash[slot] !== eventHash) continue;
+      let ok = true;
+      for (const [column, id] of wanted) if (column[slot] !== id && column[slot] !== -1) ok = false;
+      if (!ok) continue;
+      if ((f.eventId || wanted.some(([column]) => column[slot] === -1)) && !finishedMatches(this.finishedAt(k), f)) continue;
+      matches.push({ createdAt: c.createdAt[slot], seq: c.seq[slot], k });
+    }
+    return matches.sort((a, b) => b.createdAt - a.createdAt || b.seq - a.seq);
+  }
+
+  /** The finished record `k` places from the newest (parsed). */
+  finishedAt(k: number): FinishedDelivery {
+    return JSON.parse(this.finished.textAt(this.finished.size - 1 - k)) as FinishedDelivery;
+  }
+
+  clear(): void {
+    this.events.clear();
+    this.lastList = undefined;
+    this.finished.clear();
+    this.columns.clear();
+    this.notify({ kind: 'cleared' });
+  }
+}
+
+function finishedMatches(d: FinishedDelivery, f: FinishedFilter): boolean {
+  const { job } = d;
+  return (
+    (!f.status || d.status === f.status) &&
+    (!f.eventId || job.event.id === f.eventId) &&
+    interned.every((field) => !f[field] || fieldOf(job, field) === f[field])
+  );
+}

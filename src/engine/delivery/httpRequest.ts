@@ -1,0 +1,216 @@
+/**
+ * The HTTP request EventBridge sends to an API destination, built from the destination,
+ * its connection, the target's HttpParameters, the event and the rendered input. Pure.
+ *
+ * Evidence (User Guide, "API destinations", spec 000/002; aws-facts §6.5):
+ * - EventBridge adds `User-Agent: Amazon/EventBridge/ApiDestinations`, `Content-Type:
+ *   application/json; charset=utf-8` ("if no custom Content-Type value is specified"),
+ *   `Range: bytes=0-1048575`, `Accept-Encoding: gzip,deflate`, `Connection: close`,
+ *   `Content-Length` and `Host`; User-Agent and Range cannot be overridden, and a fixed list
+ *   of headers is removed from what connections and targets specify.
+ * - Target HttpParameters "are merged with any InvocationParameters specified on the
+ *   Connection, with any values from the Connection taking precedence" (model doc).
+ * - `*` in the endpoint's path are filled, in order, from PathParameterValues; path, header
+ *   and query values of the target may be JSONPaths into the original event.
+ *
+ * Emulator choices where AWS documents nothing (docs/compatibility.md lists them): path
+ * values are percent-encoded as one segment; query pairs are encoded with
+ * encodeURIComponent and follow the endpoint's own query; a target value whose JSONPath
+ * selects nothing leaves its header or query parameter out (a path value fails the
+ * invocation); GET and HEAD carry no body; connection body parameters are added to a body
+ * that is a JSON object (the connection's value wins on a clash) and ignored otherwise.
+ */
+import { evaluateJsonPath } from '../transform/index.js';
+import type { ConnectionHttpParameter, ConnectionHttpParameters } from '../../store/schema.js';
+
+export interface HttpRequestSpec {
+  method: string;
+  url: string;
+  /** Header names as sent (case kept), one entry per header. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The header carrying a connection's credentials, and how the inspection API shows it. */
+export interface AuthHeader {
+  name: string;
+  value: string;
+  shown: string;
+}
+
+export interface TargetHttpParameters {
+  PathParameterValues?: string[];
+  HeaderParameters?: Record<string, string>;
+  QueryStringParameters?: Record<string, string>;
+}
+
+export interface InvocationInput {
+  invocationEndpoint: string;
+  httpMethod: string;
+  auth?: AuthHeader;
+  connectionParameters?: ConnectionHttpParameters;
+  targetParameters?: TargetHttpParameters;
+  event: unknown;
+  payload: string;
+}
+
+export type BuiltInvocation = { ok: true; request: HttpRequestSpec; shown: HttpRequestSpec } | { ok: false; reason: string };
+
+export const userAgent = 'Amazon/EventBridge/ApiDestinations';
+export const defaultContentType = 'application/json; charset=utf-8';
+/** Shown in place of a secret in the inspection API. */
+export const maskedValue = '***';
+
+/** Headers EventBridge removes from what connections and targets specify (User Guide list). */
+export const removedHeaders = new Set(
+  [
+    'A-IM', 'Accept-Charset', 'Accept-Datetime', 'Accept-Encoding', 'Cache-Control', 'Connection', 'Content-Encoding',
+    'Content-Length', 'Content-MD5', 'Date', 'Expect', 'Forwarded', 'From', 'Host', 'HTTP2-Settings', 'If-Match',
+    'If-Modified-Since', 'If-None-Match', 'If-Range', 'If-Unmodified-Since', 'Max-Forwards', 'Origin', 'Pragma',
+    'Proxy-Authorization', 'Range', 'Referer', 'TE', 'Trailer', 'Transfer-Encoding', 'User-Agent', 'Upgrade', 'Via', 'Warning',
+  ].map((h) => h.toLowerCase()),
+);
+
+const methodsWithoutBody = new Set(['GET', 'HEAD']);
+
+/** The request as sent, and the same request with every secret masked (for the inspection API). */
+export function buildInvocationRequest(input: InvocationInput): BuiltInvocation {
+  const url = buildUrl(input);
+  if (!url.ok) return url;
+  const body = methodsWithoutBody.has(input.httpMethod) ? '' : mergeBodyParameters(input.payload, input.connectionParameters?.BodyParameters, false);
+  const shownBody = methodsWithoutBody.has(input.httpMethod) ? '' : mergeBodyParameters(input.payload, input.connectionParameters?.BodyParameters, true);
+  return {
+    ok: true,
+    request: { method: input.httpMethod, url: url.url, headers: buildHeaders(input, body, false), body },
+    shown: { method: input.httpMethod, url: url.shownUrl, headers: buildHeaders(input, body, true), body: shownBody },
+  };
+}
+
+function buildUrl(input: InvocationInput): { ok: true; url: string; shownUrl: string } | { ok: false; reason: string } {
+  const url = new URL(input.invocationEndpoint);
+  const path = fillPath(url.pathname, input.targetParameters?.PathParameterValues ?? [], input.event);
+  if (!path.ok) return path;
+  const base = `${url.protocol}//${url.host}${path.path}`;
+  const query = (masked: boolean) => {
+    const pairs = queryPairs(input, masked).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
+    const own = url.search.slice(1);
+    const all = [...(own ? [own] : []), ...pairs].join('&');
+    return all ? `?${all}` : '';
+  };
+  return { ok: true, url: base + query(false), shownUrl: base + query(true) };
+}
+
+/** Fill each `*` of the path, in order, from the path parameter values. */
+export function fillPath(pathname: string, values: string[], event: unknown): { ok: true; path: string } | { ok: false; reason: string } {
+  const wildcards = pathname.split('*').length - 1;
+  if (wildcards > values.length) {
+    return { ok: false, reason: `The API destination endpoint has ${wildcards} path wildcard(s) (*) but the target gives ${values.length} PathParameterValues.` };
+  }
+  let index = 0;
+  let failure: string | undefined;
+  const path = pathname.replace(/\*/g, () => {
+    const raw = values[index++]!;
+    const value = resolveTargetValue(raw, event);
+    if (value === undefined) failure = `PathParameterValues ${raw} selects nothing in the event.`;
+    return encodeURIComponent(value ?? '');
+  });
+  return failure ? { ok: false, reason: failure } : { ok: true, path };
+}
+
+/** Target query parameters (minus keys the connection sets), then the connection's. */
+function queryPairs(input: InvocationInput, masked: boolean): Array<[string, string]> {
+  const connection = input.connectionParameters?.QueryStringParameters ?? [];
+  const connectionKeys = new Set(connection.map((p) => p.Key));
+  const pairs: Array<[string, string]> = [];
+  for (const [key, raw] of Object.entries(input.targetParameters?.QueryStringParameters ?? {})) {
+    if (connectionKeys.has(key)) continue;
+    const value = resolveTargetValue(raw, input.event);
+    if (value !== undefined) pairs.push([key, value]);
+  }
+  for (const p of connection) pairs.push([p.Key, valueOf(p, masked)]);
+  return pairs;
+}
+
+/**
+ * Precedence, lowest first: target headers, connection headers, the connection's auth
+ * header; then EventBridge's own headers, which the removed-headers list keeps the others
+ * from touching (Content-Type aside: a custom one replaces the default).
+ */
+function buildHeaders(input: InvocationInput, body: string, masked: boolean): Record<string, string> {
+  const custom = new Map<string, [string, string]>();
+  const put = (name: string, value: string) => {
+    if (!removedHeaders.has(name.toLowerCase())) custom.set(name.toLowerCase(), [name, value]);
+  };
+  for (const [name, raw] of Object.entries(input.targetParameters?.HeaderParameters ?? {})) {
+    const value = resolveTargetValue(raw, input.event);
+    if (value !== undefined) put(name, value);
+  }
+  for (const p of input.connectionParameters?.HeaderParameters ?? []) put(p.Key, valueOf(p, masked));
+  if (input.auth) put(input.auth.name, masked ? input.auth.shown : input.auth.value);
+  const contentType = custom.get('content-type');
+  custom.delete('content-type');
+  const headers: Record<string, string> = {
+    'User-Agent': userAgent,
+    [contentType?.[0] ?? 'Content-Type']: contentType?.[1] ?? defaultContentType,
+    Range: 'bytes=0-1048575',
+    'Accept-Encoding': 'gzip,deflate',
+    Connection: 'close',
+  };
+  for (const [name, value] of custom.values()) headers[name] = value;
+  headers['Content-Length'] = String(Buffer.byteLength(body));
+  return headers;
+}
+
+/**
+ * Add the connection's body parameters to a JSON object body. Without a clash the keys are
+ * appended to the text as rendered, so the rest of the body keeps its exact bytes.
+ */
+export function mergeBodyParameters(payload: string, params: ConnectionHttpParameter[] | undefined, masked: boolean): string {
+  if (!params || params.length === 0) return payload;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    return payload;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return payload;
+  const object = parsed as Record<string, unknown>;
+  if (params.some((p) => Object.prototype.hasOwnProperty.call(object, p.Key))) {
+    for (const p of params) object[p.Key] = valueOf(p, masked);
+    return JSON.stringify(object);
+  }
+  const end = payload.lastIndexOf('}');
+  const added = params.map((p) => `${JSON.stringify(p.Key)}:${JSON.stringify(valueOf(p, masked))}`).join(',');
+  return payload.slice(0, end) + (Object.keys(object).length > 0 ? ',' : '') + added + payload.slice(end);
+}
+
+/** A target value is a literal unless it is a JSONPath (`$.` or `$[`), resolved against the original event. */
+export function resolveTargetValue(value: string, event: unknown): string | undefined {
+  if (!/^\$[.[]/.test(value)) return value;
+  const selected = evaluateJsonPath(event, value);
+  if (!selected.found || selected.value === undefined) return undefined;
+  return typeof selected.value === 'string' ? selected.value : JSON.stringify(selected.value);
+}
+
+function valueOf(p: ConnectionHttpParameter, masked: boolean): string {
+  return masked && p.IsValueSecret ? maskedValue : (p.Value ?? '');
+}
+
+/** API destination error codes (User Guide): 401, 407, 409, 429 and 5xx are retried; every other status is not. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 401 || status === 407 || status === 409 || status === 429 || (status >= 500 && status <= 599);
+}
+
+/**
+ * `Retry-After` in ms: delay-seconds (a negative value, which AWS reads as "stop retrying",
+ * stays negative) or an HTTP date, read against the real wall clock (`wallNow`, never the virtual
+ * clock: the server's clock wrote it). Unreadable: undefined.
+ */
+export function parseRetryAfter(value: string | undefined, wallNow: number): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^[-+]?\d+$/.test(text)) return Number(text) * 1000;
+  // HTTP-date forms all start with a day name ("Sun, 06 Nov 1994 08:49:37 GMT"); Date.parse alone would read "1.5" as a date.
+  const date = /^[A-Za-z]{3}/.test(text) ? Date.parse(text) : NaN;
+  return Number.isNaN(date) ? undefined : Math.max(0, date - wallNow);
+}
