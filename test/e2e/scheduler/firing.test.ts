@@ -55,7 +55,10 @@ test('at() in a time zone fires once at that wall time, with the context attribu
   await advance(minutes(2));
   const got = await captures(emu.url, queue('once'));
   expect(got).toHaveLength(1);
-  expect(Date.parse(got[0].at)).toBe(due);
+  // The scheduled time (in the payload below) is exact; the attempt itself is made at or just after it
+  // (AWS invokes within the minute). Seen once on a loaded machine: the attempt 1 ms after the due time.
+  expect(Date.parse(got[0].at)).toBeGreaterThanOrEqual(due);
+  expect(Date.parse(got[0].at)).toBeLessThan(due + minutes(1));
   expect(JSON.parse(got[0].payload)).toEqual({ arn, at: new Date(due).toISOString().replace('.000Z', 'Z'), id: expect.stringMatching(/^[0-9a-f-]{36}$/), n: '1' });
   await expectAwsError(scheduler().send(new GetScheduleCommand({ Name: 'once' })), 'ResourceNotFoundException', undefined, 404);
   await advance(minutes(60 * 24));
