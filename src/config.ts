@@ -129,7 +129,7 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     strict: values.strict ?? ['1', 'true'].includes(env[envPrefix + 'STRICT'] ?? ''),
     moveAsideCorruptState: values['move-aside-corrupt-state'] ?? ['1', 'true'].includes(env[envPrefix + 'MOVE_ASIDE_CORRUPT_STATE'] ?? ''),
     maxPendingDeliveries: maxPending,
-    webhooks: webhooksFromArgs(values.webhook ?? [], pick(values['webhooks-config'], 'WEBHOOKS_CONFIG'), env),
+    webhooks: webhooksFromArgs(values.webhook ?? [], pick(values['webhooks-config'], 'WEBHOOKS_CONFIG'), env, defaultAccount),
     requireAuth,
     credentials,
     defaultAccount,
@@ -186,9 +186,9 @@ export function parseCredentials(entries: string[], source: string): AccessKey[]
 }
 
 /** The config file's webhooks, then the flags' (a flag for the same provider and bus wins). */
-function webhooksFromArgs(flags: string[], file: string | undefined, env: NodeJS.ProcessEnv): WebhookConfig[] {
+function webhooksFromArgs(flags: string[], file: string | undefined, env: NodeJS.ProcessEnv, account: string): WebhookConfig[] {
   try {
-    const all = [...(file ? readWebhooksFile(resolve(file), env) : []), ...flags.map((flag) => parseWebhookFlag(flag, env))];
+    const all = [...(file ? readWebhooksFile(resolve(file), env, account) : []), ...flags.map((flag) => parseWebhookFlag(flag, env, account))];
     return [...new Map(all.map((w) => [`${w.provider}/${w.bus}`, w])).values()];
   } catch (err) {
     if (err instanceof WebhookConfigError) throw new ConfigError(err.message);

@@ -267,7 +267,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  const webhooks = new WebhookRegistry(config.webhooks, () => clock.now());
+  const webhooks = new WebhookRegistry(config.webhooks, () => clock.now(), config.defaultAccount);
   // Signatures are checked against wall-clock time: SDKs sign with real time, whatever the virtual clock says.
   const auth = config.requireAuth
     ? { credentials: new Map(config.credentials.map((k) => [k.accessKeyId, k.secretAccessKey])), now: () => Date.now() }

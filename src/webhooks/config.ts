@@ -35,7 +35,8 @@ const regionPattern = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const keys = new Set(['provider', 'bus', 'secret', 'secretEnv', 'account', 'region']);
 
 /** A checked entry with defaults applied. Messages never include the secret. */
-export function checkWebhook(raw: unknown, where: string, env: NodeJS.ProcessEnv = process.env): Required<WebhookConfig> {
+/** `account`: where an entry without `account` lands (the emulator's --default-account). */
+export function checkWebhook(raw: unknown, where: string, env: NodeJS.ProcessEnv = process.env, fallbackAccount: string = defaultAccount): Required<WebhookConfig> {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new WebhookConfigError(`${where}: a webhook must be an object`);
   const entry = raw as Record<string, unknown>;
   for (const key of Object.keys(entry)) if (!keys.has(key)) throw new WebhookConfigError(`${where}: unknown key '${key}'`);
@@ -43,7 +44,7 @@ export function checkWebhook(raw: unknown, where: string, env: NodeJS.ProcessEnv
   if (!webhookProviders.includes(provider as WebhookProvider)) throw new WebhookConfigError(`${where}: provider must be one of ${webhookProviders.join(', ')}`);
   const bus = entry.bus;
   if (typeof bus !== 'string' || !busPattern.test(bus)) throw new WebhookConfigError(`${where}: bus must be an event bus name (1-256 of [.-_A-Za-z0-9])`);
-  const account = entry.account ?? defaultAccount;
+  const account = entry.account ?? fallbackAccount;
   if (typeof account !== 'string' || !accountPattern.test(account)) throw new WebhookConfigError(`${where}: account must be 12 digits`);
   const region = entry.region ?? defaultRegion;
   if (typeof region !== 'string' || !regionPattern.test(region)) throw new WebhookConfigError(`${where}: region must look like us-east-1`);
@@ -62,7 +63,7 @@ function secretOf(entry: Record<string, unknown>, where: string, env: NodeJS.Pro
 }
 
 /** `--webhook provider=github,bus=orders,secretEnv=GITHUB_WEBHOOK_SECRET[,account=...][,region=...]`. */
-export function parseWebhookFlag(spec: string, env: NodeJS.ProcessEnv = process.env): Required<WebhookConfig> {
+export function parseWebhookFlag(spec: string, env: NodeJS.ProcessEnv = process.env, account: string = defaultAccount): Required<WebhookConfig> {
   // No prototype: the keys are the user's (`__proto__=x` is a key, not a prototype).
   const entry = Object.create(null) as Record<string, string>;
   for (const part of spec.split(',')) {
@@ -70,11 +71,11 @@ export function parseWebhookFlag(spec: string, env: NodeJS.ProcessEnv = process.
     if (eq <= 0) throw new WebhookConfigError(`--webhook: expected key=value pairs separated by commas`);
     entry[part.slice(0, eq).trim()] = part.slice(eq + 1);
   }
-  return checkWebhook(entry, '--webhook', env);
+  return checkWebhook(entry, '--webhook', env, account);
 }
 
 /** A JSON file `{"webhooks": [ {provider, bus, secret | secretEnv, account?, region?}, ... ]}`. */
-export function readWebhooksFile(path: string, env: NodeJS.ProcessEnv = process.env): Required<WebhookConfig>[] {
+export function readWebhooksFile(path: string, env: NodeJS.ProcessEnv = process.env, account: string = defaultAccount): Required<WebhookConfig>[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
@@ -83,5 +84,5 @@ export function readWebhooksFile(path: string, env: NodeJS.ProcessEnv = process.
   }
   const list = (parsed as { webhooks?: unknown } | null)?.webhooks;
   if (!Array.isArray(list)) throw new WebhookConfigError(`${path}: expected {"webhooks": [...]}`);
-  return list.map((entry, i) => checkWebhook(entry, `${path}: webhooks[${i}]`, env));
+  return list.map((entry, i) => checkWebhook(entry, `${path}: webhooks[${i}]`, env, account));
 }

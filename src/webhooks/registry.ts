@@ -25,9 +25,11 @@ export class WebhookRegistry {
   constructor(
     initial: WebhookConfig[],
     private readonly now: () => number = Date.now,
+    /** Where an entry without `account` lands: the emulator's --default-account. */
+    private readonly defaultAccount?: string,
   ) {
     for (const [i, raw] of initial.entries()) {
-      const webhook = checkWebhook(raw, `webhooks[${i}]`);
+      const webhook = checkWebhook(raw, `webhooks[${i}]`, process.env, defaultAccount);
       if (this.get(webhook.provider, webhook.bus)) throw new WebhookConfigError(`webhook ${webhook.provider}/${webhook.bus} is configured twice`);
       this.set(webhook);
     }
@@ -35,7 +37,7 @@ export class WebhookRegistry {
 
   /** Add or rotate. `raw` is checked; the answer carries no secret. */
   set(raw: unknown): WebhookView {
-    const webhook = checkWebhook(raw, 'webhook');
+    const webhook = checkWebhook(raw, 'webhook', process.env, this.defaultAccount);
     const entry = { webhook, updatedAt: this.now() };
     this.entries.set(key(webhook.provider, webhook.bus), entry);
     return view(entry);

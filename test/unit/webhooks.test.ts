@@ -104,6 +104,23 @@ describe('configuration', () => {
     expect(() => configFromArgs(['--webhook', 'provider=github'])).toThrow(ConfigError);
   });
 
+  test('a webhook without account= lands in --default-account (flag and file); account= still wins', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ebl-webhooks-'));
+    const file = join(dir, 'webhooks.json');
+    writeFileSync(file, JSON.stringify({ webhooks: [{ provider: 'twilio', bus: 'sms', secret: 's' }] }));
+    const config = configFromArgs(['--default-account', '111122223333', '--webhooks-config', file, '--webhook', 'provider=github,bus=gh,secret=x', '--webhook', 'provider=github,bus=other,secret=x,account=444455556666'], {});
+    expect(config.webhooks.map((w) => [w.bus, w.account])).toEqual([
+      ['sms', '111122223333'],
+      ['gh', '111122223333'],
+      ['other', '444455556666'],
+    ]);
+    expect(configFromArgs(['--webhook', 'provider=github,bus=gh,secret=x'], { EVENTBRIDGE_LOCAL_DEFAULT_ACCOUNT: '222233334444' }).webhooks[0].account).toBe('222233334444');
+    // createEmulator({webhooks}) and POST /_eventbridge-local/webhooks go through the registry.
+    const registry = new WebhookRegistry([{ provider: 'github', bus: 'a', secret: 'x' }], () => 0, '111122223333');
+    expect(registry.get('github', 'a')?.account).toBe('111122223333');
+    expect(registry.set({ provider: 'twilio', bus: 'b', secret: 'y' }).account).toBe('111122223333');
+  });
+
   test('the registry refuses a pair configured twice and replaces on set (rotation)', () => {
     expect(() => new WebhookRegistry([checkWebhook({ provider: 'github', bus: 'a', secret: 'x' }, 't'), { provider: 'github', bus: 'a', secret: 'y' }])).toThrow(/configured twice/);
     const registry = new WebhookRegistry([{ provider: 'github', bus: 'a', secret: 'x' }], () => 0);
