@@ -147,6 +147,11 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
 
   // Time is part of the state: pending retries keep their virtual due times across a restart.
   clock.setOffset(store.clockOffsetMs);
+  // Every advance is saved, in-process ones (emulator.clock.advance) too; POST /clock also awaits the write.
+  clock.onAdvanced = (offsetMs) => {
+    store.clockOffsetMs = offsetMs;
+    store.persist().catch((err) => log.error('saving the clock offset failed', { error: String(err) }));
+  };
   const history = new DeliveryHistory();
   let router: EventRouter;
   const forwardToBus: ForwardToBus = (account, region, busName, job) => {
@@ -331,6 +336,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
       engine.stop();
       awsClients.close();
       clock.stop();
+      clock.onAdvanced = undefined;
       try {
         await store.close();
       } finally {

@@ -37,6 +37,9 @@ export class VirtualClock implements Clock {
   /** Settled advances run one after the other. */
   private advancing: Promise<void> = Promise.resolve();
 
+  /** Told the new offset after every advance (the emulator saves it with its state). */
+  onAdvanced: ((offsetMs: number) => void) | undefined;
+
   constructor(private readonly realNow: () => number = Date.now) {}
 
   now(): number {
@@ -95,6 +98,7 @@ export class VirtualClock implements Clock {
       this.frozenAt = undefined;
       this.firing = false;
     }
+    this.onAdvanced?.(this.offsetMs);
     this.fireDue();
   }
 
@@ -127,6 +131,7 @@ export class VirtualClock implements Clock {
     } finally {
       this.firing = false;
     }
+    this.onAdvanced?.(this.offsetMs);
     this.fireDue();
   }
 

@@ -125,6 +125,19 @@ describe('the offset is part of the state', () => {
     }
   });
 
+  test('an in-process advance (emulator.clock.advance, advanceSettled) is saved too', async () => {
+    let emu = await startEmulator({ dataDir: dir, clock: new VirtualClock(() => T0) });
+    emu.emulator.clock.advance(3_600_000);
+    await emu.emulator.clock.advanceSettled(60_000, () => emu.emulator.engine.idle());
+    await emu.close();
+    emu = await startEmulator({ dataDir: dir, clock: new VirtualClock(() => T0) });
+    try {
+      expect((await getClock(emu)).offsetMillis).toBe(3_660_000);
+    } finally {
+      await emu.close();
+    }
+  });
+
   test('reset returns the clock to real time (and the saved offset goes with it)', async () => {
     let emu = await startEmulator({ dataDir: dir, clock: new VirtualClock(() => T0) });
     await postClock(emu, 3600);
