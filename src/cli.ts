@@ -28,6 +28,10 @@ process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
 
 async function main(): Promise<void> {
+  // The AWS SDK clients the delivery senders load warn once that future SDK releases need Node 22; this
+  // server runs the SDK versions of its lockfile and supports Node 20 (package.json engines), so the warning would only
+  // puzzle the user. The user's own processes (createEmulator in their tests) keep their own setting.
+  if (!process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   // dist/src/cli.js -> the checkout's root, two folders up.
   const stale = staleBuildHint(fileURLToPath(new URL('../..', import.meta.url)), fileURLToPath(import.meta.url));
   if (stale) {

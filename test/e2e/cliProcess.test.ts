@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProcess, startProcess } from '../helpers/process.js';
 import { rawCall } from '../helpers/emulator.js';
+import { startHttpSink } from '../helpers/httpSink.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'ebl-cli-'));
 
@@ -66,4 +67,21 @@ test('--version and --help answer and exit 0; an unknown flag is a one-line erro
   expect(unknown.stderr).not.toContain('TypeError');
   expect(unknown.stderr).not.toMatch(/\n\s+at /);
   expect(unknown.stderr).toContain('Usage: eventbridge-local');
+});
+
+test('the first delivery to an AWS service prints no SDK Node-version warning (the server supports the Node it runs on)', async () => {
+  const sqs = await startHttpSink();
+  sqs.fallback = () => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: '{"MessageId":"m-1","MD5OfMessageBody":"x"}' });
+  const server = await startProcess(['--port', '0', '--in-memory', '--service-endpoint', `sqs=${sqs.url}`], { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '' });
+  try {
+    expect((await rawCall(server.url, 'PutRule', '{"Name":"to-sqs","EventPattern":"{\\"source\\":[\\"shop\\"]}"}')).status).toBe(200);
+    expect((await rawCall(server.url, 'PutTargets', '{"Rule":"to-sqs","Targets":[{"Id":"q","Arn":"arn:aws:sqs:us-east-1:000000000000:orders"}]}')).status).toBe(200);
+    expect((await rawCall(server.url, 'PutEvents', '{"Entries":[{"Source":"shop","DetailType":"t","Detail":"{}"}]}')).status).toBe(200);
+    for (let i = 0; i < 600 && sqs.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(sqs.requests.length).toBeGreaterThan(0);
+  } finally {
+    await server.stop('SIGTERM');
+    await sqs.close();
+  }
+  expect(server.stderr()).not.toContain('NodeVersionSupportWarning');
 });
