@@ -49,6 +49,7 @@ import type { EventEnvelope } from './apis/events/bus/envelope.js';
 import { RuleScheduler } from './apis/events/scheduledRules/ruleScheduler.js';
 import { ScheduleRunner } from './apis/scheduler/runner.js';
 import { withAttemptNumber } from './apis/scheduler/attemptNumber.js';
+import { schedulerDeadLetter } from './apis/scheduler/deadLetter.js';
 import { isSchedulerRequest, schedulerHandler } from './apis/scheduler/restJson.js';
 import { ReplayRunner } from './apis/events/replay/replayRunner.js';
 import { randomIds, type Ids } from './util/ids.js';
@@ -219,6 +220,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     },
     immediate: ['captured'],
     ...(services.configured ? { kindOf, sendDeadLetter } : {}),
+    deadLetterOf: schedulerDeadLetter,
   });
   router = new EventRouter({ records: store.delivery, clock, ids, log, history, engine });
   const scheduler = new RuleScheduler(clock, ids, (ns, busName, event, rule) => {
@@ -236,7 +238,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     engine.resume();
     archiveRulesAdded = addMissingArchiveRules(store.namespaces(), clock.now(), () => ids.uuid());
     scheduler.syncAll(store.namespaces());
-    schedules.syncAll(store.namespaces());
+    schedules.resume(store.namespaces());
     replays.resumeAll(store.namespaces());
   } catch (err) {
     // A record the shape check let through, that the runtime cannot use: refused like a damaged file.
