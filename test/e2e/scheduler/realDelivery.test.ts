@@ -46,8 +46,8 @@ async function receive(url: string) {
 }
 
 /** A rate schedule without StartDate is invoked at once (User Guide, schedule types): one invocation. */
-async function invokeOnce(target: Target): Promise<string> {
-  const { ScheduleArn } = await client.send(new CreateScheduleCommand({ Name: unique('s'), ScheduleExpression: 'rate(1 day)', FlexibleTimeWindow: { Mode: 'OFF' }, Target: { RoleArn: role, ...target } }));
+async function invokeOnce(target: Omit<Target, 'RoleArn'>): Promise<string> {
+  const { ScheduleArn } = await client.send(new CreateScheduleCommand({ Name: unique('s'), ScheduleExpression: 'rate(1 day)', FlexibleTimeWindow: { Mode: 'OFF' }, Target: { ...target, RoleArn: role } }));
   emu.emulator.clock.advance(1000);
   await emu.emulator.engine.idle();
   await emu.emulator.engine.idle();
