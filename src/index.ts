@@ -284,7 +284,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   app.use('/_eventbridge-local/webhooks', webhookAdminRouter(webhooks));
   app.use('/webhooks', webhooksRouter({ registry: webhooks, store, clock, ids, log, router }));
   const stream = new EventStream({ history, engine });
-  app.use('/_eventbridge-local', dashboardRouter({ store, engine, history, stream }));
+  app.use('/_eventbridge-local', dashboardRouter({ store, engine, history, stream, armedSchedules: () => schedules.armedSchedules() }));
   app.use('/_eventbridge-local/aws-events', awsEventsRouter({ store, clock, ids, log, router }));
   // Scheduler's schedules that will fire, with their next invocation time (behind the admin guard above).
   app.get('/_eventbridge-local/schedules', (_req, res) => {
