@@ -74,8 +74,8 @@ test('an invocation links to its delivery: the Deliveries view opens on it, with
 
 test('the JSON behind the view: /_eventbridge-local/activity/schedules', async () => {
   const res = await fetch(`${emu.url}/_eventbridge-local/activity/schedules?account=000000000000&region=us-east-1`);
-  const body = await res.json();
-  expect(body.schedules.map((s: { groupName: string; name: string; nextInvocationAt?: string; invocationCount: number }) => [s.groupName, s.name, s.nextInvocationAt, s.invocationCount])).toEqual([
+  const body = (await res.json()) as { schedules: Array<{ groupName: string; name: string; nextInvocationAt?: string; invocationCount: number }> };
+  expect(body.schedules.map((s) => [s.groupName, s.name, s.nextInvocationAt, s.invocationCount])).toEqual([
     ['default', 'paused', undefined, 0],
     ['ops', 'hourly', new Date(start + 2 * hour).toISOString(), 2],
   ]);
