@@ -9,6 +9,7 @@
  * virtual time (the span AWS documents for other APIs' client tokens; Scheduler's is not
  * documented) and for at most `maxTokens` calls per account and Region.
  */
+import { createHash } from 'node:crypto';
 import { AwsError } from '../../errors.js';
 import { table } from '../../store/schema.js';
 import { schedulerOf } from './state.js';
@@ -40,10 +41,13 @@ export function withClientToken(operation: string, run: Operation): Operation {
   };
 }
 
-/** The operation and every member but the token, keys sorted at every level. */
+/**
+ * The operation and every member but the token, keys sorted at every level, hashed: the SDKs send a
+ * token with every call, so state.json keeps up to 1000 of these per namespace, not the requests.
+ */
 function fingerprint(operation: string, input: Input): string {
   const { ClientToken: _token, ...rest } = input;
-  return operation + ' ' + JSON.stringify(sorted(rest));
+  return createHash('sha256').update(operation + ' ' + JSON.stringify(sorted(rest))).digest('base64url');
 }
 
 function sorted(value: unknown): unknown {
