@@ -49,6 +49,7 @@ import type { EventEnvelope } from './apis/events/bus/envelope.js';
 import { RuleScheduler } from './apis/events/scheduledRules/ruleScheduler.js';
 import { ScheduleRunner } from './apis/scheduler/runner.js';
 import { withAttemptNumber } from './apis/scheduler/attemptNumber.js';
+import { schedulerDeadLetter } from './apis/scheduler/deadLetter.js';
 import { isSchedulerRequest, schedulerHandler } from './apis/scheduler/restJson.js';
 import { ReplayRunner } from './apis/events/replay/replayRunner.js';
 import { randomIds, type Ids } from './util/ids.js';
@@ -219,6 +220,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     },
     immediate: ['captured'],
     ...(services.configured ? { kindOf, sendDeadLetter } : {}),
+    deadLetterOf: schedulerDeadLetter,
   });
   router = new EventRouter({ records: store.delivery, clock, ids, log, history, engine });
   const scheduler = new RuleScheduler(clock, ids, (ns, busName, event, rule) => {
@@ -236,7 +238,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     engine.resume();
     archiveRulesAdded = addMissingArchiveRules(store.namespaces(), clock.now(), () => ids.uuid());
     scheduler.syncAll(store.namespaces());
-    schedules.syncAll(store.namespaces());
+    schedules.resume(store.namespaces());
     replays.resumeAll(store.namespaces());
   } catch (err) {
     // A record the shape check let through, that the runtime cannot use: refused like a damaged file.
@@ -282,7 +284,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   app.use('/_eventbridge-local/webhooks', webhookAdminRouter(webhooks));
   app.use('/webhooks', webhooksRouter({ registry: webhooks, store, clock, ids, log, router }));
   const stream = new EventStream({ history, engine });
-  app.use('/_eventbridge-local', dashboardRouter({ store, engine, history, stream }));
+  app.use('/_eventbridge-local', dashboardRouter({ store, engine, history, stream, armedSchedules: () => schedules.armedSchedules() }));
   app.use('/_eventbridge-local/aws-events', awsEventsRouter({ store, clock, ids, log, router }));
   // Scheduler's schedules that will fire, with their next invocation time (behind the admin guard above).
   app.get('/_eventbridge-local/schedules', (_req, res) => {
@@ -290,13 +292,16 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   });
   app.use('/_eventbridge-local', inspectRouter({ store, clock, version, startedAt: Date.now(), onReset, engine, history }));
   const awsApi = awsApiHandler({ store, clock, ids, log, router, rulesChanged, replays, apiDestinations }, { auth, defaultAccount: config.defaultAccount, hosts: hostPolicy(config.host, config.allowedHosts) });
+  const schedulerApi = schedulerHandler({ store, clock, ids, log, changed: (ns, asOf) => schedules.sync(ns, asOf), auth, defaultAccount: config.defaultAccount, hosts: hostPolicy(config.host, config.allowedHosts) });
+  // The app serves Scheduler too, for a user who mounts it in their own server (onRequest below
+  // hands these requests over before express when the emulator's own server listens).
+  app.use((req, res, next) => (isSchedulerRequest(req) ? schedulerApi(req, res) : next()));
   app.use(awsApiRouter(awsApi));
   app.use(notServed(ids));
   app.use(errorHandler(ids, log));
   // Every SDK call is `POST /`: the server hands those straight to the wire layer, sparing
   // each one express's routing (a large share of a PutEvents' cost); the rest goes to express.
   // REST-JSON Scheduler calls (no X-Amz-Target, a path of its model, scope `scheduler`) go to their own wire.
-  const schedulerApi = schedulerHandler({ store, clock, ids, log, changed: (ns, asOf) => schedules.sync(ns, asOf), auth, defaultAccount: config.defaultAccount, hosts: hostPolicy(config.host, config.allowedHosts) });
   const onRequest = (req: IncomingMessage, res: ServerResponse) =>
     req.method === 'POST' && req.url === '/' ? awsApi(req, res) : isSchedulerRequest(req) ? schedulerApi(req, res) : app(req, res);
 

@@ -335,6 +335,36 @@ async function loadDeadLetters() {
     rows.length ? h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'At'), h('th', {}, 'Queue'), h('th', {}, 'Attributes'), h('th', {}, 'Body'))), h('tbody', {}, rows)) : h('p', { class: 'hint' }, 'No message in any dead-letter queue.'));
 }
 
+// Scheduler's schedules: next fire time on the virtual clock, and their invocations (deliveries).
+function renderSchedules(schedules) {
+  $('#schedules-count').textContent = `${fmt(schedules.length)} schedule${schedules.length === 1 ? '' : 's'}`;
+  $('#schedules').replaceChildren(
+    table(['Schedule', 'Expression', 'State', 'Next invocation (virtual time)', 'Invocations'], schedules.map((s) =>
+      h('tr', { class: 'schedule', dataset: { name: `${s.groupName}/${s.name}` } },
+        h('td', {}, h('strong', {}, s.name), h('div', { class: 'hint group' }, `group ${s.groupName}`, s.groupState === 'DELETING' ? ' (DELETING)' : ''), h('div', { class: 'hint' }, s.targetArn)),
+        h('td', { class: 'expression' }, s.scheduleExpression, h('div', { class: 'hint' }, s.scheduleExpressionTimezone)),
+        h('td', {}, h('span', { class: `badge state ${s.state === 'ENABLED' ? 'delivered' : ''}` }, s.state)),
+        h('td', { class: 'next' }, s.nextInvocationAt ?? '—'),
+        h('td', { class: 'invocations' },
+          h('div', { class: 'hint' }, `${fmt(s.invocationCount)} invocation${s.invocationCount === 1 ? '' : 's'}`),
+          s.invocations.map((d) =>
+            h('button', { type: 'button', class: 'invocation', dataset: { id: d.id }, onclick: () => openDelivery(d) },
+              h('span', { class: 't' }, time(d.createdAt)), ' ',
+              h('span', { class: `badge ${d.status}` }, d.status), ' ',
+              `${d.attempts.length} attempt${d.attempts.length === 1 ? '' : 's'}`))))), 'schedules'));
+}
+
+async function loadSchedules() {
+  renderSchedules((await getJson(`activity/schedules?${query(nsParams())}`)).schedules);
+}
+
+/** From a schedule's invocation to its delivery, attempts and all. */
+function openDelivery(d) {
+  show('deliveries');
+  deliveries.upsert(d);
+  selectDelivery(d);
+}
+
 function table(headers, rows, cls) {
   if (!rows.length) return h('p', { class: 'hint' }, 'None.');
   return h('table', { class: cls }, h('thead', {}, h('tr', {}, headers.map((x) => h('th', {}, x)))), h('tbody', {}, rows));
@@ -445,8 +475,8 @@ $('#tester-form').addEventListener('submit', async (ev) => {
 // ---------- navigation, filters, live stream ----------
 
 // Events and deliveries stay current through the stream; these views are read when shown.
-const loaders = { 'dead-letters': loadDeadLetters, resources: loadResources };
-const views = ['events', 'deliveries', 'dead-letters', 'resources', 'put', 'tester'];
+const loaders = { 'dead-letters': loadDeadLetters, schedules: loadSchedules, resources: loadResources };
+const views = ['events', 'deliveries', 'dead-letters', 'schedules', 'resources', 'put', 'tester'];
 
 function show(view) {
   state.view = view;
@@ -516,9 +546,20 @@ function connect() {
     }
     if (state.selectedDelivery?.id === d.id) selectDelivery(d);
     if (d.status === 'dead-lettered' && state.view === 'dead-letters') void loadDeadLetters();
+    if (state.view === 'schedules' && String(d.ruleArn).startsWith('arn:aws:scheduler:')) loadSchedulesSoon();
     refreshClockSoon();
   });
   source.addEventListener('reset', () => reloadAll());
+}
+
+let schedulesQueued = false;
+function loadSchedulesSoon() {
+  if (schedulesQueued) return;
+  schedulesQueued = true;
+  setTimeout(() => {
+    schedulesQueued = false;
+    void loadSchedules();
+  }, 300);
 }
 
 // The server put the first page of the default view in the page: render it before any fetch.
@@ -528,6 +569,7 @@ if (initial) {
   if (data.account === state.account && data.region === state.region) {
     events.fill(data.events);
     deliveries.fill(data.deliveries);
+    if (data.schedules) renderSchedules(data.schedules);
   }
 }
 

@@ -15,12 +15,15 @@ import { deliveriesPage, eventsPage, resourcesView } from './dashboardViews.js';
 import { answerList } from './query.js';
 import type { EventStream } from './stream.js';
 import { renderDashboardPage } from './dashboardPage.js';
+import { schedulesView, type ArmedSchedules } from './schedulesView.js';
 
 export interface DashboardDeps {
   store: Store;
   engine: DeliveryEngine;
   history: DeliveryHistory;
   stream: EventStream;
+  /** Scheduler's armed schedules and when each fires next. */
+  armedSchedules: ArmedSchedules;
 }
 
 /** ui/ sits at the package root: two levels above src/inspect/ (jest), three above dist/src/inspect/ (built). */
@@ -39,7 +42,7 @@ export function dashboardRouter(deps: DashboardDeps): express.Router {
   // `/ui` without the slash would resolve the page's relative asset URLs one level up.
   router.get('/ui', (req, res, next) => (req.originalUrl.split('?')[0].endsWith('/') ? next() : res.redirect(301, req.baseUrl + '/ui/')));
   // The page itself carries the current state (first paint); its other assets are static.
-  const page = renderDashboardPage(assets, deps.engine, deps.history);
+  const page = renderDashboardPage(assets, deps);
   router.get(['/ui/', '/ui/index.html'], (_req, res) => {
     res.type('html').set('Cache-Control', 'no-store').send(page());
   });
@@ -48,6 +51,10 @@ export function dashboardRouter(deps: DashboardDeps): express.Router {
   router.get('/resources', (req, res) => {
     const q = req.query as Record<string, string | undefined>;
     res.json(resourcesView(deps.store, q.account, q.region));
+  });
+  router.get('/activity/schedules', (req, res) => {
+    const q = req.query as Record<string, string | undefined>;
+    res.json(schedulesView(deps.store, deps.engine, deps.history, deps.armedSchedules, q.account, q.region));
   });
   router.get('/activity/events', (req, res) => answerList(res, () => eventsPage(deps.history, req.query)));
   router.get('/activity/deliveries', (req, res) => answerList(res, () => deliveriesPage(deps.engine, deps.history, req.query)));

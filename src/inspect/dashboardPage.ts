@@ -7,9 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DeliveryEngine } from '../engine/delivery/engine.js';
-import type { DeliveryHistory } from '../engine/delivery/history.js';
 import { deliveriesPage, eventsPage } from './dashboardViews.js';
+import { schedulesView } from './schedulesView.js';
+import type { DashboardDeps } from './dashboard.js';
 
 /** The page's own page size (ui/app.js `pageSize`). */
 const firstPageSize = '500';
@@ -26,14 +26,17 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-export function renderDashboardPage(assets: string, engine: DeliveryEngine, history: DeliveryHistory): () => string {
+export function renderDashboardPage(assets: string, deps: Pick<DashboardDeps, 'store' | 'engine' | 'history' | 'armedSchedules'>): () => string {
+  const { engine, history } = deps;
   const template = readFileSync(join(assets, 'index.html'), 'utf8');
   return () => {
     const events = eventsPage(history, defaults);
     const deliveries = deliveriesPage(engine, history, defaults);
+    const schedules = schedulesView(deps.store, engine, history, deps.armedSchedules, defaults.account, defaults.region).schedules;
     return template
+      .replace('<span id="schedules-count">0 schedules</span>', `<span id="schedules-count">${countText(schedules.length, schedules.length, schedules.length === 1 ? 'schedule' : 'schedules')}</span>`)
       .replace('<span id="events-count">0 events</span>', `<span id="events-count">${countText(events.total, events.events.length, 'events')}</span>`)
       .replace('<span id="deliveries-count">0 deliveries</span>', `<span id="deliveries-count">${countText(deliveries.total ?? deliveries.deliveries.length, deliveries.deliveries.length, 'deliveries')}</span>`)
-      .replace('<script type="module" src="app.js"></script>', `<script type="application/json" id="initial-data">${scriptJson({ ...defaults, events, deliveries })}</script>\n  <script type="module" src="app.js"></script>`);
+      .replace('<script type="module" src="app.js"></script>', `<script type="application/json" id="initial-data">${scriptJson({ ...defaults, events, deliveries, schedules })}</script>\n  <script type="module" src="app.js"></script>`);
   };
 }

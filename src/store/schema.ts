@@ -237,6 +237,8 @@ export interface DeliveryJob {
   createdAt: number;
   nextAttemptAt: number;
   attempts: AttemptRecord[];
+  /** A Scheduler invocation's own facts (its dead letter names them). */
+  invocation?: { executionId: string; scheduledTime: number; missed?: boolean };
 }
 
 /** What a target of a service this emulator does not run would have received. */

@@ -126,6 +126,11 @@ test('every shell block runs as printed, and does what the README says', async (
     expect(printed).toContain("'x-customer': 'c-7'");
     expect(printed).toContain("'user-agent': 'Amazon/EventBridge/ApiDestinations'");
     expect(printed).toContain('{"order":"o-42","total":99.5}');
+    // The Scheduler walk-through: the schedule, and a night's invocation with its scheduled time at 02:00 Berlin.
+    expect(stdout).toContain('"ScheduleArn": "arn:aws:scheduler:us-east-1:000000000000:schedule/reports/nightly-report"');
+    expect(stdout).toMatch(/"arn":"arn:aws:scheduler:us-east-1:000000000000:schedule\/reports\/nightly-report","nextInvocationAt":"\d{4}-\d\d-\d\dT0[01]:00:00\.000Z"/);
+    const nights = [...stdout.matchAll(/\{\\"report\\": \\"daily\\", \\"at\\": \\"(\d{4}-\d\d-\d\dT0[01]:00:00Z)\\"\}/g)].map((m) => m[1]);
+    expect(new Set(nights).size).toBe(2);
     // Nothing was written outside the throwaway CLI config.
     expect(() => readFileSync(join(dir, 'aws-config'))).toThrow();
   } finally {

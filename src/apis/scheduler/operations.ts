@@ -2,7 +2,9 @@
  * The 12 Scheduler operations over the namespace's Scheduler state. Input arrives validated
  * against the generated shapes (restJson.ts); these check what the shapes cannot.
  */
-import { AwsError } from '../../errors.js';
+import { conflict, notFound, validation } from './errors.js';
+import { withClientToken } from './idempotency.js';
+import { checkUniversalTarget } from './universalTarget.js';
 import { table, type NamespaceState } from '../../store/schema.js';
 import { isTimeZone, parseExpression } from './expressions.js';
 import { defaultGroup, groupArn, scheduleArn, schedulerOf, type ScheduleGroupRecord, type ScheduleRecord, type SchedulerState } from './state.js';
@@ -18,15 +20,24 @@ export interface SchedulerContext {
 type Input = Record<string, unknown>;
 type Operation = (ctx: SchedulerContext, input: Input) => object;
 
-export const validation = (message: string) => new AwsError('ValidationException', message, 400);
-const notFound = (message: string) => new AwsError('ResourceNotFoundException', message, 404);
-const conflict = (message: string) => new AwsError('ConflictException', message, 409);
+export { validation };
 
 const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
 
 function group(state: SchedulerState, name: string): ScheduleGroupRecord {
   const g = state.groups[name];
   if (!g) throw notFound(`Schedule group ${name} does not exist.`);
+  return g;
+}
+
+/**
+ * A group a change may touch: one being deleted (DELETING) takes no new or changed schedules.
+ * AWS's answer here is not documented or recorded; ConflictException (409) is the model's
+ * error for a resource in a state that forbids the call.
+ */
+function activeGroup(state: SchedulerState, name: string): ScheduleGroupRecord {
+  const g = group(state, name);
+  if (g.state === 'DELETING') throw conflict(`Schedule group ${name} is being deleted.`);
   return g;
 }
 
@@ -74,6 +85,8 @@ function checkSchedule(input: Input, now: number): { startDate?: number; endDate
   const endDate = toMs(input.EndDate);
   if (startDate !== undefined && endDate !== undefined && endDate <= startDate) throw validation('The EndDate must be after the StartDate.');
   if (endDate !== undefined && endDate <= now) throw validation('The EndDate must be in the future.');
+  const target = input.Target as { Arn: string; Input?: unknown };
+  checkUniversalTarget(target.Arn, target.Input);
   return { startDate, endDate };
 }
 
@@ -105,6 +118,7 @@ export const schedulerOperations: Record<SchedulerOperation, Operation> = {
     const state = schedulerOf(ctx.ns, ctx.now);
     const name = String(input.Name);
     if (state.groups[name]) throw conflict(`Schedule group ${name} already exists.`);
+    // A group name is taken while a group of that name is DELETING (above).
     const g: ScheduleGroupRecord = { name, arn: groupArn(ctx.ns, name), creationDate: ctx.now, lastModificationDate: ctx.now };
     state.groups[name] = g;
     state.tags[g.arn] = tagsOf(input.Tags);
@@ -118,11 +132,10 @@ export const schedulerOperations: Record<SchedulerOperation, Operation> = {
     const state = schedulerOf(ctx.ns, ctx.now);
     const name = String(input.Name);
     if (name === defaultGroup) throw validation('The default schedule group cannot be deleted.');
-    const g = group(state, name);
-    // AWS deletes the group's schedules with it (asynchronously, state DELETING); here at once.
-    delete state.schedules[name];
-    delete state.groups[name];
-    delete state.tags[g.arn];
+    const g = activeGroup(state, name);
+    // The group stays DELETING until the runner has removed it and its schedules (API Reference,
+    // DeleteScheduleGroup); its schedules may go on firing meanwhile, as AWS says they might.
+    state.groups[name] = { ...g, state: 'DELETING', deletingSince: ctx.now, lastModificationDate: ctx.now };
     ctx.changed(ctx.ns, ctx.now);
     return {};
   },
@@ -136,14 +149,10 @@ export const schedulerOperations: Record<SchedulerOperation, Operation> = {
     const state = schedulerOf(ctx.ns, ctx.now);
     const name = String(input.Name);
     const groupName = typeof input.GroupName === 'string' ? input.GroupName : defaultGroup;
-    group(state, groupName);
-    const existing = state.schedules[groupName]?.[name];
-    const token = typeof input.ClientToken === 'string' ? input.ClientToken : undefined;
-    // The SDKs fill ClientToken and reuse it on a retry: the retry of a create that succeeded is answered as the first was.
-    if (existing && token !== undefined && existing.clientToken === token) return { ScheduleArn: existing.arn };
-    if (existing) throw conflict(`Schedule ${name} already exists.`);
+    activeGroup(state, groupName);
+    if (state.schedules[groupName]?.[name]) throw conflict(`Schedule ${name} already exists.`);
     const dates = checkSchedule(input, ctx.now);
-    const record: ScheduleRecord = { name, groupName, arn: scheduleArn(ctx.ns, groupName, name), creationDate: ctx.now, lastModificationDate: ctx.now, spec: specOf(input), ...dates, ...(token !== undefined ? { clientToken: token } : {}) };
+    const record: ScheduleRecord = { name, groupName, arn: scheduleArn(ctx.ns, groupName, name), creationDate: ctx.now, lastModificationDate: ctx.now, spec: specOf(input), ...dates };
     (state.schedules[groupName] ??= table())[name] = record;
     ctx.changed(ctx.ns, ctx.now);
     return { ScheduleArn: record.arn };
@@ -151,7 +160,7 @@ export const schedulerOperations: Record<SchedulerOperation, Operation> = {
   UpdateSchedule(ctx, input) {
     const state = schedulerOf(ctx.ns, ctx.now);
     const groupName = typeof input.GroupName === 'string' ? input.GroupName : defaultGroup;
-    group(state, groupName);
+    activeGroup(state, groupName);
     const record = schedule(state, groupName, String(input.Name));
     const dates = checkSchedule(input, ctx.now);
     // UpdateSchedule replaces every field: what the request leaves out is reset (API Reference).
@@ -181,7 +190,7 @@ export const schedulerOperations: Record<SchedulerOperation, Operation> = {
   DeleteSchedule(ctx, input) {
     const state = schedulerOf(ctx.ns, ctx.now);
     const groupName = typeof input.GroupName === 'string' ? input.GroupName : defaultGroup;
-    group(state, groupName);
+    activeGroup(state, groupName);
     const s = schedule(state, groupName, String(input.Name));
     delete state.schedules[groupName][s.name];
     ctx.changed(ctx.ns, ctx.now);
@@ -236,5 +245,10 @@ export const schedulerOperations: Record<SchedulerOperation, Operation> = {
 };
 
 function groupSummary(g: ScheduleGroupRecord) {
-  return { Arn: g.arn, CreationDate: seconds(g.creationDate), LastModificationDate: seconds(g.lastModificationDate), Name: g.name, State: 'ACTIVE' };
+  return { Arn: g.arn, CreationDate: seconds(g.creationDate), LastModificationDate: seconds(g.lastModificationDate), Name: g.name, State: g.state ?? 'ACTIVE' };
+}
+
+// The operations whose ClientToken the model marks idempotencyToken.
+for (const name of ['CreateSchedule', 'UpdateSchedule', 'DeleteSchedule', 'CreateScheduleGroup', 'DeleteScheduleGroup'] as const) {
+  schedulerOperations[name] = withClientToken(name, schedulerOperations[name]);
 }

@@ -3,7 +3,15 @@
  * its next invocation (inside StartDate..EndDate, in its time zone, moved inside its flexible
  * window by the injected random source); when it fires, one delivery job per invocation goes
  * to the shared delivery engine (the same senders, retries and DLQ as rule targets) and the
- * next invocation is armed. Invocations missed while the emulator was stopped are not replayed.
+ * next invocation is armed. A DELETING schedule group is removed, with its schedules, a few
+ * seconds of virtual time after DeleteScheduleGroup.
+ *
+ * Invocations missed while the emulator was stopped: Scheduler delivers at least once and keeps
+ * retrying an invocation for MaximumEventAgeInSeconds (User Guide, "Configuring a retry policy"),
+ * so on start-up each missed invocation still younger than that is invoked late (with its own
+ * scheduled time), and each older one is given up as AWS gives up an event past its age: to the
+ * dead-letter queue with EXHAUSTED_RETRY_CONDITION MaximumEventAgeInSeconds, or dropped (a
+ * recorded delivery either way). At most `maxMissed` per schedule are looked at.
  */
 import type { DeliveryEngine } from '../../engine/delivery/engine.js';
 import type { DeliveryJob, NamespaceState, TargetRecord } from '../../store/schema.js';
@@ -12,6 +20,7 @@ import type { Ids } from '../../util/ids.js';
 import { formatEventTime } from '../events/bus/envelope.js';
 import { nextInvocation, parseExpression } from './expressions.js';
 import { findScheduler, type ScheduleRecord } from './state.js';
+import { checkUniversalTarget } from './universalTarget.js';
 
 export interface RunnerDeps {
   clock: Clock;
@@ -24,6 +33,9 @@ export interface RunnerDeps {
 /** Scheduler's RetryPolicy defaults (Scheduler User Guide, "Configuring a retry policy"): 185 retries, 24 hours. */
 const defaultRetries = 185;
 const defaultMaxAgeSeconds = 86_400;
+/** How long a DELETING group lasts (virtual time); AWS gives no figure ("eventually consistent"). */
+export const groupDeletionMs = 5_000;
+const maxMissed = 1000;
 
 interface Armed {
   signature: string;
@@ -52,6 +64,7 @@ interface SchedulerTarget {
 
 export class ScheduleRunner {
   private armed = new Map<string, Armed>();
+  private deletions = new Map<string, () => void>();
 
   constructor(private readonly deps: RunnerDeps) {}
 
@@ -74,10 +87,35 @@ export class ScheduleRunner {
     // From just before the change, so a rate schedule without StartDate is invoked at once, as on
     // AWS (its anchor is the request's time, which the clock may have passed by now).
     for (const [key, s] of wanted) if (!this.armed.has(key)) this.arm(ns, key, s, asOf - 1);
+    this.syncDeletions(ns);
   }
 
   syncAll(namespaces: NamespaceState[]): void {
     for (const ns of namespaces) this.sync(ns);
+  }
+
+  /** At start-up: what was missed while the emulator was stopped (see the module comment), then arm. */
+  resume(namespaces: NamespaceState[]): void {
+    const now = this.deps.clock.now();
+    for (const ns of namespaces) {
+      for (const group of Object.values(findScheduler(ns)?.schedules ?? {})) {
+        for (const s of Object.values(group)) {
+          if ((s.spec.State ?? 'ENABLED') !== 'ENABLED' || s.armedFor === undefined || s.armedFor >= now) continue;
+          let after = s.armedFor - 1;
+          for (let i = 0; i < maxMissed; i++) {
+            const missed = this.nextTime(s, after);
+            if (missed === undefined || missed >= now) break;
+            this.invoke(ns, s, missed, now - missed > maxAgeMs(s));
+            after = missed;
+          }
+          // Armed from the last one looked at, so an at() that was run is not run again.
+          const key = `${ns.account}:${ns.region}:${s.arn}`;
+          this.arm(ns, key, s, Math.max(after, now - 1));
+        }
+      }
+      this.sync(ns);
+    }
+    this.deps.persist();
   }
 
   /** The armed schedules and when each fires next, soonest first (DISABLED and finished ones are not armed). */
@@ -93,6 +131,26 @@ export class ScheduleRunner {
   stop(): void {
     for (const armed of this.armed.values()) armed.cancel();
     this.armed.clear();
+    for (const cancel of this.deletions.values()) cancel();
+    this.deletions.clear();
+  }
+
+  /** One timer per DELETING group: then the group, its schedules and its tags go. */
+  private syncDeletions(ns: NamespaceState): void {
+    const state = findScheduler(ns);
+    for (const g of Object.values(state?.groups ?? {})) {
+      if (g.state !== 'DELETING' || this.deletions.has(g.arn)) continue;
+      const cancel = this.deps.clock.at((g.deletingSince ?? 0) + groupDeletionMs, () => {
+        this.deletions.delete(g.arn);
+        if (state!.groups[g.name]?.state !== 'DELETING') return;
+        delete state!.schedules[g.name];
+        delete state!.groups[g.name];
+        delete state!.tags[g.arn];
+        this.sync(ns);
+        this.deps.persist();
+      });
+      this.deletions.set(g.arn, cancel);
+    }
   }
 
   /** The next invocation's nominal time after `afterMs`, within the schedule's dates. */
@@ -110,6 +168,7 @@ export class ScheduleRunner {
   private arm(ns: NamespaceState, key: string, s: ScheduleRecord, afterMs: number): void {
     const nominal = this.nextTime(s, afterMs);
     if (nominal === undefined) return this.complete(ns, s);
+    s.armedFor = nominal;
     const window = s.spec.FlexibleTimeWindow as { Mode: string; MaximumWindowInMinutes?: number };
     const delay = window.Mode === 'FLEXIBLE' ? Math.floor(this.deps.random() * (window.MaximumWindowInMinutes ?? 0) * 60_000) : 0;
     const signature = signatureOf(s);
@@ -131,7 +190,8 @@ export class ScheduleRunner {
     this.deps.persist();
   }
 
-  private invoke(ns: NamespaceState, s: ScheduleRecord, scheduledAt: number): void {
+  /** `tooOld`: a missed invocation past MaximumEventAgeInSeconds, given up rather than sent. */
+  private invoke(ns: NamespaceState, s: ScheduleRecord, scheduledAt: number, tooOld = false): void {
     const target = s.spec.Target as SchedulerTarget;
     const executionId = this.deps.ids.uuid();
     const now = this.deps.clock.now();
@@ -141,8 +201,11 @@ export class ScheduleRunner {
       .split('<aws.scheduler.execution-id>').join(executionId);
     // <aws.scheduler.attempt-number> stays: each attempt fills it in (attemptNumber.ts).
     const { Input: _input, EventBridgeParameters, RetryPolicy, ...rest } = target;
+    // A universal target is captured with the call it would make (service, action as AWS names it).
+    const call = checkUniversalTarget(target.Arn, undefined);
     const engineTarget: TargetRecord = {
       ...rest,
+      ...(call ? { AwsSdkCall: call } : {}),
       Id: s.name,
       Arn: target.Arn,
       RetryPolicy: { MaximumRetryAttempts: RetryPolicy?.MaximumRetryAttempts ?? defaultRetries, MaximumEventAgeInSeconds: RetryPolicy?.MaximumEventAgeInSeconds ?? defaultMaxAgeSeconds },
@@ -172,7 +235,11 @@ export class ScheduleRunner {
       createdAt: now,
       nextAttemptAt: now,
       attempts: [],
+      invocation: { executionId, scheduledTime: scheduledAt, ...(tooOld ? { missed: true } : {}) },
     };
+    if (tooOld) {
+      return this.deps.engine.failNow(job, 'MISSED_INVOCATION', `The emulator was stopped at ${formatEventTime(scheduledAt)}, the invocation's scheduled time, and is back after its MaximumEventAgeInSeconds.`);
+    }
     if (EventBridgeParameters) {
       // PutEvents: the Input is the event's Detail, which must be a JSON object.
       let detail: unknown;
@@ -188,6 +255,11 @@ export class ScheduleRunner {
     }
     this.deps.engine.enqueue(job);
   }
+}
+
+function maxAgeMs(s: ScheduleRecord): number {
+  const policy = (s.spec.Target as SchedulerTarget).RetryPolicy;
+  return (policy?.MaximumEventAgeInSeconds ?? defaultMaxAgeSeconds) * 1000;
 }
 
 function signatureOf(s: ScheduleRecord): string {

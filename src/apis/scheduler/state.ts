@@ -6,6 +6,9 @@ export interface ScheduleGroupRecord {
   arn: string;
   creationDate: number;
   lastModificationDate: number;
+  /** DeleteScheduleGroup sets DELETING; the runner removes the group and its schedules later (virtual time). */
+  state?: 'ACTIVE' | 'DELETING';
+  deletingSince?: number;
 }
 
 /** A schedule as CreateSchedule/UpdateSchedule gave it (wire names), dates in epoch ms. */
@@ -18,8 +21,18 @@ export interface ScheduleRecord {
   spec: Record<string, unknown>;
   startDate?: number;
   endDate?: number;
-  /** The ClientToken of the CreateSchedule that made it: a retry with the same token gets the same answer. */
+  /** Earlier versions kept CreateSchedule's token here; tokens now live in SchedulerState.clientTokens. */
   clientToken?: string;
+  /** The nominal time of the invocation the runner has armed: on a restart, what was missed since. */
+  armedFor?: number;
+}
+
+/** A request that carried a ClientToken, and the answer it got (idempotency.ts). */
+export interface ClientTokenRecord {
+  operation: string;
+  request: string;
+  response: object;
+  at: number;
 }
 
 export interface SchedulerState {
@@ -28,6 +41,8 @@ export interface SchedulerState {
   schedules: Record<string, Record<string, ScheduleRecord>>;
   /** Tags by schedule group ARN. */
   tags: Record<string, Record<string, string>>;
+  /** By ClientToken, oldest first. */
+  clientTokens?: Record<string, ClientTokenRecord>;
 }
 
 export const defaultGroup = 'default';

@@ -153,9 +153,14 @@ function sqsCall(endpoint: ServiceEndpoint, job: DeliveryJob): Call {
   return { operation: 'SendMessage', input, response: (o) => ({ MessageId: o.MessageId, MD5OfMessageBody: o.MD5OfMessageBody }) };
 }
 
-/** KinesisParameters.PartitionKeyPath, evaluated on the event; the event id without it (or when it finds nothing). */
+/**
+ * KinesisParameters.PartitionKeyPath, evaluated on the event; the event id without it (or when it
+ * finds nothing). A Scheduler target's KinesisParameters has PartitionKey instead: the key itself.
+ */
 function partitionKey(job: DeliveryJob): string {
-  const path = (job.target.KinesisParameters as { PartitionKeyPath?: string } | undefined)?.PartitionKeyPath;
+  const parameters = job.target.KinesisParameters as { PartitionKeyPath?: string; PartitionKey?: string } | undefined;
+  if (typeof parameters?.PartitionKey === 'string') return parameters.PartitionKey;
+  const path = parameters?.PartitionKeyPath;
   if (path) {
     const found = evaluateJsonPath(job.event, path);
     if (found.found) {

@@ -39,6 +39,8 @@ export interface EngineDeps {
    * (as a durable job of its own). AWS's DLQ is an SQS queue; with SQS at an endpoint it is one.
    */
   sendDeadLetter?: (job: DeliveryJob, message: DeadLetterMessage) => boolean;
+  /** Another API's dead-letter form (Scheduler's) for the jobs it made; undefined: the events API's. */
+  deadLetterOf?: (job: DeliveryJob, outcome: SendOutcome, exhausted: ExhaustedCondition | undefined, queueArn: string, now: number) => DeadLetterMessage | undefined;
 }
 
 const maxShared = 10_000;
@@ -343,7 +345,7 @@ export class DeliveryEngine {
       RETRY_ATTEMPTS: String(Math.max(0, job.attempts.length - 1)),
     };
     if (exhausted) attributes.EXHAUSTED_RETRY_CONDITION = exhausted;
-    const message: DeadLetterMessage = { queueArn, at: this.deps.clock.now(), body: JSON.stringify(job.event), attributes };
+    const message: DeadLetterMessage = this.deps.deadLetterOf?.(job, outcome, exhausted, queueArn, this.deps.clock.now()) ?? { queueArn, at: this.deps.clock.now(), body: JSON.stringify(job.event), attributes };
     if (!this.deps.sendDeadLetter?.(job, message)) this.deps.store.delivery.appendDeadLetter(queueArn, message, limits.deadLettersPerQueue);
     this.finish(job, { status: 'dead-lettered', deadLetterQueueArn: queueArn }, queued);
   }

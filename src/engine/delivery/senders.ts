@@ -41,6 +41,8 @@ const serviceParameterKeys = [
   'RedshiftDataParameters',
   'SageMakerPipelineParameters',
   'AppSyncParameters',
+  // A Scheduler universal target's call: { Service, Action } (apis/scheduler/universalTarget.ts).
+  'AwsSdkCall',
   'RoleArn',
 ];
 

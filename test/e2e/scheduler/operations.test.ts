@@ -64,6 +64,8 @@ test('schedule groups: create, conflict, get, list with prefix and pages, tags, 
 
   await c.send(new CreateScheduleCommand({ Name: 's1', GroupName: 'team-a', ...base }));
   await c.send(new DeleteScheduleGroupCommand({ Name: 'team-a' }));
+  // DELETING until the group and its schedules are gone (test/e2e/scheduler/lifecycle.test.ts).
+  emu.emulator.clock.advance(60_000);
   await expectAwsError(c.send(new GetScheduleGroupCommand({ Name: 'team-a' })), 'ResourceNotFoundException', 'Schedule group team-a does not exist.', 404);
   await expectAwsError(c.send(new GetScheduleCommand({ Name: 's1', GroupName: 'team-a' })), 'ResourceNotFoundException', undefined, 404);
   await expectAwsError(c.send(new DeleteScheduleGroupCommand({ Name: 'team-a' })), 'ResourceNotFoundException', undefined, 404);
