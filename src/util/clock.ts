@@ -124,11 +124,14 @@ export class VirtualClock implements Clock {
       while (this.heap.length > 0 && this.heap[0].atMs <= target) {
         const timer = this.pop()!;
         if (timer.cancelled) continue;
-        if (timer.atMs > this.now()) this.offsetMs += timer.atMs - this.now();
+        // Time stands at the due time while the timer runs: real time read twice (or passing while
+        // it runs) would otherwise stamp its work a millisecond or two late.
+        this.frozenAt = Math.max(this.now(), timer.atMs);
         timer.fn();
       }
-      if (target > this.now()) this.offsetMs += target - this.now();
     } finally {
+      this.offsetMs = Math.max(target, this.now()) - this.realNow();
+      this.frozenAt = undefined;
       this.firing = false;
     }
     this.onAdvanced?.(this.offsetMs);

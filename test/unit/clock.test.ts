@@ -67,3 +67,22 @@ test('a settled advance stands at each due time until the work it started is don
   expect(clock.offset).toBe(60_000);
   clock.stop();
 });
+
+test('while real time passes during an advance, each timer still sees its own due time, and the end is exact', async () => {
+  let real = 1_000_000;
+  const clock = new VirtualClock(() => real++); // every reading of the real clock is 1 ms later
+  const seen: number[] = [];
+  const start = clock.now();
+  for (const at of [start + 10_000, start + 20_000]) clock.at(at, () => seen.push(clock.now()));
+  clock.advance(30_000);
+  expect(seen).toEqual([start + 10_000, start + 20_000]);
+  const afterAdvance = clock.now();
+  expect(afterAdvance - start).toBeGreaterThanOrEqual(30_000);
+  expect(afterAdvance - start).toBeLessThanOrEqual(30_000 + 3); // only the readings since
+  const settled: number[] = [];
+  const base = clock.now();
+  clock.at(base + 5_000, () => settled.push(clock.now()));
+  await clock.advanceSettled(10_000, async () => undefined);
+  expect(settled).toEqual([base + 5_000]);
+  clock.stop();
+});
