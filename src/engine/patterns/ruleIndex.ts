@@ -3,13 +3,14 @@
  * match it. A rule whose every sub-rule requires one field to equal one of a
  * few strings (typically `source` or `detail-type`) is filed under those
  * values; the rest go on a scan list. match() flattens the event once, keeping
- * only the paths some rule reads, then looks up candidates and runs them.
+ * only the paths some rule reads (from JSON text, reading only those), then
+ * looks up candidates and runs them.
  */
 import type { CompiledPattern } from './compile.js';
 import { FlatEvent, type Leaf, PathTree, STRING, flattenEvent } from './flatten.js';
 import { type BoundField, type BoundRule, type FieldBinder, bindPattern, boundMatches, newBoundField } from './match.js';
 import type { FieldTest } from './compile.js';
-import { toEventValue } from './eventInput.js';
+import { flattenEventText } from './eventScanner.js';
 
 interface Entry<T> {
   readonly key: string;
@@ -95,7 +96,8 @@ export class RuleIndex<T> {
     if (this.entries.size === 0) return [];
     const flat = this.flat;
     flat.reset();
-    flattenEvent(toEventValue(event), this.paths.tree, flat);
+    if (typeof event === 'string') flattenEventText(event, this.paths.tree, flat);
+    else flattenEvent(event, this.paths.tree, flat);
     const call = ++this.calls;
     const matched: Entry<T>[] = [];
     for (const [path, byValue] of this.byAnchor) {
