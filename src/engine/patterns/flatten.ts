@@ -21,8 +21,10 @@ export interface Leaf {
   readonly kind: number;
   /** The string value, or the number's JSON text (computed on demand for parsed numbers). */
   text: string | undefined;
-  /** The number's value, NaN when a double cannot carry it or the leaf is not a number. */
+  /** The double nearest the number (NaN when the leaf is not a number); see isExact. */
   readonly num: number;
+  /** Does `num` carry the number's text without loss? Undefined until isExact asks. */
+  exact: boolean | undefined;
   readonly membership: Membership;
   /** Cached address form of a string leaf: hex, or null when it is not an address. */
   ip?: string | null;
@@ -90,6 +92,16 @@ export class FlatEvent {
   }
 }
 
+/**
+ * Is the number leaf comparable by value (a double carries its text exactly)?
+ * Decided on first use: printing a double back is the costly part of reading
+ * a number, and most tests never need it (see terms.ts).
+ */
+export function isExact(leaf: Leaf): boolean {
+  if (leaf.exact === undefined) leaf.exact = Number.isFinite(leaf.num) && (String(leaf.num) === leaf.text || comparableValue(leaf.text!) !== undefined);
+  return leaf.exact;
+}
+
 export function numberText(leaf: Leaf): string {
   if (leaf.text === undefined) leaf.text = String(leaf.num);
   return leaf.text;
@@ -124,15 +136,15 @@ class Flattener {
     const slot = node.slot;
     switch (typeof value) {
       case 'string':
-        return this.leaf(slot, { kind: STRING, text: value, num: NaN, membership });
+        return this.leaf(slot, { kind: STRING, text: value, num: NaN, exact: false, membership });
       case 'number':
-        return this.leaf(slot, { kind: NUMBER, text: undefined, num: value, membership });
+        return this.leaf(slot, { kind: NUMBER, text: undefined, num: value, exact: true, membership });
       case 'boolean':
-        return this.leaf(slot, { kind: value ? TRUE : FALSE, text: value ? 'true' : 'false', num: NaN, membership });
+        return this.leaf(slot, { kind: value ? TRUE : FALSE, text: value ? 'true' : 'false', num: NaN, exact: false, membership });
       case 'object':
-        if (value === null) return this.leaf(slot, { kind: NULL, text: 'null', num: NaN, membership });
+        if (value === null) return this.leaf(slot, { kind: NULL, text: 'null', num: NaN, exact: false, membership });
         if (value instanceof JsonNumber) {
-          return this.leaf(slot, { kind: NUMBER, text: value.text, num: comparableValue(value.text) ?? NaN, membership });
+          return this.leaf(slot, { kind: NUMBER, text: value.text, num: Number(value.text), exact: undefined, membership });
         }
         if (Array.isArray(value)) return this.array(value, node, membership);
         return this.object(value as Record<string, unknown>, node, membership);
