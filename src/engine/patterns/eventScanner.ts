@@ -21,6 +21,8 @@ import { parseEventJson } from './eventJson.js';
 import { FALSE, type FlatEvent, type Leaf, type Membership, NULL, NUMBER, type PathNode, STRING, TRUE, flattenEvent } from './flatten.js';
 
 const MAX_DEPTH = 128;
+/** Up to this many wanted keys in an object, keys are compared as bytes; beyond, looked up by string. */
+const MAX_COMPARED_KEYS = 16;
 
 /** Flattens JSON text into `into` (reset beforehand) as flattenEvent(parseEventJson(text)) would. */
 export function flattenEventText(text: string, paths: PathNode, into: FlatEvent): FlatEvent {
@@ -105,14 +107,26 @@ class Scanner {
     for (;;) {
       this.space();
       if (src[this.pos] !== QUOTE) return this.fail();
-      const key = this.string();
+      const keyStart = this.pos;
+      const escaped = this.skipString();
       if (!this.ok) return;
+      const keyEnd = this.pos;
       this.space();
       if (src[this.pos] !== COLON) return this.fail();
       this.pos++;
       this.space();
+      let child: PathNode | undefined;
+      let key = '';
+      if (!escaped && node.keyBytes.length <= MAX_COMPARED_KEYS) {
+        // Most keys lead nowhere: compare their bytes with the few wanted ones before making a string.
+        child = childByBytes(node, src, keyStart + 1, keyEnd - 1);
+        if (child !== undefined || hasDot(src, keyStart + 1, keyEnd - 1)) key = this.slice(keyStart + 1, keyEnd - 1);
+      } else {
+        key = escaped ? (JSON.parse(this.slice(keyStart, keyEnd)) as string) : this.slice(keyStart + 1, keyEnd - 1);
+        child = children.get(key);
+      }
       // A dot in an event key reads as nesting: {"a.b": 1} is the path a.b.
-      const child = children.get(key) ?? (key.indexOf('.') >= 0 ? descend(node, key) : undefined);
+      if (child === undefined && key.indexOf('.') >= 0) child = descend(node, key);
       if (child === undefined) {
         this.skip(depth);
       } else {
@@ -405,6 +419,24 @@ function isDigit(c: number): boolean {
 
 function hexDigit(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+function childByBytes(node: PathNode, src: Bytes, start: number, end: number): PathNode | undefined {
+  const keys = node.keyBytes;
+  const length = end - start;
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    if (key.length !== length) continue;
+    let i = 0;
+    while (i < length && key[i] === src[start + i]) i++;
+    if (i === length) return node.keyNodes[k];
+  }
+  return undefined;
+}
+
+function hasDot(src: Bytes, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (src[i] === DOT) return true;
+  return false;
 }
 
 function descend(node: PathNode, dottedKey: string): PathNode | undefined {

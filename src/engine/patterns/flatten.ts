@@ -38,12 +38,19 @@ export interface Leaf {
 export interface PathNode {
   readonly children: ReadonlyMap<string, PathNode>;
   readonly slot: number;
+  /** The children's keys as UTF-8, and the children in the same order (for the text scanner). */
+  readonly keyBytes: readonly Uint8Array[];
+  readonly keyNodes: readonly PathNode[];
 }
+
+const utf8 = new TextEncoder();
 
 /** A PathNode tree that paths can be added to and removed from (reference-counted). */
 export class PathTree implements PathNode {
   readonly children = new Map<string, PathTree>();
   slot = -1;
+  keyBytes: Uint8Array[] = [];
+  keyNodes: PathTree[] = [];
   private uses = 0;
   private slotUses = 0;
 
@@ -52,7 +59,10 @@ export class PathTree implements PathNode {
     node.uses++;
     for (const segment of path.split('.')) {
       let child = node.children.get(segment);
-      if (child === undefined) node.children.set(segment, (child = new PathTree()));
+      if (child === undefined) {
+        node.children.set(segment, (child = new PathTree()));
+        node.indexChildren();
+      }
       node = child;
       node.uses++;
     }
@@ -67,8 +77,16 @@ export class PathTree implements PathNode {
     if (--last.slotUses === 0) last.slot = -1;
     const segments = path.split('.');
     for (let i = trail.length - 1; i >= 0; i--) {
-      if (--trail[i]!.uses === 0 && i > 0) trail[i - 1]!.children.delete(segments[i - 1]!);
+      if (--trail[i]!.uses === 0 && i > 0) {
+        trail[i - 1]!.children.delete(segments[i - 1]!);
+        trail[i - 1]!.indexChildren();
+      }
     }
+  }
+
+  private indexChildren(): void {
+    this.keyBytes = [...this.children.keys()].map((key) => utf8.encode(key));
+    this.keyNodes = [...this.children.values()];
   }
 }
 
