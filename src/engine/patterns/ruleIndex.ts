@@ -4,7 +4,8 @@
  * few strings (typically `source` or `detail-type`) is filed under those
  * values; the rest go on a scan list. match() flattens the event once, keeping
  * only the paths some rule reads (from JSON text, reading only those), then
- * looks up candidates and runs them.
+ * looks up candidates and runs them. Rules with identical compiled tests are
+ * one group, evaluated once.
  */
 import type { CompiledPattern } from './compile.js';
 import { FlatEvent, type Leaf, PathTree, STRING, flattenEvent } from './flatten.js';
