@@ -55,10 +55,10 @@ rmSync(dir, { recursive: true, force: true });
 
 const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
 console.log(`\n## Summary (${quick ? 'quick' : 'full'} run, ${((Date.now() - started) / 60_000).toFixed(1)} min; ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}; node ${process.version}; load average at the end ${load})\n`);
-console.log('| metric | emulator | competitor(s) | ratio | goal | met? |');
-console.log('|---|---:|---:|---:|---|---|');
+console.log('| metric | emulator | competitor(s) | ratio | before (issue 24) | goal | met? |');
+console.log('|---|---:|---:|---:|---:|---|---|');
 const met = (m) => (m === true ? 'yes' : m === false ? '**no**' : '-');
-for (const r of rows) console.log(`| ${r.metric} | ${r.emulator} | ${r.competitors} | ${r.ratio} | ${r.goal} | ${met(r.met)} |`);
+for (const r of rows) console.log(`| ${r.metric} | ${r.emulator} | ${r.competitors} | ${r.ratio} | ${r.before ?? '-'} | ${r.goal} | ${met(r.met)} |`);
 if (failed.length) {
   console.log(`\nFAILED: ${failed.join(', ')} (see above)`);
   process.exitCode = 1;

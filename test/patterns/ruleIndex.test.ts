@@ -79,4 +79,23 @@ describe('RuleIndex', () => {
     expect(index.match('{"detail": {"id": 12345678901234567890}}')).toEqual(['big']);
     expect(index.match('{"detail": {"id": 12345678901234567891}}')).toEqual([]);
   });
+
+  it('rules with the same condition are all returned, in order, and outlive each other', () => {
+    const index = new RuleIndex<string>();
+    index.add('a', rule({ source: ['s'], detail: { x: [1] } }), 'A');
+    index.add('b', rule({ detail: { y: [2] } }), 'B');
+    index.add('c', rule({ source: ['s'], detail: { x: [1] } }), 'C');
+    expect(index.match(event('s', { x: 1, y: 2 }))).toEqual(['A', 'B', 'C']);
+    index.remove('a');
+    expect(index.match(event('s', { x: 1 }))).toEqual(['C']);
+    index.add('a', rule({ source: ['s'], detail: { x: [1] } }), 'A2');
+    expect(index.match(event('s', { x: 1 }))).toEqual(['C', 'A2']);
+  });
+
+  it('keeps unbounded numeric ranges apart (Infinity and -Infinity are not one test)', () => {
+    const index = new RuleIndex<string>();
+    index.add('above-infinity', compilePattern('{"a": [{"numeric": [">", 1e400]}]}'), 'above');
+    index.add('above-minus-infinity', compilePattern('{"a": [{"numeric": [">", -1e400]}]}'), 'below');
+    expect(index.match({ a: 5 })).toEqual(['below']);
+  });
 });

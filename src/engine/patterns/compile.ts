@@ -69,6 +69,8 @@ function fieldTest(path: string, terms: Term[]): FieldTest {
 }
 
 function setsAsArrays(_key: string, value: unknown): unknown {
+  // JSON.stringify writes Infinity and -Infinity (unbounded numeric ranges, 1e400) both as null.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   return value instanceof Set ? [...value].sort() : value;
 }
 

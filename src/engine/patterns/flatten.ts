@@ -21,8 +21,10 @@ export interface Leaf {
   readonly kind: number;
   /** The string value, or the number's JSON text (computed on demand for parsed numbers). */
   text: string | undefined;
-  /** The number's value, NaN when a double cannot carry it or the leaf is not a number. */
+  /** The double nearest the number (NaN when the leaf is not a number); see isExact. */
   readonly num: number;
+  /** Does `num` carry the number's text without loss? Undefined until isExact asks. */
+  exact: boolean | undefined;
   readonly membership: Membership;
   /** Cached address form of a string leaf: hex, or null when it is not an address. */
   ip?: string | null;
@@ -36,12 +38,19 @@ export interface Leaf {
 export interface PathNode {
   readonly children: ReadonlyMap<string, PathNode>;
   readonly slot: number;
+  /** The children's keys as UTF-8, and the children in the same order (for the text scanner). */
+  readonly keyBytes: readonly Uint8Array[];
+  readonly keyNodes: readonly PathNode[];
 }
+
+const utf8 = new TextEncoder();
 
 /** A PathNode tree that paths can be added to and removed from (reference-counted). */
 export class PathTree implements PathNode {
   readonly children = new Map<string, PathTree>();
   slot = -1;
+  keyBytes: Uint8Array[] = [];
+  keyNodes: PathTree[] = [];
   private uses = 0;
   private slotUses = 0;
 
@@ -50,7 +59,10 @@ export class PathTree implements PathNode {
     node.uses++;
     for (const segment of path.split('.')) {
       let child = node.children.get(segment);
-      if (child === undefined) node.children.set(segment, (child = new PathTree()));
+      if (child === undefined) {
+        node.children.set(segment, (child = new PathTree()));
+        node.indexChildren();
+      }
       node = child;
       node.uses++;
     }
@@ -65,8 +77,16 @@ export class PathTree implements PathNode {
     if (--last.slotUses === 0) last.slot = -1;
     const segments = path.split('.');
     for (let i = trail.length - 1; i >= 0; i--) {
-      if (--trail[i]!.uses === 0 && i > 0) trail[i - 1]!.children.delete(segments[i - 1]!);
+      if (--trail[i]!.uses === 0 && i > 0) {
+        trail[i - 1]!.children.delete(segments[i - 1]!);
+        trail[i - 1]!.indexChildren();
+      }
     }
+  }
+
+  private indexChildren(): void {
+    this.keyBytes = [...this.children.keys()].map((key) => utf8.encode(key));
+    this.keyNodes = [...this.children.values()];
   }
 }
 
@@ -88,6 +108,16 @@ export class FlatEvent {
     this.written.length = 0;
     this.inArrays = false;
   }
+}
+
+/**
+ * Is the number leaf comparable by value (a double carries its text exactly)?
+ * Decided on first use: printing a double back is the costly part of reading
+ * a number, and most tests never need it (see terms.ts).
+ */
+export function isExact(leaf: Leaf): boolean {
+  if (leaf.exact === undefined) leaf.exact = Number.isFinite(leaf.num) && (String(leaf.num) === leaf.text || comparableValue(leaf.text!) !== undefined);
+  return leaf.exact;
 }
 
 export function numberText(leaf: Leaf): string {
@@ -124,15 +154,15 @@ class Flattener {
     const slot = node.slot;
     switch (typeof value) {
       case 'string':
-        return this.leaf(slot, { kind: STRING, text: value, num: NaN, membership });
+        return this.leaf(slot, { kind: STRING, text: value, num: NaN, exact: false, membership });
       case 'number':
-        return this.leaf(slot, { kind: NUMBER, text: undefined, num: value, membership });
+        return this.leaf(slot, { kind: NUMBER, text: undefined, num: value, exact: true, membership });
       case 'boolean':
-        return this.leaf(slot, { kind: value ? TRUE : FALSE, text: value ? 'true' : 'false', num: NaN, membership });
+        return this.leaf(slot, { kind: value ? TRUE : FALSE, text: value ? 'true' : 'false', num: NaN, exact: false, membership });
       case 'object':
-        if (value === null) return this.leaf(slot, { kind: NULL, text: 'null', num: NaN, membership });
+        if (value === null) return this.leaf(slot, { kind: NULL, text: 'null', num: NaN, exact: false, membership });
         if (value instanceof JsonNumber) {
-          return this.leaf(slot, { kind: NUMBER, text: value.text, num: comparableValue(value.text) ?? NaN, membership });
+          return this.leaf(slot, { kind: NUMBER, text: value.text, num: Number(value.text), exact: undefined, membership });
         }
         if (Array.isArray(value)) return this.array(value, node, membership);
         return this.object(value as Record<string, unknown>, node, membership);

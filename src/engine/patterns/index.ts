@@ -11,8 +11,8 @@
  */
 import { InvalidEventPatternException } from '../../errors.js';
 import { type CompiledPattern, compileToRules } from './compile.js';
-import { toEventValue } from './eventInput.js';
-import { flattenEvent } from './flatten.js';
+import { flattenEventText } from './eventScanner.js';
+import { FlatEvent, flattenEvent } from './flatten.js';
 import { type BoundRule, SlotTable, bindPattern, boundMatches } from './match.js';
 import { PatternSyntaxError } from './patternTokenizer.js';
 
@@ -40,7 +40,8 @@ export function compilePattern(text: string): CompiledPattern {
  */
 export function matchPattern(pattern: CompiledPattern, event: unknown): boolean {
   const { table, rules } = bindingOf(pattern);
-  return boundMatches(rules, flattenEvent(toEventValue(event), table.paths));
+  const flat = typeof event === 'string' ? flattenEventText(event, table.paths, new FlatEvent()) : flattenEvent(event, table.paths);
+  return boundMatches(rules, flat);
 }
 
 const bindings = new WeakMap<CompiledPattern, { table: SlotTable; rules: BoundRule[] }>();

@@ -3,24 +3,38 @@
  * match it. A rule whose every sub-rule requires one field to equal one of a
  * few strings (typically `source` or `detail-type`) is filed under those
  * values; the rest go on a scan list. match() flattens the event once, keeping
- * only the paths some rule reads, then looks up candidates and runs them.
+ * only the paths some rule reads (from JSON text, reading only those), then
+ * looks up candidates and runs them. Rules with identical compiled tests are
+ * one group, evaluated once.
  */
 import type { CompiledPattern } from './compile.js';
 import { FlatEvent, type Leaf, PathTree, STRING, flattenEvent } from './flatten.js';
 import { type BoundField, type BoundRule, type FieldBinder, bindPattern, boundMatches, newBoundField } from './match.js';
 import type { FieldTest } from './compile.js';
-import { toEventValue } from './eventInput.js';
+import { flattenEventText } from './eventScanner.js';
 
 interface Entry<T> {
   readonly key: string;
-  readonly pattern: CompiledPattern;
   readonly value: T;
   readonly seq: number;
+  readonly group: Group<T>;
+}
+
+/**
+ * Rules whose patterns compile to the same tests share one group and are
+ * evaluated once per event together: many rules on a bus tend to repeat a
+ * condition, and the cost of an event then follows the distinct conditions.
+ */
+interface Group<T> {
+  readonly condition: string;
+  readonly pattern: CompiledPattern;
   readonly rules: readonly BoundRule[];
   readonly anchor: Anchor | undefined;
   /** The rules without the anchor field, valid when the anchor leaf is outside arrays. */
   readonly afterAnchor: readonly BoundRule[] | undefined;
-  /** The match() call that last evaluated this entry (to evaluate it once per call). */
+  /** In the order they were added. */
+  entries: Entry<T>[];
+  /** The match() call that last evaluated this group (to evaluate it once per call). */
   visited: number;
 }
 
@@ -34,8 +48,9 @@ const PREFERRED_ANCHORS = ['source', 'detail-type'];
 
 export class RuleIndex<T> {
   private readonly entries = new Map<string, Entry<T>>();
-  private readonly byAnchor = new Map<string, Map<string, Entry<T>[]>>();
-  private scanList: Entry<T>[] = [];
+  private readonly groups = new Map<string, Group<T>>();
+  private readonly byAnchor = new Map<string, Map<string, Group<T>[]>>();
+  private scanList: Group<T>[] = [];
   private readonly paths = new IndexPaths();
   private readonly flat = new FlatEvent();
   private seq = 0;
@@ -48,43 +63,21 @@ export class RuleIndex<T> {
   /** Adds a rule, replacing any rule with the same key. */
   add(key: string, pattern: CompiledPattern, value: T): void {
     this.remove(key);
-    const anchor = chooseAnchor(pattern);
-    const rules = bindPattern(pattern, this.paths);
-    const anchorSlot = anchor === undefined ? -1 : this.paths.slot(anchor.path);
-    const afterAnchor = anchor !== undefined && rules.length === 1 ? [rules[0]!.filter((f) => f.slot !== anchorSlot)] : undefined;
-    const entry: Entry<T> = { key, pattern, value, seq: this.seq++, rules, anchor, afterAnchor, visited: -1 };
+    const condition = conditionOf(pattern);
+    let group = this.groups.get(condition);
+    if (group === undefined) this.groups.set(condition, (group = this.newGroup(condition, pattern)));
+    const entry: Entry<T> = { key, value, seq: this.seq++, group };
+    group.entries.push(entry);
     this.entries.set(key, entry);
-    this.paths.retain(pattern.paths);
-    if (anchor === undefined) {
-      this.scanList.push(entry);
-      return;
-    }
-    let byValue = this.byAnchor.get(anchor.path);
-    if (byValue === undefined) this.byAnchor.set(anchor.path, (byValue = new Map()));
-    for (const v of anchor.values) {
-      const bucket = byValue.get(v);
-      if (bucket === undefined) byValue.set(v, [entry]);
-      else bucket.push(entry);
-    }
   }
 
   remove(key: string): void {
     const entry = this.entries.get(key);
     if (entry === undefined) return;
     this.entries.delete(key);
-    this.paths.release(entry.pattern.paths);
-    this.paths.unbind(entry.pattern);
-    if (entry.anchor === undefined) {
-      this.scanList = this.scanList.filter((e) => e !== entry);
-      return;
-    }
-    const byValue = this.byAnchor.get(entry.anchor.path)!;
-    for (const v of entry.anchor.values) {
-      const bucket = byValue.get(v)!.filter((e) => e !== entry);
-      if (bucket.length === 0) byValue.delete(v);
-      else byValue.set(v, bucket);
-    }
-    if (byValue.size === 0) this.byAnchor.delete(entry.anchor.path);
+    const group = entry.group;
+    group.entries = group.entries.filter((e) => e !== entry);
+    if (group.entries.length === 0) this.dropGroup(group);
   }
 
   /**
@@ -95,9 +88,10 @@ export class RuleIndex<T> {
     if (this.entries.size === 0) return [];
     const flat = this.flat;
     flat.reset();
-    flattenEvent(toEventValue(event), this.paths.tree, flat);
+    if (typeof event === 'string') flattenEventText(event, this.paths.tree, flat);
+    else flattenEvent(event, this.paths.tree, flat);
     const call = ++this.calls;
-    const matched: Entry<T>[] = [];
+    const matched: Group<T>[] = [];
     for (const [path, byValue] of this.byAnchor) {
       const leaves = flat.slots[this.paths.slot(path)];
       if (leaves === undefined) continue;
@@ -109,21 +103,68 @@ export class RuleIndex<T> {
     }
     const scan = this.scanList;
     for (let i = 0; i < scan.length; i++) if (boundMatches(scan[i]!.rules, flat)) matched.push(scan[i]!);
-    if (matched.length > 1) matched.sort((a, b) => a.seq - b.seq);
-    return matched.map((entry) => entry.value);
+    if (matched.length === 0) return [];
+    if (matched.length === 1 && matched[0]!.entries.length === 1) return [matched[0]!.entries[0]!.value];
+    const entries: Entry<T>[] = [];
+    for (const group of matched) for (const entry of group.entries) entries.push(entry);
+    entries.sort((a, b) => a.seq - b.seq);
+    return entries.map((entry) => entry.value);
   }
 
-  private runCandidates(bucket: Entry<T>[], anchorLeaf: Leaf, call: number, matched: Entry<T>[]): void {
+  private runCandidates(bucket: Group<T>[], anchorLeaf: Leaf, call: number, matched: Group<T>[]): void {
     // The anchor leaf satisfies the anchor field; outside arrays it constrains nothing else.
     const anchorDone = anchorLeaf.membership === null;
     for (let i = 0; i < bucket.length; i++) {
-      const entry = bucket[i]!;
-      if (entry.visited === call) continue;
-      entry.visited = call;
-      const rules = anchorDone && entry.afterAnchor !== undefined ? entry.afterAnchor : entry.rules;
-      if (boundMatches(rules, this.flat)) matched.push(entry);
+      const group = bucket[i]!;
+      if (group.visited === call) continue;
+      group.visited = call;
+      const rules = anchorDone && group.afterAnchor !== undefined ? group.afterAnchor : group.rules;
+      if (boundMatches(rules, this.flat)) matched.push(group);
     }
   }
+
+  private newGroup(condition: string, pattern: CompiledPattern): Group<T> {
+    const anchor = chooseAnchor(pattern);
+    const rules = bindPattern(pattern, this.paths);
+    const anchorSlot = anchor === undefined ? -1 : this.paths.slot(anchor.path);
+    const afterAnchor = anchor !== undefined && rules.length === 1 ? [rules[0]!.filter((f) => f.slot !== anchorSlot)] : undefined;
+    const group: Group<T> = { condition, pattern, rules, anchor, afterAnchor, entries: [], visited: -1 };
+    this.paths.retain(pattern.paths);
+    if (anchor === undefined) {
+      this.scanList.push(group);
+      return group;
+    }
+    let byValue = this.byAnchor.get(anchor.path);
+    if (byValue === undefined) this.byAnchor.set(anchor.path, (byValue = new Map()));
+    for (const v of anchor.values) {
+      const bucket = byValue.get(v);
+      if (bucket === undefined) byValue.set(v, [group]);
+      else bucket.push(group);
+    }
+    return group;
+  }
+
+  private dropGroup(group: Group<T>): void {
+    this.groups.delete(group.condition);
+    this.paths.release(group.pattern.paths);
+    this.paths.unbind(group.pattern);
+    if (group.anchor === undefined) {
+      this.scanList = this.scanList.filter((g) => g !== group);
+      return;
+    }
+    const byValue = this.byAnchor.get(group.anchor.path)!;
+    for (const v of group.anchor.values) {
+      const bucket = byValue.get(v)!.filter((g) => g !== group);
+      if (bucket.length === 0) byValue.delete(v);
+      else byValue.set(v, bucket);
+    }
+    if (byValue.size === 0) this.byAnchor.delete(group.anchor.path);
+  }
+}
+
+/** Equal for patterns that compile to the same tests in the same order (and so match the same events). */
+function conditionOf(pattern: CompiledPattern): string {
+  return pattern.subRules.map((rule) => rule.fields.map((field) => field.signature).join('\u0001')).join('\u0002');
 }
 
 /**

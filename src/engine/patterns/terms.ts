@@ -4,7 +4,7 @@
  * are quoted, so `prefix`/`suffix`/`wildcard` only ever match strings, and a
  * prefix ending in `"` can match the string's closing quote.
  */
-import { FALSE, type Leaf, NULL, NUMBER, numberText, STRING, TRUE } from './flatten.js';
+import { FALSE, type Leaf, NULL, NUMBER, STRING, TRUE, isExact, numberText } from './flatten.js';
 import { type FoldedText, endsWithFolded, equalsFolded, foldText, startsWithFolded } from './ignoreCase.js';
 import { type AddressRange, inRange, ipToHex, looksLikeIp } from './ip.js';
 import { type WildcardPattern, compileWildcard, wildcardMatches } from './wildcard.js';
@@ -62,7 +62,7 @@ export function leafTest(term: Term): LeafTest {
     case 'anythingBut': {
       const { strings, numbers } = term;
       return (leaf) =>
-        leaf.kind === STRING ? !strings.has(leaf.text!) : leaf.kind === NUMBER ? Number.isNaN(leaf.num) || !numbers.has(leaf.num) : true;
+        leaf.kind === STRING ? !strings.has(leaf.text!) : leaf.kind === NUMBER ? !numbers.has(leaf.num) || !isExact(leaf) : true;
     }
     case 'anythingButPrefix':
       return negatedStringTest(term.values.map((v) => affixTest(v, false, 'prefix')));
@@ -81,14 +81,16 @@ export function leafTest(term: Term): LeafTest {
 
 function exactNumberTest(text: string, value: number | undefined): LeafTest {
   if (value === undefined) return (leaf) => leaf.kind === NUMBER && numberText(leaf) === text;
-  return (leaf) => leaf.kind === NUMBER && (leaf.num === value || (Number.isNaN(leaf.num) && numberText(leaf) === text));
+  // A leaf whose double is not `value` fails either way: by value, or by text (equal texts give equal doubles).
+  return (leaf) => leaf.kind === NUMBER && leaf.num === value && (isExact(leaf) || numberText(leaf) === text);
 }
 
 function numericTest(low: number, lowOpen: boolean, high: number, highOpen: boolean): LeafTest {
   return (leaf) => {
     if (leaf.kind !== NUMBER) return false;
-    const n = leaf.num; // NaN (not comparable) fails every comparison
-    return (lowOpen ? n > low : n >= low) && (highOpen ? n < high : n <= high);
+    const n = leaf.num;
+    // Out of range fails whether or not the double is exact; in range, it must be (else not comparable).
+    return (lowOpen ? n > low : n >= low) && (highOpen ? n < high : n <= high) && isExact(leaf);
   };
 }
 

@@ -1,0 +1,449 @@
+/**
+ * Flattening straight from an event's JSON text, reading only what the rules
+ * need: values at paths no rule names are stepped over (checked, never
+ * decoded), so an event costs one pass over its characters and a few small
+ * strings. Numbers keep their text, exactly as `parseEventJson` keeps it.
+ *
+ * The scanner accepts exactly the texts `parseEventJson` accepts. Where it
+ * cannot be sure the result equals that of parse + flatten it gives up and
+ * the caller takes that path instead: a repeated key on a wanted path (the
+ * parse keeps the last value only), invalid JSON (the parse throws its error),
+ * a top level that is not an object, nesting deeper than MAX_DEPTH, text
+ * that is not well-formed UTF-16 (lone surrogates).
+ *
+ * It reads the text's UTF-8 bytes (TextEncoder.encodeInto, into one reused
+ * buffer): V8 reads a Uint8Array markedly faster than charCodeAt, and every
+ * JSON delimiter is ASCII, so the grammar is the same over either. A 0 byte
+ * after the text ends every loop (a raw NUL is invalid JSON anywhere, so
+ * stopping there is right).
+ */
+import { parseEventJson } from './eventJson.js';
+import { FALSE, type FlatEvent, type Leaf, type Membership, NULL, NUMBER, type PathNode, STRING, TRUE, flattenEvent } from './flatten.js';
+
+const MAX_DEPTH = 128;
+/** Up to this many wanted keys in an object, keys are compared as bytes; beyond, looked up by string. */
+const MAX_COMPARED_KEYS = 16;
+
+/** Flattens JSON text into `into` (reset beforehand) as flattenEvent(parseEventJson(text)) would. */
+export function flattenEventText(text: string, paths: PathNode, into: FlatEvent): FlatEvent {
+  if (scanEventText(text, paths, into)) return into;
+  into.reset();
+  return flattenEvent(parseEventJson(text), paths, into);
+}
+
+/** The scanner alone: false when it gave up (`into` then holds a partial result). Exported for tests. */
+export function scanEventText(text: string, paths: PathNode, into: FlatEvent): boolean {
+  const length = encode(text);
+  if (length < 0) return false;
+  return new Scanner(text, length === text.length, length, into).event(paths);
+}
+
+const encoder = new TextEncoder();
+let bytes = Buffer.allocUnsafeSlow(1 << 16);
+
+/** The text's UTF-8 into `bytes`, then a 0 byte; its length, or -1 when it holds lone surrogates. */
+function encode(text: string): number {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit; spare room for lookahead past the end.
+  if (bytes.length < text.length * 3 + 8) bytes = Buffer.allocUnsafeSlow(text.length * 3 + 1024);
+  const { written } = encoder.encodeInto(text, bytes);
+  if (written !== text.length && !(text as unknown as { isWellFormed(): boolean }).isWellFormed()) return -1;
+  bytes[written] = 0;
+  return written;
+}
+
+type Bytes = Buffer;
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const COMMA = 44;
+const COLON = 58;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+const MINUS = 45;
+const DOT = 46;
+
+class Scanner {
+  private pos = 0;
+  private nextArrayId = 0;
+  private ok = true;
+
+  private readonly src = bytes;
+
+  constructor(
+    private readonly text: string,
+    /** ASCII only: byte offsets are string offsets. */
+    private readonly ascii: boolean,
+    private readonly length: number,
+    private readonly flat: FlatEvent,
+  ) {}
+
+  event(paths: PathNode): boolean {
+    this.space();
+    if (this.src[this.pos] !== OPEN_BRACE) return false;
+    this.object(paths, null, 1);
+    if (!this.ok) return false;
+    this.space();
+    return this.pos === this.length;
+  }
+
+  /** Each method returns early once `ok` is false; callers check it after every step. */
+  private fail(): void {
+    this.ok = false;
+  }
+
+  private object(node: PathNode, membership: Membership, depth: number): void {
+    if (depth > MAX_DEPTH) return this.fail();
+    const src = this.src;
+    const children = node.children;
+    this.pos++;
+    this.space();
+    if (src[this.pos] === CLOSE_BRACE) {
+      this.pos++;
+      return;
+    }
+    let seen: string[] | undefined;
+    for (;;) {
+      this.space();
+      if (src[this.pos] !== QUOTE) return this.fail();
+      const keyStart = this.pos;
+      const escaped = this.skipString();
+      if (!this.ok) return;
+      const keyEnd = this.pos;
+      this.space();
+      if (src[this.pos] !== COLON) return this.fail();
+      this.pos++;
+      this.space();
+      let child: PathNode | undefined;
+      let key = '';
+      if (!escaped && node.keyBytes.length <= MAX_COMPARED_KEYS) {
+        // Most keys lead nowhere: compare their bytes with the few wanted ones before making a string.
+        child = childByBytes(node, src, keyStart + 1, keyEnd - 1);
+        if (child !== undefined || hasDot(src, keyStart + 1, keyEnd - 1)) key = this.slice(keyStart + 1, keyEnd - 1);
+      } else {
+        key = escaped ? (JSON.parse(this.slice(keyStart, keyEnd)) as string) : this.slice(keyStart + 1, keyEnd - 1);
+        child = children.get(key);
+      }
+      // A dot in an event key reads as nesting: {"a.b": 1} is the path a.b.
+      if (child === undefined && key.indexOf('.') >= 0) child = descend(node, key);
+      if (child === undefined) {
+        this.skip(depth);
+      } else {
+        // The parse keeps only the last of repeated keys; leave that case to it.
+        if (seen === undefined) seen = [key];
+        else if (seen.includes(key)) return this.fail();
+        else seen.push(key);
+        this.value(child, membership, depth);
+      }
+      if (!this.ok) return;
+      this.space();
+      const c = src[this.pos++]!;
+      if (c === CLOSE_BRACE) return;
+      if (c !== COMMA) return this.fail();
+    }
+  }
+
+  private array(node: PathNode, membership: Membership, depth: number): void {
+    if (depth > MAX_DEPTH) return this.fail();
+    const src = this.src;
+    const id = this.nextArrayId++;
+    this.pos++;
+    this.space();
+    if (src[this.pos] === CLOSE_BRACKET) {
+      this.pos++;
+      return;
+    }
+    for (let i = 0; ; i++) {
+      this.space();
+      this.value(node, membership === null ? [id, i] : [...membership, id, i], depth);
+      if (!this.ok) return;
+      this.space();
+      const c = src[this.pos++]!;
+      if (c === CLOSE_BRACKET) return;
+      if (c !== COMMA) return this.fail();
+    }
+  }
+
+  /** A value at a wanted path (the scanner stands on its first character). */
+  private value(node: PathNode, membership: Membership, depth: number): void {
+    const c = this.src[this.pos];
+    if (c === OPEN_BRACE) {
+      // An object adds no leaf: only its keys can lead to wanted paths.
+      if (node.children.size === 0) return this.skip(depth);
+      return this.object(node, membership, depth + 1);
+    }
+    if (c === OPEN_BRACKET) return this.array(node, membership, depth + 1);
+    const slot = node.slot;
+    if (slot < 0) return this.skip(depth);
+    if (c === QUOTE) {
+      const text = this.string();
+      if (this.ok) this.leaf(slot, { kind: STRING, text, num: NaN, exact: false, membership });
+      return;
+    }
+    const start = this.pos;
+    if (c === MINUS || (c >= 48 && c <= 57)) {
+      this.number();
+      if (!this.ok) return;
+      const text = this.slice(start, this.pos);
+      return this.leaf(slot, { kind: NUMBER, text, num: Number(text), exact: undefined, membership });
+    }
+    const kind = this.literal(c);
+    if (kind < 0) return;
+    const text = kind === TRUE ? 'true' : kind === FALSE ? 'false' : 'null';
+    this.leaf(slot, { kind, text, num: NaN, exact: false, membership });
+  }
+
+  private leaf(slot: number, leaf: Leaf): void {
+    const flat = this.flat;
+    if (leaf.membership !== null) flat.inArrays = true;
+    const list = flat.slots[slot];
+    if (list === undefined) {
+      flat.slots[slot] = [leaf];
+      flat.written.push(slot);
+    } else {
+      list.push(leaf);
+    }
+  }
+
+  /** Steps over a value no rule reads, checking it is valid JSON. */
+  private skip(depth: number): void {
+    const end = skipValue(this.src, this.pos, MAX_DEPTH - depth);
+    if (end < 0) return this.fail();
+    this.pos = end;
+  }
+
+  /** A string (a key or a value), decoded. */
+  private string(): string {
+    const start = this.pos;
+    const escaped = this.skipString();
+    if (!this.ok) return '';
+    return escaped ? (JSON.parse(this.slice(start, this.pos)) as string) : this.slice(start + 1, this.pos - 1);
+  }
+
+  /** The text of bytes [start, end). */
+  private slice(start: number, end: number): string {
+    return this.ascii ? this.text.slice(start, end) : this.src.toString('utf8', start, end);
+  }
+
+  /** Steps over a string (standing on its opening quote); true when it holds escapes. */
+  private skipString(): boolean {
+    const end = stringEnd(this.src, this.pos);
+    if (end < 0) {
+      this.fail();
+      return false;
+    }
+    this.pos = end;
+    return escapedString;
+  }
+
+  private number(): void {
+    const end = numberEnd(this.src, this.pos);
+    if (end < 0) return this.fail();
+    this.pos = end;
+  }
+
+  /** true / false / null: its leaf kind, or -1 (and failed) when it is none of them. */
+  private literal(c: number): number {
+    const end = literalEnd(this.src, this.pos, c);
+    if (end < 0) {
+      this.fail();
+      return -1;
+    }
+    this.pos = end;
+    return c === 116 ? TRUE : c === 102 ? FALSE : NULL;
+  }
+
+  private space(): void {
+    this.pos = spaceEnd(this.src, this.pos);
+  }
+}
+
+const OBJECT = 1;
+const ARRAY = 2;
+/** Set by stringEnd: did the last string hold escapes? */
+let escapedString = false;
+const containers = new Uint8Array(MAX_DEPTH + 2);
+
+/**
+ * The end of the JSON value starting at `p` (no whitespace before it), or -1
+ * when the text there is not valid JSON or nests deeper than `depthLeft`.
+ * One loop with a stack of open containers: skipped parts of an event are
+ * most of it.
+ */
+function skipValue(src: Bytes, p: number, depthLeft: number): number {
+  const stack = containers;
+  let depth = 0;
+  for (;;) {
+    // A value starts at p.
+    let c = src[p]!;
+    if (c === QUOTE) {
+      p = stringEnd(src, p);
+      if (p < 0) return -1;
+    } else if (c === MINUS || (c >= 48 && c <= 57)) {
+      p = numberEnd(src, p);
+      if (p < 0) return -1;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (++depth > depthLeft) return -1;
+      p = spaceEnd(src, p + 1);
+      const close = src[p]!;
+      if (c === OPEN_BRACE) {
+        stack[depth] = OBJECT;
+        if (close !== CLOSE_BRACE) {
+          p = memberStart(src, p);
+          if (p < 0) return -1;
+          continue;
+        }
+      } else {
+        stack[depth] = ARRAY;
+        if (close !== CLOSE_BRACKET) continue;
+      }
+      p++;
+      depth--;
+    } else {
+      p = literalEnd(src, p, c);
+      if (p < 0) return -1;
+    }
+    // After a value: close containers, or move to the next element or member.
+    for (;;) {
+      if (depth === 0) return p;
+      p = spaceEnd(src, p);
+      c = src[p]!;
+      if (c === COMMA) {
+        p = spaceEnd(src, p + 1);
+        if (stack[depth] === OBJECT) {
+          p = memberStart(src, p);
+          if (p < 0) return -1;
+        }
+        break;
+      }
+      if (c !== (stack[depth] === OBJECT ? CLOSE_BRACE : CLOSE_BRACKET)) return -1;
+      p++;
+      depth--;
+    }
+  }
+}
+
+/** Past `"key" :` and the space after it (standing on the key's quote), or -1. */
+function memberStart(src: Bytes, p: number): number {
+  if (src[p]! !== QUOTE) return -1;
+  p = stringEnd(src, p);
+  if (p < 0) return -1;
+  p = spaceEnd(src, p);
+  if (src[p]! !== COLON) return -1;
+  return spaceEnd(src, p + 1);
+}
+
+/**
+ * Past the string whose opening quote is at `p` (escapedString tells whether
+ * it holds escapes); -1 where JSON.parse would reject it (raw control characters,
+ * unknown escapes, no closing quote).
+ */
+function stringEnd(src: Bytes, p: number): number {
+  escapedString = false;
+  p++;
+  for (;;) {
+    const c = src[p]!;
+    if (c === QUOTE) return p + 1;
+    if (c >= 32 && c !== BACKSLASH) {
+      p++;
+      continue;
+    }
+    if (c !== BACKSLASH) return -1; // a control character, or the end of the text (NaN)
+    escapedString = true;
+    const e = src[p + 1]!;
+    if (e === 117) {
+      // \uXXXX
+      if (!(hexDigit(src[p + 2]!) && hexDigit(src[p + 3]!) && hexDigit(src[p + 4]!) && hexDigit(src[p + 5]!))) return -1;
+      p += 6;
+    } else if (e === QUOTE || e === BACKSLASH || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) {
+      // \" \\ \/ \b \f \n \r \t
+      p += 2;
+    } else {
+      return -1;
+    }
+  }
+}
+
+/**
+ * Past the number at `p`: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, taking
+ * the optional parts only when complete, as parseEventJson's regex does; -1 when there is none.
+ */
+function numberEnd(src: Bytes, p: number): number {
+  if (src[p]! === MINUS) p++;
+  let c = src[p]!;
+  if (c === 48) {
+    p++;
+  } else if (c >= 49 && c <= 57) {
+    p++;
+    while (isDigit(src[p]!)) p++;
+  } else {
+    return -1;
+  }
+  if (src[p]! === DOT && isDigit(src[p + 1]!)) {
+    p += 2;
+    while (isDigit(src[p]!)) p++;
+  }
+  c = src[p]!;
+  if (c === 101 || c === 69) {
+    let q = p + 1;
+    const sign = src[q]!;
+    if (sign === 43 || sign === MINUS) q++;
+    if (isDigit(src[q]!)) {
+      p = q + 1;
+      while (isDigit(src[p]!)) p++;
+    }
+  }
+  return p;
+}
+
+/** Past true / false / null at `p` (whose first byte is `c`), or -1. */
+function literalEnd(src: Bytes, p: number, c: number): number {
+  if (c === 116) return src[p + 1] === 114 && src[p + 2] === 117 && src[p + 3] === 101 ? p + 4 : -1;
+  if (c === 102) return src[p + 1] === 97 && src[p + 2] === 108 && src[p + 3] === 115 && src[p + 4] === 101 ? p + 5 : -1;
+  if (c === 110) return src[p + 1] === 117 && src[p + 2] === 108 && src[p + 3] === 108 ? p + 4 : -1;
+  return -1;
+}
+
+function spaceEnd(src: Bytes, p: number): number {
+  for (;;) {
+    const c = src[p]!;
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return p;
+    p++;
+  }
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function hexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+function childByBytes(node: PathNode, src: Bytes, start: number, end: number): PathNode | undefined {
+  const keys = node.keyBytes;
+  const length = end - start;
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    if (key.length !== length) continue;
+    let i = 0;
+    while (i < length && key[i] === src[start + i]) i++;
+    if (i === length) return node.keyNodes[k];
+  }
+  return undefined;
+}
+
+function hasDot(src: Bytes, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (src[i] === DOT) return true;
+  return false;
+}
+
+function descend(node: PathNode, dottedKey: string): PathNode | undefined {
+  let current: PathNode | undefined = node;
+  for (const segment of dottedKey.split('.')) {
+    current = current.children.get(segment);
+    if (current === undefined) return undefined;
+  }
+  return current;
+}
