@@ -230,7 +230,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   const schedules = new ScheduleRunner({ clock, ids, random: options.random ?? Math.random, engine, persist: () => void store.persist() });
   const rulesChanged = (ns: NamespaceState, bus: string) => {
     router.rulesChanged(ns, bus);
-    scheduler.sync(ns);
+    scheduler.sync(ns, bus);
   };
   const replays = new ReplayRunner(store, clock, router, log);
   let archiveRulesAdded = false;

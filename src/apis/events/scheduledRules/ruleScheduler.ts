@@ -14,6 +14,7 @@ import { formatEventTime, type EventEnvelope } from '../bus/envelope.js';
 export type ScheduledEventSink = (ns: NamespaceState, busName: string, event: EventEnvelope, rule: RuleRecord) => void;
 
 interface Armed {
+  bus: string;
   signature: string;
   cancel: () => void;
 }
@@ -27,17 +28,20 @@ export class RuleScheduler {
     private readonly sink: ScheduledEventSink,
   ) {}
 
-  /** Bring the timers of one namespace in line with its rules (call after any rule change). */
-  sync(ns: NamespaceState): void {
+  /**
+   * Bring the timers of one namespace in line with its rules, or of one bus of it (call after
+   * any rule change of that bus: a namespace can hold 10,000 rules, a bus at most 300).
+   */
+  sync(ns: NamespaceState, bus?: string): void {
     const prefix = `${ns.account}:${ns.region}:`;
     const wanted = new Map<string, RuleRecord>();
-    for (const rules of Object.values(ns.rules)) {
+    for (const rules of bus === undefined ? Object.values(ns.rules) : [ns.rules[bus] ?? {}]) {
       for (const rule of Object.values(rules)) {
         if (rule.scheduleExpression && rule.state !== 'DISABLED') wanted.set(prefix + rule.arn, rule);
       }
     }
     for (const [key, armed] of this.armed) {
-      if (!key.startsWith(prefix)) continue;
+      if (!key.startsWith(prefix) || (bus !== undefined && armed.bus !== bus)) continue;
       const rule = wanted.get(key);
       if (!rule || signatureOf(rule) !== armed.signature) {
         armed.cancel();
@@ -70,7 +74,7 @@ export class RuleScheduler {
       this.sink(ns, current.eventBusName, this.scheduledEvent(ns, current, at), current);
       this.arm(ns, key, current, at);
     });
-    this.armed.set(key, { signature, cancel });
+    this.armed.set(key, { bus: rule.eventBusName, signature, cancel });
   }
 
   private scheduledEvent(ns: NamespaceState, rule: RuleRecord, at: number): EventEnvelope {
