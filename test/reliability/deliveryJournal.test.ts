@@ -162,7 +162,7 @@ test('a version 1 state.json (deliveries inside it) is migrated to the journal',
     // The migrated job was delivered (captured) after the old capture.
     expect((await captures(second.url, queueArn)).map((c) => c.eventId)).toEqual(['legacy-event-0', 'legacy-event-1']);
     const migrated = JSON.parse(readFileSync(join(dataDir, 'state.json'), 'utf8'));
-    expect(migrated.schemaVersion).toBe(3);
+    expect(migrated.schemaVersion).toBe(4);
     expect(migrated.deliveries).toBeUndefined();
     expect(migrated.captures).toBeUndefined();
     expect(readdirSync(dataDir)).toContain('deliveries.snapshot');
@@ -237,7 +237,7 @@ test('files of the previous format (state.json schema 2, journal lines without h
     expect(await pendingIds(second)).toEqual([...ids].sort());
     expect((await captures(second.url, queueArn)).map((c) => c.eventId).sort()).toEqual([...ids].sort());
   });
-  expect(JSON.parse(readFileSync(join(dataDir, 'state.json'), 'utf8')).schemaVersion).toBe(3);
+  expect(JSON.parse(readFileSync(join(dataDir, 'state.json'), 'utf8')).schemaVersion).toBe(4);
   expect(readdirSync(dataDir)).toContain('deliveries.snapshot');
   expect(readFileSync(join(dataDir, 'deliveries.snapshot'), 'utf8').startsWith('{"snapshot":2,')).toBe(true);
   for (const name of journals(dataDir)) expect(readFileSync(join(dataDir, name), 'utf8').startsWith('{"journal":2,')).toBe(true);

@@ -15,6 +15,7 @@ export type ScheduledEventSink = (ns: NamespaceState, busName: string, event: Ev
 
 interface Armed {
   bus: string;
+  rule: string;
   signature: string;
   cancel: () => void;
 }
@@ -53,6 +54,20 @@ export class RuleScheduler {
     }
   }
 
+  /** sync() for one rule (created, changed or deleted): only the armed timers are looked through, not the bus's rules. */
+  syncRule(ns: NamespaceState, bus: string, name: string): void {
+    const prefix = `${ns.account}:${ns.region}:`;
+    const rule = ns.rules[bus]?.[name];
+    const wanted = rule !== undefined && rule.scheduleExpression !== undefined && rule.state !== 'DISABLED';
+    for (const [key, armed] of this.armed) {
+      if (armed.bus !== bus || armed.rule !== name || !key.startsWith(prefix)) continue;
+      if (wanted && key === prefix + rule.arn && signatureOf(rule) === armed.signature) return;
+      armed.cancel();
+      this.armed.delete(key);
+    }
+    if (wanted) this.arm(ns, prefix + rule.arn, rule, this.clock.now());
+  }
+
   syncAll(namespaces: NamespaceState[]): void {
     for (const ns of namespaces) this.sync(ns);
   }
@@ -74,7 +89,7 @@ export class RuleScheduler {
       this.sink(ns, current.eventBusName, this.scheduledEvent(ns, current, at), current);
       this.arm(ns, key, current, at);
     });
-    this.armed.set(key, { bus: rule.eventBusName, signature, cancel });
+    this.armed.set(key, { bus: rule.eventBusName, rule: rule.name, signature, cancel });
   }
 
   private scheduledEvent(ns: NamespaceState, rule: RuleRecord, at: number): EventEnvelope {
