@@ -55,14 +55,15 @@ test('every PutRule/PutTargets/DeleteRule answered 200 survives kill -9 (killed 
   // 8 loops: rule i made (PutRule + PutTargets), and every third one deleted again (RemoveTargets + DeleteRule).
   const loop = async () => {
     while (!killed && n < 2_000) {
-      const name = `r-${n++}`;
+      const index = n++;
+      const name = `r-${index}`;
       try {
         await aws(first.url, 'PutRule', { Name: name, EventPattern: JSON.stringify({ source: [name] }) });
         await aws(first.url, 'PutTargets', { Rule: name, Targets: [{ Id: 't', Arn: `arn:aws:sqs:us-east-1:000000000000:${name}` }] });
         acked.set(name, 'made');
-        if (n % 3 === 0) {
+        if (index % 3 === 0) {
+          acked.delete(name); // once RemoveTargets is sent, its targets may or may not be gone
           await aws(first.url, 'RemoveTargets', { Rule: name, Ids: ['t'] });
-          acked.delete(name); // its targets may or may not be gone now
           await aws(first.url, 'DeleteRule', { Name: name });
           acked.set(name, 'deleted');
         }
