@@ -236,7 +236,8 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   router = new EventRouter({ records: store.delivery, clock, ids, log, history, engine });
   const scheduler = new RuleScheduler(clock, ids, (ns, busName, event, rule) => {
     router.route(ns, busName, event, { ownerRule: rule });
-    void store.persist();
+    // A scheduled event changes the delivery side only (queue, captures): no rewrite of state.json.
+    void store.persistDeliveries();
   });
   const schedules = new ScheduleRunner({ clock, ids, random: options.random ?? Math.random, engine, persist: () => void store.persist() });
   const rulesChanged = (ns: NamespaceState, bus: string, rule?: string) => {
