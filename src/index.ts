@@ -23,6 +23,7 @@ import { EventStream } from './inspect/stream.js';
 import { Store } from './store/store.js';
 import { lowdbStateFile } from './store/lowdbFile.js';
 import { DeliveryJournal } from './store/journal.js';
+import { ControlJournal } from './store/controlJournal.js';
 import { lockDataDir, type DataDirLock } from './store/dataDirLock.js';
 import { StateFileError } from './store/errors.js';
 import type { WriteFaults } from './store/writeFaults.js';
@@ -133,9 +134,18 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
         faults,
       })
     : undefined;
+  const controlJournal = config.dataDir
+    ? new ControlJournal(config.dataDir, {
+        moveAsideCorrupt: config.moveAsideCorruptState,
+        onMovedAside: (from, to, why) => log.warn('damaged control-plane journal moved aside; the changes before the damage are kept', { from, to, why }),
+        onCut: (path, cut) => log.warn('cut the unacknowledged end of the control-plane journal (an append cut short: never acknowledged)', { path, ...cut }),
+        faults,
+      })
+    : undefined;
   let onRolledBack = () => {};
   const store = await Store.open(file, (account, region) => newNamespace(account, region, clock.now()), {
     journal,
+    controlJournal,
     // --max-pending-deliveries bounds each account (src/engine/delivery/backpressure.ts); the queue as a whole holds a multiple of it.
     maxPendingDeliveries: config.maxPendingDeliveries * limits.pendingBoundFactor,
     compactionSlackLines: options.compactionSlackLines,
@@ -151,7 +161,8 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   // Every advance is saved, in-process ones (emulator.clock.advance) too; POST /clock also awaits the write.
   clock.onAdvanced = (offsetMs) => {
     store.clockOffsetMs = offsetMs;
-    store.persist().catch((err) => log.error('saving the clock offset failed', { error: String(err) }));
+    store.changedAt('clockOffsetMs');
+    store.persistChanges().catch((err) => log.error('saving the clock offset failed', { error: String(err) }));
   };
   const history = new DeliveryHistory();
   let router: EventRouter;
@@ -225,12 +236,14 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   router = new EventRouter({ records: store.delivery, clock, ids, log, history, engine });
   const scheduler = new RuleScheduler(clock, ids, (ns, busName, event, rule) => {
     router.route(ns, busName, event, { ownerRule: rule });
-    void store.persist();
+    // A scheduled event changes the delivery side only (queue, captures): no rewrite of state.json.
+    void store.persistDeliveries();
   });
   const schedules = new ScheduleRunner({ clock, ids, random: options.random ?? Math.random, engine, persist: () => void store.persist() });
-  const rulesChanged = (ns: NamespaceState, bus: string) => {
+  const rulesChanged = (ns: NamespaceState, bus: string, rule?: string) => {
     router.rulesChanged(ns, bus);
-    scheduler.sync(ns);
+    if (rule === undefined) scheduler.sync(ns, bus);
+    else scheduler.syncRule(ns, bus, rule);
   };
   const replays = new ReplayRunner(store, clock, router, log);
   let archiveRulesAdded = false;

@@ -1,8 +1,11 @@
 // bench/controlplane: PutRule + PutTargets + DescribeRule round trips/s (one round trip = the
 // three calls in sequence on one connection) against the emulator in memory, the emulator with
 // its JSON store, and moto_server, alternating, in one run; medians and ratios.
+// Then (issue 24) 10,000 rules with a target each made through the API, in memory and with the
+// JSON store, alternating: PutRule + PutTargets rate, the time for 10,000, and RSS just after
+// (in memory, JSON store) and after a restart on the JSON store. No wall-clock limit.
 // Run after `npm run build`: node bench/controlplane/run.mjs [seconds-per-round] [rounds] [--quick]
-import { awsCall, closedLoop, fmt, median, quick, record, startEmulator, startMoto, tempDir } from '../lib/load.mjs';
+import { awsCall, awsOk, closedLoop, fmt, forEachConcurrent, median, memoryOf, quick, record, startEmulator, startMoto, tempDir } from '../lib/load.mjs';
 
 const numbers = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const seconds = Number(numbers[0] ?? (quick ? 2 : 3));
@@ -57,4 +60,56 @@ for (const [name, rs] of Object.entries(results)) {
 for (const kind of ['in memory', 'JSON store']) {
   const v = rps[`emulator (${kind})`];
   record({ metric: `Control plane: round trips/s (${kind}) vs moto_server`, emulator: fmt(v), competitors: `moto ${fmt(rps.moto_server)}`, ratio: `${fmt(v / rps.moto_server, 1)}x`, goal: '-', met: '-' });
+}
+
+// 10,000 rules (AWS's quota is 300 per bus: 34 buses), PutRule + PutTargets from 16 connections.
+const RULES = 10_000;
+const RULES_PER_BUS = 300;
+const buildRounds = Number(process.env.BENCH_RULE_ROUNDS ?? (quick ? 1 : 2));
+async function makeRules(url) {
+  for (let b = 0; b < Math.ceil(RULES / RULES_PER_BUS); b++) await awsOk(url, 'CreateEventBus', { Name: `bench-${b}` });
+  const t0 = performance.now();
+  await forEachConcurrent(RULES, 16, async (i) => {
+    const bus = `bench-${Math.floor(i / RULES_PER_BUS)}`;
+    await awsOk(url, 'PutRule', { Name: `rule-${i}`, EventBusName: bus, EventPattern: JSON.stringify({ source: [`bench.${i % 100}`], detail: { total: [{ numeric: ['>', i % 50] }] } }) });
+    await awsOk(url, 'PutTargets', { Rule: `rule-${i}`, EventBusName: bus, Targets: [{ Id: 't', Arn: `arn:aws:sqs:us-east-1:000000000000:q${i % 10}` }] });
+  });
+  return (performance.now() - t0) / 1000;
+}
+const made = { memory: [], json: [] };
+const rss = { memory: [], json: [], restarted: [] };
+for (let round = 0; round < buildRounds; round++) {
+  for (const kind of ['memory', 'json']) {
+    const dir = kind === 'json' ? tempDir() : undefined;
+    const e = await startEmulator(dir);
+    const seconds = await makeRules(e.url);
+    made[kind].push(seconds);
+    rss[kind].push(memoryOf(e.child.pid));
+    await e.stop();
+    if (dir) {
+      const again = await startEmulator(dir);
+      const last = await awsOk(again.url, 'ListRules', { EventBusName: `bench-${Math.ceil(RULES / RULES_PER_BUS) - 1}` });
+      if (last.Rules.length !== RULES % RULES_PER_BUS) throw new Error('the restarted JSON store did not bring its rules back');
+      rss.restarted.push(memoryOf(again.child.pid));
+      await again.stop();
+    }
+  }
+}
+const spread = (xs, digits = 0) => `${fmt(Math.min(...xs), digits)}–${fmt(Math.max(...xs), digits)}`;
+const rate = (kind) => made[kind].map((s) => RULES / s);
+const ratios = made.json.map((s, i) => made.memory[i] / s);
+console.log(`\n${fmt(RULES)} rules + targets (34 buses, 16 connections), ${buildRounds} alternating round(s)`);
+console.log('| store | rules/s (median, min–max) | s for 10,000 | RSS MB just after (peak) |');
+console.log('|---|---:|---:|---:|');
+for (const kind of ['memory', 'json']) {
+  const m = rss[kind];
+  console.log(`| ${kind === 'json' ? 'JSON store' : 'in memory'} | ${fmt(median(rate(kind)))} (${spread(rate(kind))}) | ${made[kind].map((s) => fmt(s, 1)).join(', ')} | ${m.map((x) => `${fmt(x.rssMb, 1)} (${fmt(x.hwmMb, 1)})`).join(', ')} |`);
+}
+console.log(`| JSON store, restarted | - | - | ${rss.restarted.map((x) => `${fmt(x.rssMb, 1)} (${fmt(x.hwmMb, 1)})`).join(', ')} |`);
+const worst = (xs) => xs.reduce((a, b) => (b.rssMb > a.rssMb ? b : a));
+record({ row: 'putrule-json', metric: 'PutRule + PutTargets with the JSON store vs in memory, rules/s', before: '~100/s vs 344/s (0.29x)', emulator: `${fmt(median(rate('json')))}/s`, competitors: `in memory ${fmt(median(rate('memory')))}/s`, ratio: `${fmt(median(ratios), 2)}x (${spread(ratios, 2)})`, goal: '≥ 0.8x', met: median(ratios) >= 0.8 });
+record({ row: 'putrule-json', metric: `${fmt(RULES)} rules + targets made with the JSON store, s`, before: '98–120 s', emulator: `${fmt(median(made.json), 1)} s (${spread(made.json, 1)})`, competitors: `in memory ${fmt(median(made.memory), 1)} s`, ratio: '-', goal: '< 15 s', met: median(made.json) < 15 });
+for (const [kind, label, before] of [['json', 'JSON store, just after making them', '174–213 MB (peak 237)'], ['memory', 'in memory, just after making them', '99.6 MB'], ['restarted', 'JSON store, restarted', '78 MB']]) {
+  const w = worst(rss[kind]);
+  record({ row: 'rss-10k', metric: `RSS with ${fmt(RULES)} rules, ${label}, MB (peak), worst of ${rss[kind].length}`, before, emulator: `${fmt(w.rssMb)} (${fmt(w.hwmMb)})`, competitors: '-', ratio: '-', goal: '< 150 MB', met: w.rssMb < 150 && w.hwmMb < 150 });
 }

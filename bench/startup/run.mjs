@@ -4,9 +4,10 @@
 // store that holds 10,000 rules, and moto_server (empty; it keeps nothing on disk).
 // Run after `npm run build`: node bench/startup/run.mjs [rounds] [--quick]
 import http from 'node:http';
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { awsCall, awsOk, fmt, forEachConcurrent, median, memoryOf, quick, record, root, startEmulator, startMoto, tempDir } from '../lib/load.mjs';
+import { awsCall, awsOk, emulatorCommand, fmt, forEachConcurrent, median, memoryOf, quick, record, root, startEmulator, startMoto, tempDir } from '../lib/load.mjs';
 
 const numbers = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const rounds = Number(numbers[0] ?? 3);
@@ -16,9 +17,9 @@ const RULES = 10_000;
 const RULES_PER_BUS = 300;
 const QUEUED = Number(process.env.BENCH_QUEUED ?? 100_000);
 const QUEUE_FILL_LIMIT_MS = 180_000;
-const CREATE_LIMIT_MS = 120_000;
-// Making 10,000 rules through the API takes minutes today, so the JSON store holding them is
-// kept in bench/.data/ between runs (BENCH_FRESH_STORE=1 rebuilds it) and copied for each run.
+// The JSON store holding 10,000 rules is kept in bench/.data/ between runs (BENCH_FRESH_STORE=1
+// rebuilds it) and copied for each run. It is made through the API without a time limit (a
+// busy machine makes it slower, never makes the bench fail).
 const cachedStore = join(root, 'bench/.data/store-10k-rules');
 
 function timed(label, fn) {
@@ -29,21 +30,18 @@ function timed(label, fn) {
   });
 }
 
-/** 10,000 rules (with one target each) on 34 buses, from 16 connections; stops after CREATE_LIMIT_MS. Returns the count made. */
+/** 10,000 rules (with one target each) on 34 buses, from 16 connections. Returns the count made. */
 async function createRules(url, account) {
   const buses = Math.ceil(RULES / RULES_PER_BUS);
   for (let b = 0; b < buses; b++) await awsOk(url, 'CreateEventBus', { Name: `bench-${b}` });
-  const t0 = performance.now();
   let made = 0;
   await forEachConcurrent(RULES, 16, async (i) => {
-    if (performance.now() - t0 > CREATE_LIMIT_MS) return;
     const bus = `bench-${Math.floor(i / RULES_PER_BUS)}`;
     const name = `rule-${i}`;
     await awsOk(url, 'PutRule', { Name: name, EventBusName: bus, EventPattern: JSON.stringify({ source: [`bench.${i % 100}`], detail: { total: [{ numeric: ['>', i % 50] }] } }) });
     await awsOk(url, 'PutTargets', { Rule: name, EventBusName: bus, Targets: [{ Id: 't', Arn: `arn:aws:sqs:us-east-1:${account}:q${i % 10}` }] });
     made++;
   });
-  if (made < RULES) console.log(`  (stopped after ${CREATE_LIMIT_MS / 1000} s with ${fmt(made)} rules)`);
   return made;
 }
 
@@ -79,7 +77,6 @@ if (process.env.BENCH_FRESH_STORE === '1' || !(await storeIsComplete(cachedStore
   const made = await timed(`emulator (JSON store): ${fmt(RULES)} rules + targets created`, () => createRules(e.url, '000000000000'));
   noteMemory(`emulator (JSON store), ${fmt(made)} rules, after creating them`, e.child.pid);
   await e.stop();
-  if (made < RULES) throw new Error(`only ${made} rules made in ${CREATE_LIMIT_MS / 1000} s; start-up with ${RULES} rules not measured`);
 } else {
   console.log(`  reusing the JSON store with ${fmt(RULES)} rules in ${cachedStore}`);
 }
@@ -106,6 +103,49 @@ for (let round = 0; round < rounds; round++) {
     }
     await s.stop();
   }
+}
+
+// 2b. Spawn -> the "listening" line (what a user waits for), alternating with a bare Node
+// server printing the same line (the floor on this machine, same run): `node dist/src/cli.js`
+// on an empty data folder and on the 10,000-rule store, and `npm start`.
+function untilListening(cmd, args) {
+  const t0 = performance.now();
+  const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => (process.kill(-child.pid, 'SIGKILL'), reject(new Error(`${cmd}: no listening line in 60 s`))), 60_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (!out.includes('listening on')) return;
+      const ms = performance.now() - t0;
+      clearTimeout(timer);
+      child.once('exit', () => resolve(ms));
+      process.kill(-child.pid, 'SIGTERM'); // npm's whole group: npm and the node it started
+    });
+    child.once('exit', (code) => { clearTimeout(timer); if (!out.includes('listening on')) reject(new Error(`${cmd} exited ${code}`)); });
+  });
+}
+const bareNode = "require('node:http').createServer((q, s) => s.end('{}')).listen(0, '127.0.0.1', function () { console.log('listening on http://127.0.0.1:' + this.address().port); })";
+const cli = [process.execPath, [...emulatorCommand, '--port', '0', '--log-level', 'silent']];
+const listenPaths = {
+  'bare Node server (peer)': () => [process.execPath, ['-e', bareNode]],
+  'node dist/src/cli.js, empty data folder': () => [cli[0], [...cli[1], '--data-dir', tempDir()]],
+  [`node dist/src/cli.js, JSON store with ${fmt(RULES)} rules`]: () => [cli[0], [...cli[1], '--data-dir', storeDir]],
+  'npm start, empty data folder': () => [process.platform === 'win32' ? 'npm.cmd' : 'npm', ['start', '--silent', '--', '--port', '0', '--log-level', 'silent', '--data-dir', tempDir()]],
+};
+const listening = Object.fromEntries(Object.keys(listenPaths).map((k) => [k, []]));
+const listenRounds = Math.max(rounds, quick ? 3 : 5);
+for (let round = 0; round < listenRounds; round++) {
+  for (const [name, how] of Object.entries(listenPaths)) listening[name].push(await untilListening(...how()));
+}
+const bareMs = median(listening['bare Node server (peer)']);
+console.log(`\nStart-up: spawn -> "listening on", ${listenRounds} alternating rounds`);
+console.log('| command | ms (median) | min–max | vs bare Node |');
+console.log('|---|---:|---:|---:|');
+for (const [name, xs] of Object.entries(listening)) console.log(`| ${name} | ${fmt(median(xs))} | ${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))} | ${fmt(median(xs) / bareMs, 2)}x |`);
+for (const name of Object.keys(listening).filter((k) => !k.startsWith('bare'))) {
+  const xs = listening[name];
+  record({ row: 'startup', metric: `Start-up to "listening", ${name}`, before: name.startsWith('npm') ? '~0.65 s (newcomer issue)' : '767 ms (bare Node 200 ms)', emulator: `${fmt(median(xs))} ms (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`, competitors: `bare Node ${fmt(bareMs)} ms`, ratio: `${fmt(median(xs) / bareMs, 2)}x`, goal: '< 400 ms', met: median(xs) < 400 });
 }
 
 // 3. RSS with 10,000 rules made through the API in memory (emulator and moto; full runs only).

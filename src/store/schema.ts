@@ -8,7 +8,8 @@
  * state.json into the delivery journal (src/store/journal.ts); version 1 files are migrated.
  */
 /** Version 3: the delivery journal's lines are sealed and its journals headed (journal.ts); state.json is written before the first journal. */
-export const schemaVersion = 3;
+/** Version 4: control-plane changes since state.json was written whole are in its journal, state-<controlJournal>.journal (controlJournal.ts). */
+export const schemaVersion = 4;
 
 export interface DeadLetterConfig {
   Arn?: string;
@@ -283,6 +284,8 @@ export interface State {
   healthChecks?: Record<string, HealthCheckRecord>;
   /** How far the virtual clock is ahead of real time (ms); absent means real time. */
   clockOffsetMs?: number;
+  /** The generation of the control-plane journal that holds the changes since this file was written (version 4). */
+  controlJournal?: number;
 }
 
 /** A version 1 state.json also held the delivery side; it is migrated to the journal on start-up. */

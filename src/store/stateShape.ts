@@ -10,6 +10,7 @@ type Check = (value: unknown, path: string) => string | undefined;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const object: Check = (v, path) => (isObject(v) ? undefined : `${path} is not an object`);
+const count: Check = (v, path) => (Number.isSafeInteger(v) && (v as number) >= 0 ? undefined : `${path} is not a count`);
 const string: Check = (v, path) => (typeof v === 'string' ? undefined : `${path} is not a string`);
 const array =
   (item: Check): Check =>
@@ -73,6 +74,7 @@ const state = record(
   { namespaces: tableOf(namespace) },
   {
     healthChecks: tableOf(object),
+    controlJournal: count,
     // Version 1 held the delivery side too.
     deliveries: tableOf(object),
     captures: tableOf(array(object)),

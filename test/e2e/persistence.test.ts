@@ -5,6 +5,7 @@ import { CreateEventBusCommand, DescribeEventBusCommand, ListTagsForResourceComm
 import { startEmulator } from '../helpers/emulator.js';
 import { createEmulator } from '../../src/index.js';
 import { StateFileError } from '../../src/store/lowdbFile.js';
+import { readControlPlane } from '../../src/store/store.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'ebl-state-'));
 
@@ -17,7 +18,7 @@ test('a restart with the same data dir brings every bus and tag back', async () 
 
   const stateFile = join(dataDir, 'state.json');
   expect(statSync(stateFile).mode & 0o777).toBe(0o600);
-  expect(JSON.parse(readFileSync(stateFile, 'utf8')).schemaVersion).toBe(3);
+  expect(JSON.parse(readFileSync(stateFile, 'utf8')).schemaVersion).toBe(4);
 
   const second = await startEmulator({ dataDir });
   const bus = await second.client.send(new DescribeEventBusCommand({ Name: 'kept' }));
@@ -29,11 +30,12 @@ test('a restart with the same data dir brings every bus and tag back', async () 
   await second.close();
 });
 
+// On disk: state.json and the control-plane journal it names (src/store/controlJournal.ts).
 test('an accepted change is on disk when the call returns', async () => {
   const dataDir = tempDir();
   const emu = await startEmulator({ dataDir });
   await emu.client.send(new CreateEventBusCommand({ Name: 'durable' }));
-  const onDisk = JSON.parse(readFileSync(join(dataDir, 'state.json'), 'utf8'));
+  const onDisk = await readControlPlane(join(dataDir, 'state.json'));
   expect(onDisk.namespaces['000000000000:us-east-1'].eventBuses.durable.name).toBe('durable');
   await emu.close();
 });
@@ -42,7 +44,7 @@ test('concurrent changes are coalesced and all land', async () => {
   const dataDir = tempDir();
   const emu = await startEmulator({ dataDir });
   await Promise.all(Array.from({ length: 40 }, (_, i) => emu.client.send(new CreateEventBusCommand({ Name: `bus-${i}` }))));
-  const onDisk = JSON.parse(readFileSync(join(dataDir, 'state.json'), 'utf8'));
+  const onDisk = await readControlPlane(join(dataDir, 'state.json'));
   expect(Object.keys(onDisk.namespaces['000000000000:us-east-1'].eventBuses)).toHaveLength(41);
   await emu.close();
 });

@@ -23,7 +23,9 @@ import { lockFileName } from '../../src/store/dataDirLock.js';
 
 const queueArn = 'arn:aws:sqs:us-east-1:000000000000:matrix';
 const tempDir = () => mkdtempSync(join(tmpdir(), 'ebl-matrix-'));
-const files = { state: 'state.json', snapshot: 'deliveries.snapshot', journal: 'deliveries-1.journal', lock: lockFileName } as const;
+// `control`: the control-plane journal of the generation state.json names (a clean shutdown
+// left it with its header only); its name is read from state.json once the fixture is made.
+const files: Record<'state' | 'control' | 'snapshot' | 'journal' | 'lock', string> = { state: 'state.json', control: 'state-?.journal', snapshot: 'deliveries.snapshot', journal: 'deliveries-1.journal', lock: lockFileName };
 type FileKey = keyof typeof files;
 type Damage = 'truncate' | 'empty' | 'nul' | 'delete' | 'garble';
 
@@ -46,7 +48,8 @@ beforeAll(async () => {
   const second = await startEmulator({ dataDir: fixture });
   fromJournal.push(...(await put(second, 5, 'journal')));
   await second.close();
-  expect(readdirSync(fixture).sort()).toEqual(['deliveries-1.journal', 'deliveries.snapshot', 'state.json']);
+  files.control = `state-${JSON.parse(readFileSync(join(fixture, 'state.json'), 'utf8')).controlJournal}.journal`;
+  expect(readdirSync(fixture).sort()).toEqual(['deliveries-1.journal', 'deliveries.snapshot', files.control, 'state.json']);
   // The lock of an emulator that was killed: a pid that is no longer running.
   const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
   writeFileSync(join(fixture, lockFileName), `${JSON.stringify({ pid: Number(gone), startedAt: '2026-12-01T00:00:00.000Z' })}\n`);
@@ -86,6 +89,9 @@ const everything = () => 10;
 const cases: Case[] = [
   ...(['truncate', 'empty', 'nul', 'garble'] as const).map((d): Case => ({ file: 'state', damage: d, refused: /State file \S+state\.json is unusable: it is not valid JSON/, buses: emptyControlPlane, captured: everything })),
   { file: 'state', damage: 'delete', refused: /State file \S+state\.json is unusable: it is missing, but the delivery files in \S+ hold 10 records/, buses: emptyControlPlane, captured: everything },
+  ...(['truncate', 'empty', 'nul'] as const).map((d): Case => ({ file: 'control', damage: d, refused: /Control-plane journal in \S+ is unusable: state-\d+\.journal has no valid header/, buses: all, captured: everything })),
+  { file: 'control', damage: 'delete', refused: /Control-plane journal in \S+ is unusable: state-\d+\.journal is missing \(state\.json names it\)/, buses: all, captured: everything },
+  { file: 'control', damage: 'garble', refused: /Control-plane journal in \S+ is unusable: state-\d+\.journal line 1 fails its checksum/, buses: all, captured: everything },
   { file: 'snapshot', damage: 'truncate', refused: /deliveries\.snapshot does not end with a complete line/, buses: all, captured: () => recordsInFirstHalf('snapshot') + 5 },
   { file: 'snapshot', damage: 'empty', refused: /deliveries\.snapshot is empty/, buses: all, captured: () => 5 },
   { file: 'snapshot', damage: 'nul', refused: /deliveries\.snapshot has no snapshot header/, buses: all, captured: () => 5 },

@@ -17,6 +17,7 @@ import { StateFileError, lowdbStateFile } from '../../src/store/lowdbFile.js';
 import { Store } from '../../src/store/store.js';
 import { lastOf } from '../../src/store/deliveryRecords.js';
 import type { DeliveryJob } from '../../src/store/schema.js';
+import { readControlPlane } from '../../src/store/store.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'ebl-journal-'));
 const queueArn = 'arn:aws:sqs:us-east-1:000000000000:kept';
@@ -81,7 +82,7 @@ test('pending deliveries, captures and archived events come back from the journa
   });
 }, 240_000);
 
-test('PutEvents appends to the journal and leaves state.json alone; a control-plane change rewrites it', async () => {
+test('PutEvents appends to the journal and leaves state.json alone; a control-plane change is on disk too (state.json + its journal)', async () => {
   const dataDir = tempDir();
   await withEmulator({ dataDir }, async (emu) => {
     await setUp(emu);
@@ -96,7 +97,7 @@ test('PutEvents appends to the journal and leaves state.json alone; a control-pl
     expect(statSync(stateFile).ino).toBe(before.ino);
     expect(readFileSync(stateFile, 'utf8')).toBe(before.text);
     await emu.client.send(new PutRuleCommand({ Name: 'another', EventPattern: '{"source":["x"]}' }));
-    expect(readFileSync(stateFile, 'utf8')).toContain('"another"');
+    expect((await readControlPlane(stateFile)).namespaces['000000000000:us-east-1'].rules.default.another).toBeDefined();
   });
 }, 240_000);
 
@@ -162,7 +163,7 @@ test('a version 1 state.json (deliveries inside it) is migrated to the journal',
     // The migrated job was delivered (captured) after the old capture.
     expect((await captures(second.url, queueArn)).map((c) => c.eventId)).toEqual(['legacy-event-0', 'legacy-event-1']);
     const migrated = JSON.parse(readFileSync(join(dataDir, 'state.json'), 'utf8'));
-    expect(migrated.schemaVersion).toBe(3);
+    expect(migrated.schemaVersion).toBe(4);
     expect(migrated.deliveries).toBeUndefined();
     expect(migrated.captures).toBeUndefined();
     expect(readdirSync(dataDir)).toContain('deliveries.snapshot');
@@ -237,7 +238,7 @@ test('files of the previous format (state.json schema 2, journal lines without h
     expect(await pendingIds(second)).toEqual([...ids].sort());
     expect((await captures(second.url, queueArn)).map((c) => c.eventId).sort()).toEqual([...ids].sort());
   });
-  expect(JSON.parse(readFileSync(join(dataDir, 'state.json'), 'utf8')).schemaVersion).toBe(3);
+  expect(JSON.parse(readFileSync(join(dataDir, 'state.json'), 'utf8')).schemaVersion).toBe(4);
   expect(readdirSync(dataDir)).toContain('deliveries.snapshot');
   expect(readFileSync(join(dataDir, 'deliveries.snapshot'), 'utf8').startsWith('{"snapshot":2,')).toBe(true);
   for (const name of journals(dataDir)) expect(readFileSync(join(dataDir, name), 'utf8').startsWith('{"journal":2,')).toBe(true);

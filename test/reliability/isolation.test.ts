@@ -271,14 +271,16 @@ test('a refused request writes nothing: state.json is left as it was', async () 
     await call('111111111111', 'us-east-1', 'CreateEventBus', { Name: 'kept' });
     await own.emulator.store.flush();
     const file = join(dataDir, 'state.json');
-    const before = { text: readFileSync(file, 'utf8'), mtime: statSync(file).mtimeMs };
+    // ... nor its journal (src/store/controlJournal.ts).
+    const journal = join(dataDir, `state-${JSON.parse(readFileSync(file, 'utf8')).controlJournal}.journal`);
+    const before = { text: readFileSync(file, 'utf8'), mtime: statSync(file).mtimeMs, journal: readFileSync(journal, 'utf8') };
     for (let i = 0; i < 20; i++) {
       expect((await call(`4444444444${String(i).padStart(2, '0')}`, 'us-east-1', 'DescribeEventBus', { Name: 'nope' })).status).toBe(400);
       expect((await call('111111111111', `xx-fake-${i}`, 'DescribeEventBus', {})).status).toBe(400);
       expect((await call('111111111111', 'eu-west-1', 'DescribeRule', { Name: 'nope' })).status).toBe(400);
     }
     await own.emulator.store.flush();
-    expect({ text: readFileSync(file, 'utf8'), mtime: statSync(file).mtimeMs }).toEqual(before);
+    expect({ text: readFileSync(file, 'utf8'), mtime: statSync(file).mtimeMs, journal: readFileSync(journal, 'utf8') }).toEqual(before);
     expect(own.emulator.store.namespaces().map((ns) => `${ns.account}:${ns.region}`)).toEqual(['111111111111:us-east-1']);
   } finally {
     await own.close();

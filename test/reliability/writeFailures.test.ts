@@ -21,18 +21,19 @@ const queueArn = 'arn:aws:sqs:us-east-1:000000000000:kept';
 const journalOf = (dir: string) => join(dir, readdirSync(dir).find((f) => /^deliveries-\d+\.journal$/.test(f))!);
 const capturedIds = async (url: string) => (await inspect(url, `captures?targetArn=${encodeURIComponent(queueArn)}&limit=1000`)).captures.map((c: any) => c.eventId).sort();
 
-/** Faults switched on and off by the test: `journal` cuts journal writes short after that many bytes, `state` fails state.json writes. */
+/** Faults switched on and off by the test: `journal` cuts delivery journal writes short after that many bytes, `state` fails control-plane writes. */
 function faults(): WriteFaults & { journal?: number; state?: boolean; hits: number } {
   const f = {
     journal: undefined as number | undefined,
     state: false,
     hits: 0,
     beforeWrite(file: string, bytes: number) {
-      if (file.endsWith('.journal') && f.journal !== undefined) {
+      if (/deliveries-\d+\.journal$/.test(file) && f.journal !== undefined) {
         f.hits++;
         return Math.min(f.journal, bytes);
       }
-      if (file.endsWith('state.json') && f.state) {
+      // The control plane's files: state.json and its journal (src/store/controlJournal.ts).
+      if (/state(\.json|-\d+\.journal)$/.test(file) && f.state) {
         f.hits++;
         return 0;
       }

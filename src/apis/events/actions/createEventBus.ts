@@ -41,7 +41,10 @@ export const createEventBus: Action = async (ctx, input: Input) => {
     markAssociated(source);
   }
   ns.eventBuses[bus.name] = bus;
-  await ctx.store.persist();
+  ctx.store.changed(ns, 'eventBuses', bus.name);
+  ctx.store.changed(ns, 'tags', bus.arn);
+  // A partner bus marks its source associated (sourceForPartnerBus): not named here, so written whole.
+  await (source ? ctx.store.persist() : ctx.store.persistChanges());
   return {
     EventBusArn: bus.arn,
     Description: bus.description,

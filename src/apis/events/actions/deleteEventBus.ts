@@ -14,5 +14,8 @@ export const deleteEventBus: Action = async (ctx, input: { Name: string }) => {
   delete ctx.ns.eventBuses[bus.name];
   // A bus created again under the same name starts without the old tags.
   delete ctx.ns.tags[bus.arn];
-  await ctx.store.persist();
+  ctx.store.changed(ctx.ns, 'rules', bus.name);
+  ctx.store.changed(ctx.ns, 'eventBuses', bus.name);
+  ctx.store.changed(ctx.ns, 'tags', bus.arn);
+  await ctx.store.persistChanges();
 };

@@ -19,6 +19,9 @@ export const deleteRule: Action = async (ctx, input: Input) => {
   }
   if (rule.targets.length > 0) throw new ValidationException("Rule can't be deleted since it has targets.");
   deleteRuleRecord(ctx.ns, rule);
-  ctx.rulesChanged(ctx.ns, bus);
-  await ctx.store.persist();
+  ctx.rulesChanged(ctx.ns, bus, rule.name);
+  // What deleteRuleRecord removes.
+  ctx.store.changed(ctx.ns, 'rules', rule.eventBusName, rule.name);
+  ctx.store.changed(ctx.ns, 'tags', rule.arn);
+  await ctx.store.persistChanges();
 };

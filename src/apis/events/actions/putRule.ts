@@ -62,7 +62,9 @@ export const putRule: Action = async (ctx, input: Input) => {
   // Tags are honoured only when the rule is created.
   if (!existing) applyTags(ns, rule.arn, input.Tags);
   (ns.rules[bus] ??= table())[rule.name] = rule;
-  ctx.rulesChanged(ns, bus);
-  await ctx.store.persist();
+  ctx.rulesChanged(ns, bus, rule.name);
+  ctx.store.changed(ns, 'rules', bus, rule.name);
+  if (!existing && input.Tags?.length) ctx.store.changed(ns, 'tags', rule.arn);
+  await ctx.store.persistChanges();
   return { RuleArn: rule.arn };
 };

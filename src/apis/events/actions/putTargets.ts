@@ -46,8 +46,9 @@ export const putTargets: Action = async (ctx, input: Input) => {
     if (at >= 0) rule.targets[at] = target;
     else rule.targets.push(target);
   }
-  ctx.rulesChanged(ctx.ns, rule.eventBusName);
-  await ctx.store.persist();
+  ctx.rulesChanged(ctx.ns, rule.eventBusName, rule.name);
+  ctx.store.changed(ctx.ns, 'rules', rule.eventBusName, rule.name);
+  await ctx.store.persistChanges();
   // Both members are present even when nothing failed (observed on AWS).
   return { FailedEntryCount: failed.length, FailedEntries: failed };
 };

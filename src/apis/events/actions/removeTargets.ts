@@ -18,7 +18,8 @@ export const removeTargets: Action = async (ctx, input: Input) => {
   // An Id the rule does not have is removed trivially: AWS reports per-entry failures only for concurrent changes.
   const remove = new Set(input.Ids);
   rule.targets = rule.targets.filter((target) => !remove.has(target.Id));
-  ctx.rulesChanged(ctx.ns, rule.eventBusName);
-  await ctx.store.persist();
+  ctx.rulesChanged(ctx.ns, rule.eventBusName, rule.name);
+  ctx.store.changed(ctx.ns, 'rules', rule.eventBusName, rule.name);
+  await ctx.store.persistChanges();
   return { FailedEntryCount: 0, FailedEntries: [] };
 };

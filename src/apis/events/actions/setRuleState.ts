@@ -17,8 +17,9 @@ function setRuleState(state: RuleState): Action {
       rule.state = state;
       rule.scheduleAnchor = ctx.clock.now();
     }
-    ctx.rulesChanged(ctx.ns, rule.eventBusName);
-    await ctx.store.persist();
+    ctx.rulesChanged(ctx.ns, rule.eventBusName, rule.name);
+    ctx.store.changed(ctx.ns, 'rules', rule.eventBusName, rule.name);
+    await ctx.store.persistChanges();
   };
 }
 

@@ -5,5 +5,6 @@ export const tagResource: Action = async (ctx, input: { ResourceARN: string; Tag
   const arn = taggableArn(ctx.ns, input.ResourceARN);
   refuseManagedRule(ctx.ns, arn);
   applyTags(ctx.ns, arn, input.Tags);
-  await ctx.store.persist();
+  ctx.store.changed(ctx.ns, 'tags', arn);
+  await ctx.store.persistChanges();
 };

@@ -18,8 +18,8 @@ export interface ActionContext {
   requestId: string;
   /** The caller's (account, region) namespace. */
   ns: NamespaceState;
-  /** Tell the runtime (rule index, scheduler) that rules of this bus changed. */
-  rulesChanged(ns: NamespaceState, bus: string): void;
+  /** Tell the runtime (rule index, scheduler) that rules of this bus changed (this one rule, when named). */
+  rulesChanged(ns: NamespaceState, bus: string, rule?: string): void;
   /** Puts events on buses: matching, then the delivery engine. */
   router: EventRouter;
   /** Runs replays on the clock. */

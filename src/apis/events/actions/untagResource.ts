@@ -6,5 +6,6 @@ export const untagResource: Action = async (ctx, input: { ResourceARN: string; T
   const arn = taggableArn(ctx.ns, input.ResourceARN);
   refuseManagedRule(ctx.ns, arn);
   removeTags(ctx.ns, arn, input.TagKeys);
-  await ctx.store.persist();
+  ctx.store.changed(ctx.ns, 'tags', arn);
+  await ctx.store.persistChanges();
 };

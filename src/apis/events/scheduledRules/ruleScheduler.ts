@@ -14,6 +14,8 @@ import { formatEventTime, type EventEnvelope } from '../bus/envelope.js';
 export type ScheduledEventSink = (ns: NamespaceState, busName: string, event: EventEnvelope, rule: RuleRecord) => void;
 
 interface Armed {
+  bus: string;
+  rule: string;
   signature: string;
   cancel: () => void;
 }
@@ -27,17 +29,20 @@ export class RuleScheduler {
     private readonly sink: ScheduledEventSink,
   ) {}
 
-  /** Bring the timers of one namespace in line with its rules (call after any rule change). */
-  sync(ns: NamespaceState): void {
+  /**
+   * Bring the timers of one namespace in line with its rules, or of one bus of it (call after
+   * any rule change of that bus: a namespace can hold 10,000 rules, a bus at most 300).
+   */
+  sync(ns: NamespaceState, bus?: string): void {
     const prefix = `${ns.account}:${ns.region}:`;
     const wanted = new Map<string, RuleRecord>();
-    for (const rules of Object.values(ns.rules)) {
+    for (const rules of bus === undefined ? Object.values(ns.rules) : [ns.rules[bus] ?? {}]) {
       for (const rule of Object.values(rules)) {
         if (rule.scheduleExpression && rule.state !== 'DISABLED') wanted.set(prefix + rule.arn, rule);
       }
     }
     for (const [key, armed] of this.armed) {
-      if (!key.startsWith(prefix)) continue;
+      if (!key.startsWith(prefix) || (bus !== undefined && armed.bus !== bus)) continue;
       const rule = wanted.get(key);
       if (!rule || signatureOf(rule) !== armed.signature) {
         armed.cancel();
@@ -47,6 +52,20 @@ export class RuleScheduler {
     for (const [key, rule] of wanted) {
       if (!this.armed.has(key)) this.arm(ns, key, rule, this.clock.now());
     }
+  }
+
+  /** sync() for one rule (created, changed or deleted): only the armed timers are looked through, not the bus's rules. */
+  syncRule(ns: NamespaceState, bus: string, name: string): void {
+    const prefix = `${ns.account}:${ns.region}:`;
+    const rule = ns.rules[bus]?.[name];
+    const wanted = rule !== undefined && rule.scheduleExpression !== undefined && rule.state !== 'DISABLED';
+    for (const [key, armed] of this.armed) {
+      if (armed.bus !== bus || armed.rule !== name || !key.startsWith(prefix)) continue;
+      if (wanted && key === prefix + rule.arn && signatureOf(rule) === armed.signature) return;
+      armed.cancel();
+      this.armed.delete(key);
+    }
+    if (wanted) this.arm(ns, prefix + rule.arn, rule, this.clock.now());
   }
 
   syncAll(namespaces: NamespaceState[]): void {
@@ -70,7 +89,7 @@ export class RuleScheduler {
       this.sink(ns, current.eventBusName, this.scheduledEvent(ns, current, at), current);
       this.arm(ns, key, current, at);
     });
-    this.armed.set(key, { signature, cancel });
+    this.armed.set(key, { bus: rule.eventBusName, rule: rule.name, signature, cancel });
   }
 
   private scheduledEvent(ns: NamespaceState, rule: RuleRecord, at: number): EventEnvelope {

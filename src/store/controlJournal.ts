@@ -1,0 +1,258 @@
+/**
+ * The control-plane journal: the records changed since state.json was last written whole, so a
+ * PutRule costs an append of its rule instead of a rewrite of 10,000 of them. Files, in the data
+ * folder, owner-only (0600):
+ *
+ *   state.json             the control plane at one moment; its `controlJournal` is generation G
+ *   state-<G>.journal      a header `{"controlJournal":1,"generation":G}`, then one sealed line
+ *                          per changed record: `{"p":[path from the state's root],"v":value}`,
+ *                          or without `v` for a record deleted
+ *
+ * Start-up reads state.json, then replays state-G.journal over it. Writing state.json whole
+ * (compaction) first creates state-(G+1).journal (header only, temp file renamed), then
+ * writes state.json naming G+1, then deletes state-G.journal: a crash at any step leaves a
+ * state.json whose journal is there. Other generations found at start-up are leftovers of an
+ * interrupted compaction (older: state.json holds them; newer: header only) and are deleted.
+ *
+ * Appends are not fsynced (as state.json's writes): an acknowledged change survives the
+ * process being killed, not a power cut. A line is acknowledged only once written whole, so
+ * an incomplete last line was never acknowledged and is cut at start-up; a complete line that
+ * fails its seal is damage (refused, or moved aside with --move-aside-corrupt-state).
+ */
+import { open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StateFileError } from './errors.js';
+import { forEachLine, parseJson, syncDir } from './journalLines.js';
+import { seal, unseal } from './lineSeal.js';
+import { reviveTables } from './schema.js';
+import { enospc, type WriteFaults } from './writeFaults.js';
+
+const journalPattern = /^state-(\d+)\.journal$/;
+export const controlJournalName = (generation: number) => `state-${generation}.journal`;
+
+/** One changed record: where it is in the state (from the root), and its value (none: deleted). */
+export interface ControlChange {
+  p: string[];
+  v?: unknown;
+}
+
+export interface ControlJournalOptions {
+  moveAsideCorrupt?: boolean;
+  onMovedAside?: (from: string, to: string, why: string) => void;
+  onCut?: (file: string, cut: { offset: number; bytes: number; why: string }) => void;
+  faults?: WriteFaults;
+}
+
+export interface LoadedControlJournal {
+  /** Changes replayed. */
+  lines: number;
+  /** The journal cannot be appended to (none yet, of another generation, or moved aside): write state.json whole, in a new generation. */
+  restart: boolean;
+}
+
+/** Read, without changing anything, the changes a journal holds (tests and tools that look at a data folder; start-up uses load()). */
+export async function readControlChanges(path: string, apply: (change: ControlChange) => void): Promise<void> {
+  await forEachLine(path, (line, lineNo) => {
+    const json = unseal(line);
+    if (lineNo === 1 || json === undefined) return json !== undefined;
+    const value = JSON.parse(json) as ControlChange;
+    apply({ p: value.p, v: 'v' in value ? reviveTables(value.v) : undefined });
+    return true;
+  });
+}
+
+export class ControlJournal {
+  private handle: FileHandle | undefined;
+  generation = 0;
+  /** Bytes acknowledged; appends go after them. */
+  private end = 0;
+  private headerEnd = 0;
+  /** Change lines since the header. */
+  lines = 0;
+
+  constructor(
+    readonly dir: string,
+    private readonly options: ControlJournalOptions = {},
+  ) {}
+
+  get path(): string {
+    return join(this.dir, controlJournalName(this.generation));
+  }
+
+  /** Bytes of changes since state.json was written whole. */
+  get changeBytes(): number {
+    return this.end - this.headerEnd;
+  }
+
+  /**
+   * Replay the journal state.json names (`generation`; undefined: state.json is missing or of a
+   * version before the journal) through `apply`, and delete leftovers of other generations.
+   */
+  async load(generation: number | undefined, apply: (change: ControlChange) => void): Promise<LoadedControlJournal> {
+    const found = (await readdir(this.dir)).map((n) => journalPattern.exec(n)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1]));
+    for (const g of found) {
+      if (g === generation) continue;
+      // A leftover holds nothing state.json lacks, unless state.json is missing: then its changes would be lost.
+      if (generation === undefined) await this.refuseIfItHoldsChanges(g);
+      await rm(join(this.dir, controlJournalName(g)), { force: true });
+    }
+    if (generation === undefined) return { lines: 0, restart: true };
+    this.generation = generation;
+    if (!found.includes(generation)) {
+      return this.damaged(`${controlJournalName(generation)} is missing (state.json names it)`, 0);
+    }
+    const path = this.path;
+    const size = (await stat(path)).size;
+    let lines = 0;
+    let problem: string | undefined;
+    let headerEnd = 0;
+    const { keptBytes, tornBytes } = await forEachLine(path, (line, lineNo, _start, end) => {
+      const json = unseal(line);
+      if (json === undefined) {
+        problem = `line ${lineNo} fails its checksum`;
+        return false;
+      }
+      try {
+        const value = parseJson(json, lineNo) as { controlJournal?: number; generation?: number } & Partial<ControlChange>;
+        if (lineNo === 1) {
+          if (value?.controlJournal !== 1 || value.generation !== generation) throw new Error('has no valid header');
+          headerEnd = end;
+          return true;
+        }
+        if (!Array.isArray(value?.p) || value.p.length === 0 || !value.p.every((k) => typeof k === 'string')) throw new Error(`line ${lineNo} is not a change`);
+        apply({ p: value.p, v: 'v' in value ? reviveTables(value.v) : undefined });
+        lines++;
+        return true;
+      } catch (err) {
+        problem = (err as Error).message;
+        return false;
+      }
+    });
+    if (problem !== undefined || headerEnd === 0) return this.damaged(`${controlJournalName(generation)} ${problem ?? 'has no valid header'}`, lines);
+    this.handle = await open(path, 'r+');
+    if (tornBytes > 0) {
+      // Written only in part: never acknowledged.
+      await this.handle.truncate(keptBytes);
+      this.options.onCut?.(path, { offset: keptBytes, bytes: size - keptBytes, why: 'the last line is incomplete (an append cut short)' });
+    }
+    this.end = keptBytes;
+    this.headerEnd = headerEnd;
+    this.lines = lines;
+    return { lines, restart: false };
+  }
+
+  /** Append changes; resolves once the OS has them all. A failed append is cut back to the last acknowledged byte. */
+  async append(changes: Iterable<ControlChange>): Promise<number> {
+    let text = '';
+    let count = 0;
+    for (const change of changes) {
+      text += `${seal(JSON.stringify(change))}\n`;
+      count++;
+    }
+    if (count === 0) return 0;
+    const handle = this.handle;
+    if (!handle) throw new Error('the control-plane journal is not open');
+    const bytes = Buffer.from(text);
+    try {
+      await this.writeAt(handle, bytes, this.end);
+    } catch (err) {
+      await handle.truncate(this.end).catch(() => undefined);
+      throw err;
+    }
+    this.end += bytes.length;
+    this.lines += count;
+    return count;
+  }
+
+  /** Create the (empty) journal of the next generation; appends go there once commit() is called. */
+  async prepare(): Promise<number> {
+    const generation = this.generation + 1;
+    const target = join(this.dir, controlJournalName(generation));
+    const temp = `${target}.tmp`;
+    const header = Buffer.from(`${seal(JSON.stringify({ controlJournal: 1, generation }))}\n`);
+    const out = await open(temp, 'w', 0o600);
+    try {
+      await this.writeAt(out, header, 0, target);
+    } catch (err) {
+      await out.close();
+      await rm(temp, { force: true });
+      throw err;
+    }
+    await out.close();
+    await rename(temp, target);
+    await syncDir(this.dir);
+    return generation;
+  }
+
+  /** state.json now names `generation` (prepare()'s): append there, and drop the previous journal. */
+  async commit(generation: number): Promise<void> {
+    const previous = this.handle;
+    const previousPath = this.path;
+    this.generation = generation;
+    this.handle = await open(this.path, 'r+');
+    this.end = this.headerEnd = (await this.handle.stat()).size;
+    this.lines = 0;
+    await previous?.close();
+    if (previous) await rm(previousPath, { force: true });
+  }
+
+  /** prepare() was not followed by a state.json naming it. */
+  async abandon(generation: number): Promise<void> {
+    await rm(join(this.dir, controlJournalName(generation)), { force: true });
+  }
+
+  /** Replay what is acknowledged (a rollback after a failed write: a failed append was cut back to it). */
+  async replay(apply: (change: ControlChange) => void): Promise<void> {
+    await readControlChanges(this.path, apply);
+  }
+
+  async close(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    await handle?.close();
+  }
+
+  private async damaged(why: string, lines: number): Promise<LoadedControlJournal> {
+    if (!this.options.moveAsideCorrupt) {
+      throw new StateFileError(
+        `Control-plane journal in ${this.dir} is unusable: ${why}. Refusing to start so that no acknowledged change is lost; ` +
+          `restore the file, or start with --move-aside-corrupt-state (the changes before the damage are kept).`,
+      );
+    }
+    const from = this.path;
+    const to = `${from}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    const moved = await rename(from, to).then(
+      () => true,
+      () => false,
+    );
+    this.options.onMovedAside?.(from, moved ? to : '(nothing to move: the file is missing)', why);
+    return { lines, restart: true };
+  }
+
+  private async refuseIfItHoldsChanges(generation: number): Promise<void> {
+    const path = join(this.dir, controlJournalName(generation));
+    let lines = 0;
+    await forEachLine(path, () => ++lines < 2);
+    if (lines < 2) return;
+    if (this.options.moveAsideCorrupt) {
+      const to = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      await rename(path, to);
+      this.options.onMovedAside?.(path, to, 'state.json is missing');
+      return;
+    }
+    throw new StateFileError(
+      `State file ${join(this.dir, 'state.json')} is unusable: it is missing, but ${path} holds control-plane changes made on top of it. ` +
+        `Refusing to start so that no state is lost; restore the file, or start with --move-aside-corrupt-state.`,
+    );
+  }
+
+  private async writeAt(handle: FileHandle, bytes: Buffer, position: number, path = this.path): Promise<void> {
+    const answer = this.options.faults?.beforeWrite(path, bytes.length);
+    const allowed = typeof answer === 'number' ? Math.min(answer, bytes.length) : bytes.length;
+    for (let done = 0; done < allowed; ) {
+      const { bytesWritten } = await handle.write(bytes, done, allowed - done, position + done);
+      done += bytesWritten;
+    }
+    if (allowed < bytes.length) throw enospc(path);
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * The control-plane journal (issue 24): PutRule, PutTargets, DeleteRule ... with the JSON store
+ * append the records they changed to state-<G>.journal instead of rewriting state.json. A
+ * change answered 200 survives kill -9; a change whose write failed answered 500 and is
+ * neither in memory nor on disk; an older state.json migrates; a damaged journal is refused.
+ */
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeRuleCommand, ListRulesCommand, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand, DeleteRuleCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { withEmulator } from '../helpers/emulator.js';
+import type { WriteFaults } from '../../src/store/writeFaults.js';
+import { aws, killHard, startEmulatorProcess } from '../../bench/reliability/crashRun.mjs';
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'ebl-control-'));
+const controlJournals = (dir: string) => readdirSync(dir).filter((f) => /^state-\d+\.journal$/.test(f));
+const controlJournalOf = (dir: string) => {
+  const found = controlJournals(dir);
+  expect(found).toHaveLength(1);
+  return join(dir, found[0]);
+};
+const readState = (dir: string) => JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+const ruleNames = async (client: any) => ((await client.send(new ListRulesCommand({}))).Rules ?? []).map((r: any) => r.Name).sort();
+
+test('PutRule, PutTargets, RemoveTargets and DeleteRule append to the journal: state.json is not rewritten, and close() writes it whole', async () => {
+  const dataDir = tempDir();
+  await withEmulator({ dataDir }, async (emu) => {
+    await emu.client.send(new PutRuleCommand({ Name: 'first', EventPattern: '{"source":["a"]}' }));
+    const stateBefore = readFileSync(join(dataDir, 'state.json'));
+    const journal = controlJournalOf(dataDir);
+    const journalBefore = statSync(journal).size;
+    await emu.client.send(new PutRuleCommand({ Name: 'second', EventPattern: '{"source":["b"]}' }));
+    await emu.client.send(new PutTargetsCommand({ Rule: 'second', Targets: [{ Id: 't', Arn: 'arn:aws:sqs:us-east-1:000000000000:q' }] }));
+    await emu.client.send(new PutTargetsCommand({ Rule: 'first', Targets: [{ Id: 'x', Arn: 'arn:aws:sqs:us-east-1:000000000000:x' }] }));
+    await emu.client.send(new RemoveTargetsCommand({ Rule: 'first', Ids: ['x'] }));
+    await emu.client.send(new DeleteRuleCommand({ Name: 'first' }));
+    expect(readFileSync(join(dataDir, 'state.json')).equals(stateBefore)).toBe(true);
+    expect(statSync(journal).size).toBeGreaterThan(journalBefore);
+  });
+  // A clean shutdown leaves state.json holding everything, and an empty journal of the generation it names.
+  const state = readState(dataDir);
+  expect(state.schemaVersion).toBe(4);
+  expect(Object.keys(state.namespaces['000000000000:us-east-1'].rules.default)).toEqual(['second']);
+  expect(state.namespaces['000000000000:us-east-1'].rules.default.second.targets.map((t: any) => t.Id)).toEqual(['t']);
+  expect(controlJournals(dataDir)).toEqual([`state-${state.controlJournal}.journal`]);
+  expect(readFileSync(controlJournalOf(dataDir), 'utf8').trim().split('\n')).toHaveLength(1); // the header
+}, 60_000);
+
+test('every PutRule/PutTargets/DeleteRule answered 200 survives kill -9 (killed while requests are in flight)', async () => {
+  const dataDir = tempDir();
+  const first = await startEmulatorProcess(dataDir);
+  const acked = new Map<string, 'made' | 'deleted'>();
+  let n = 0;
+  let killed = false;
+  // 8 loops: rule i made (PutRule + PutTargets), and every third one deleted again (RemoveTargets + DeleteRule).
+  const loop = async () => {
+    while (!killed && n < 2_000) {
+      const index = n++;
+      const name = `r-${index}`;
+      try {
+        await aws(first.url, 'PutRule', { Name: name, EventPattern: JSON.stringify({ source: [name] }) });
+        await aws(first.url, 'PutTargets', { Rule: name, Targets: [{ Id: 't', Arn: `arn:aws:sqs:us-east-1:000000000000:${name}` }] });
+        acked.set(name, 'made');
+        if (index % 3 === 0) {
+          acked.delete(name); // once RemoveTargets is sent, its targets may or may not be gone
+          await aws(first.url, 'RemoveTargets', { Rule: name, Ids: ['t'] });
+          await aws(first.url, 'DeleteRule', { Name: name });
+          acked.set(name, 'deleted');
+        }
+      } catch {
+        return; // killed
+      }
+    }
+  };
+  const loops = Array.from({ length: 8 }, loop);
+  // Kill once some hundred changes were acknowledged, with requests still in flight.
+  while (acked.size < 150 && n < 2_000) await new Promise((r) => setTimeout(r, 10));
+  killed = true;
+  await killHard(first.child);
+  await Promise.all(loops);
+  expect(acked.size).toBeGreaterThanOrEqual(150);
+
+  const again = await startEmulatorProcess(dataDir);
+  try {
+    const names = new Set<string>();
+    const targets = new Map<string, string[]>();
+    let token: string | undefined;
+    do {
+      const page = await aws(again.url, 'ListRules', { NextToken: token, Limit: 100 });
+      for (const r of page.Rules) names.add(r.Name);
+      token = page.NextToken;
+    } while (token);
+    for (const [name, what] of acked) {
+      if (what === 'deleted') {
+        expect(names.has(name)).toBe(false);
+        continue;
+      }
+      expect(names.has(name)).toBe(true);
+      targets.set(name, (await aws(again.url, 'ListTargetsByRule', { Rule: name })).Targets.map((t: any) => t.Id));
+      expect(targets.get(name)).toEqual(['t']);
+    }
+  } finally {
+    await killHard(again.child);
+  }
+}, 120_000);
+
+/** Fail every write of the control-plane journal while `on` (a full disk for that file). */
+function controlFaults(): WriteFaults & { on: boolean; hits: number } {
+  const f = {
+    on: false,
+    hits: 0,
+    beforeWrite(file: string) {
+      if (f.on && /state-\d+\.journal$/.test(file)) {
+        f.hits++;
+        return 0;
+      }
+      return undefined;
+    },
+  };
+  return f;
+}
+
+test('a PutRule or PutTargets whose journal append failed answered 500 and is not in memory, nor on disk', async () => {
+  const dataDir = tempDir();
+  const f = controlFaults();
+  await withEmulator({ dataDir, writeFaults: f }, async (emu) => {
+    await emu.client.send(new PutRuleCommand({ Name: 'before', EventPattern: '{"source":["a"]}' }));
+    await emu.client.send(new PutTargetsCommand({ Rule: 'before', Targets: [{ Id: 'kept', Arn: 'arn:aws:sqs:us-east-1:000000000000:kept' }] }));
+    const journal = controlJournalOf(dataDir);
+    const good = statSync(journal).size;
+    f.on = true;
+    await expect(emu.client.send(new PutRuleCommand({ Name: 'refused', EventPattern: '{"source":["b"]}' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 500 } });
+    await expect(emu.client.send(new PutTargetsCommand({ Rule: 'before', Targets: [{ Id: 'refused', Arn: 'arn:aws:sqs:us-east-1:000000000000:refused' }] }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 500 },
+    });
+    expect(f.hits).toBeGreaterThan(0);
+    expect(statSync(journal).size).toBe(good);
+    await expect(emu.client.send(new DescribeRuleCommand({ Name: 'refused' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    expect((await emu.client.send(new ListTargetsByRuleCommand({ Rule: 'before' }))).Targets!.map((t) => t.Id)).toEqual(['kept']);
+    f.on = false;
+    await emu.client.send(new PutRuleCommand({ Name: 'after', EventPattern: '{"source":["c"]}' }));
+  });
+  await withEmulator({ dataDir }, async (again) => {
+    expect(await ruleNames(again.client)).toEqual(['after', 'before']);
+    expect((await again.client.send(new ListTargetsByRuleCommand({ Rule: 'before' }))).Targets!.map((t) => t.Id)).toEqual(['kept']);
+  });
+}, 60_000);
+
+test('a state.json of version 3 (no journal) migrates: its rules are kept and it names a journal from then on', async () => {
+  const dataDir = tempDir();
+  await withEmulator({ dataDir }, async (emu) => {
+    await emu.client.send(new PutRuleCommand({ Name: 'old', EventPattern: '{"source":["a"]}' }));
+  });
+  const { controlJournal: _gone, ...state } = readState(dataDir);
+  writeFileSync(join(dataDir, 'state.json'), JSON.stringify({ ...state, schemaVersion: 3 }));
+  for (const f of controlJournals(dataDir)) rmSync(join(dataDir, f));
+  await withEmulator({ dataDir }, async (emu) => {
+    expect(readState(dataDir).schemaVersion).toBe(4);
+    controlJournalOf(dataDir);
+    expect(await ruleNames(emu.client)).toEqual(['old']);
+    await emu.client.send(new PutRuleCommand({ Name: 'new', EventPattern: '{"source":["b"]}' }));
+  });
+  await withEmulator({ dataDir }, async (emu) => {
+    expect(await ruleNames(emu.client)).toEqual(['new', 'old']);
+  });
+}, 60_000);
+
+/** A data dir killed with two rules in its journal (so that state.json alone does not hold them). */
+async function killedWithJournal(): Promise<string> {
+  const dataDir = tempDir();
+  const e = await startEmulatorProcess(dataDir);
+  await aws(e.url, 'PutRule', { Name: 'one', EventPattern: '{"source":["a"]}' });
+  await aws(e.url, 'PutRule', { Name: 'two', EventPattern: '{"source":["b"]}' });
+  await killHard(e.child);
+  return dataDir;
+}
+
+test('a torn last journal line (never acknowledged) is cut; a garbled one is refused, or moved aside with what came before it kept', async () => {
+  const torn = await killedWithJournal();
+  appendFileSync(controlJournalOf(torn), '{"p":["namespaces","000000000000:us-east-1","rules","default","thr');
+  const tornStart = await startEmulatorProcess(torn, ['--log-level', 'warn']);
+  try {
+    expect((await aws(tornStart.url, 'ListRules', {})).Rules.map((r: any) => r.Name).sort()).toEqual(['one', 'two']);
+    const warning = JSON.parse(tornStart.stderr().split('\n').find((l) => l.includes('control-plane journal'))!);
+    expect(warning).toMatchObject({ level: 'warn', why: 'the last line is incomplete (an append cut short)' });
+  } finally {
+    await killHard(tornStart.child);
+  }
+
+  const garbled = await killedWithJournal();
+  const path = controlJournalOf(garbled);
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const at = lines.findIndex((l) => l.includes('"name":"two"'));
+  lines[at] = lines[at].replace('"name":"two"', '"name":"tw0"'); // the second rule's line fails its seal
+  writeFileSync(path, lines.join('\n'));
+  await expect(startEmulatorProcess(garbled)).rejects.toThrow(/Control-plane journal in .* is unusable: state-\d+\.journal line \d+ fails its checksum/);
+  const aside = await startEmulatorProcess(garbled, ['--move-aside-corrupt-state']);
+  try {
+    expect((await aws(aside.url, 'ListRules', {})).Rules.map((r: any) => r.Name)).toEqual(['one']);
+    expect(readdirSync(garbled).some((f) => /^state-\d+\.journal\.corrupt-/.test(f))).toBe(true);
+  } finally {
+    await killHard(aside.child);
+  }
+}, 60_000);
