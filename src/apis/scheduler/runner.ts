@@ -97,10 +97,12 @@ export class ScheduleRunner {
   /** At start-up: what was missed while the emulator was stopped (see the module comment), then arm. */
   resume(namespaces: NamespaceState[]): void {
     const now = this.deps.clock.now();
+    let missedAny = false;
     for (const ns of namespaces) {
       for (const group of Object.values(findScheduler(ns)?.schedules ?? {})) {
         for (const s of Object.values(group)) {
           if ((s.spec.State ?? 'ENABLED') !== 'ENABLED' || s.armedFor === undefined || s.armedFor >= now) continue;
+          missedAny = true;
           let after = s.armedFor - 1;
           for (let i = 0; i < maxMissed; i++) {
             const missed = this.nextTime(s, after);
@@ -115,7 +117,9 @@ export class ScheduleRunner {
       }
       this.sync(ns);
     }
-    this.deps.persist();
+    // Only a start that caught up on missed invocations changed anything worth a write (a large
+    // state.json is not rewritten at every start).
+    if (missedAny) this.deps.persist();
   }
 
   /** The armed schedules and when each fires next, soonest first (DISABLED and finished ones are not armed). */
