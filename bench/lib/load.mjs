@@ -218,7 +218,7 @@ export async function closedLoop(request, { concurrency = 16, seconds = 3, maxRe
   }
   await Promise.all(Array.from({ length: concurrency }, loop));
   const elapsed = (performance.now() - start) / 1000;
-  return { rps: latencies.length / elapsed, failed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return { rps: latencies.length / elapsed, seconds: elapsed, failed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
 export function percentile(values, p) {
