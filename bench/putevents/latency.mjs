@@ -2,7 +2,9 @@
 // API destination, at a fixed offered rate, against the ceiling (the same body POSTed
 // straight to the sink). Run after `npm run build`:
 //   node bench/putevents/latency.mjs [events-per-second] [seconds per round] (LATENCY_ROUNDS=3 rounds per path)
-import { awsCall, emulatorCommand, fmt, median, percentile, post, postClosing, quick, record, startServer, startSink, monotonicNow } from '../lib/load.mjs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { awsCall, emulatorCommand, fmt, median, percentile, post, postClosing, quick, record, root, startServer, startSink, monotonicNow, tempDir } from '../lib/load.mjs';
 
 const rate = Number(process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 1000);
 const seconds = Number(process.argv[3] && !process.argv[3].startsWith('--') ? process.argv[3] : quick ? 3 : 5);
@@ -26,6 +28,14 @@ async function offer(send, forSeconds = seconds, warmUp = false) {
   }
   await Promise.all(inflight);
   return sent;
+}
+
+/** The server's event-loop delay and GC pauses since the last call (bench/lib/loopStats.mjs). */
+async function statsOf(server) {
+  rmSync(server.statsFile, { force: true });
+  server.child.kill('SIGUSR2');
+  for (let i = 0; i < 400 && !existsSync(server.statsFile); i++) await new Promise((r) => setTimeout(r, 5));
+  return JSON.parse(readFileSync(server.statsFile, 'utf8'));
 }
 
 /** Arrival times by seq, once `count` arrived (or the timeout passed). */
@@ -64,13 +74,18 @@ async function measure(send) {
 // each event to the sink over a new connection, nothing else).
 const toSink = (seq) => post(sink.url + '/direct', { 'Content-Type': 'application/json' }, JSON.stringify({ seq }));
 const toSinkClosing = (seq) => postClosing(sink.url + '/direct', JSON.stringify({ seq }));
-const relay = await startServer(['bench/putevents/bareRelay.mjs', sink.url + '/relayed']);
+// Both servers carry bench/lib/loopStats.mjs: their event-loop delay and GC pauses per round.
+const statsDir = tempDir('ebl-loop-stats-');
+const loopStats = ['--import', join(root, 'bench/lib/loopStats.mjs')];
+const relay = await startServer([...loopStats, 'bench/putevents/bareRelay.mjs', sink.url + '/relayed'], { LOOP_STATS_FILE: join(statsDir, 'relay.json') });
 const putEventTo = (url) => (seq) => awsCall(url, 'PutEvents', { Entries: [{ Source: 'bench', DetailType: 'Tick', Detail: JSON.stringify({ seq }) }] });
 const toRelay = putEventTo(relay.url);
 await warm(toSink, 1);
 const ceiling = await measure(toSink);
 
-const emulator = await startServer([...emulatorCommand, '--port', '0', '--in-memory', '--log-level', 'silent']);
+const emulator = await startServer([...emulatorCommand.slice(0, -1), ...loopStats, emulatorCommand.at(-1), '--port', '0', '--in-memory', '--log-level', 'silent'], { LOOP_STATS_FILE: join(statsDir, 'emulator.json') });
+relay.statsFile = join(statsDir, 'relay.json');
+emulator.statsFile = join(statsDir, 'emulator.json');
 const connection = JSON.parse((await awsCall(emulator.url, 'CreateConnection', { Name: 'bench', AuthorizationType: 'API_KEY', AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'x-api-key', ApiKeyValue: 'k' } } })).body);
 const destination = JSON.parse(
   (await awsCall(emulator.url, 'CreateApiDestination', { Name: 'sink', ConnectionArn: connection.ConnectionArn, InvocationEndpoint: sink.url + '/events', HttpMethod: 'POST', InvocationRateLimitPerSecond: rate * 10 })).body,
@@ -87,10 +102,15 @@ await warm(toRelay, 2);
 
 // Alternating rounds: one round of each path in turn, so the machine's slow spells fall on all of them.
 const paths = { closing: [], relay: [], emulator: [] };
+const stalls = { relay: [], emulator: [] };
 for (let round = 0; round < rounds; round++) {
   paths.closing.push(await measure(toSinkClosing));
+  await statsOf(relay);
   paths.relay.push(await measure(toRelay));
+  stalls.relay.push(await statsOf(relay));
+  await statsOf(emulator);
   paths.emulator.push(await measure(putEvent));
+  stalls.emulator.push(await statsOf(emulator));
 }
 await emulator.stop();
 await relay.stop();
@@ -113,6 +133,16 @@ console.log(row('ceiling: client -> sink, a new connection per event', paths.clo
 console.log(row('ceiling: PutEvents -> bare Node relay -> sink (new connection per event)', paths.relay));
 console.log(row(`PutEvents -> fresh emulator -> API destination -> sink (its first ${coldSeconds} s)`, [cold], rate * coldSeconds));
 console.log(row('PutEvents -> emulator -> API destination -> sink (steady state)', paths.emulator));
+
+// Where the tail comes from: what stalled each server's event loop in the measured rounds.
+console.log(`\nWhat stalled the event loop in the measured rounds (medians over rounds; bench/lib/loopStats.mjs):`);
+console.log('| server | loop delay p99 ms | loop delay max ms | minor GCs per round (total / max ms) | major GCs per round (total / max ms) |');
+console.log('|---|---:|---:|---:|---:|');
+for (const [name, list] of Object.entries(stalls)) {
+  const m = (f) => median(list.map(f));
+  const gcCell = (kind) => `${fmt(m((s) => s.gc[kind]?.count ?? 0))} (${fmt(m((s) => s.gc[kind]?.totalMs ?? 0), 1)} / ${fmt(m((s) => s.gc[kind]?.maxMs ?? 0), 1)})`;
+  console.log(`| ${name} | ${fmt(m((s) => s.loopDelay.p99), 1)} | ${fmt(m((s) => s.loopDelay.max), 1)} | ${gcCell('minor')} | ${gcCell('major')} |`);
+}
 
 const p50 = perRound(paths.emulator, 50).median;
 const p99 = perRound(paths.emulator, 99);
