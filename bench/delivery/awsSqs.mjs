@@ -12,7 +12,7 @@
 //   node bench/delivery/awsSqs.mjs [events] [latencyEvents] [--quick]
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { awsCall, awsOk, emulatorCommand, fmt, forEachConcurrent, freePort, percentile, quick, record, spawnAndWait, startMoto, wallNow } from '../lib/load.mjs';
+import { awsCall, awsOk, emulatorCommand, fmt, forEachConcurrent, freePort, percentile, quick, record, spawnAndWait, startMoto, monotonicNow } from '../lib/load.mjs';
 
 const numbers = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const count = Number(numbers[0] ?? (quick ? 500 : 2_000));
@@ -58,7 +58,7 @@ function receiver(sqs, queueUrl, seen) {
   const done = (async () => {
     while (running) {
       const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1, VisibilityTimeout: 3600 }));
-      const at = wallNow();
+      const at = monotonicNow();
       for (const m of Messages ?? []) seen(JSON.parse(m.Body).seq, at);
     }
   })();
@@ -77,16 +77,16 @@ async function sqsRun(moto) {
     await setUpRule(emulator.url);
     await setUpRule(emulator.url, 'bench-latency', `${queueArn}-latency`);
     // Throughput: until every message is visible in the queue.
-    const t0 = wallNow();
+    const t0 = monotonicNow();
     await putBatches(emulator.url, count, 0);
-    const deadline = wallNow() + SETTLE_MS;
+    const deadline = monotonicNow() + SETTLE_MS;
     let visible = 0;
-    let last = wallNow();
-    while (wallNow() < deadline) {
+    let last = monotonicNow();
+    while (monotonicNow() < deadline) {
       const now = await visibleCount(sqs, QueueUrl);
       if (now > visible) {
         visible = now;
-        last = wallNow();
+        last = monotonicNow();
       }
       if (visible >= count) break;
       await new Promise((r) => setTimeout(r, 200));
@@ -98,12 +98,12 @@ async function sqsRun(moto) {
     const stopReceiving = receiver(sqs, latencyQueue.QueueUrl, (seq, at) => got.set(seq, at));
     for (let i = 0; i < latencyEvents; i++) {
       const seq = 1_000_000 + i;
-      sent.set(seq, wallNow());
+      sent.set(seq, monotonicNow());
       await awsOk(emulator.url, 'PutEvents', { Entries: [entry(seq, 'bench-latency')] });
       await new Promise((r) => setTimeout(r, gapMs));
     }
-    const until = wallNow() + SETTLE_MS;
-    while (got.size < latencyEvents && wallNow() < until) await new Promise((r) => setTimeout(r, 20));
+    const until = monotonicNow() + SETTLE_MS;
+    while (got.size < latencyEvents && monotonicNow() < until) await new Promise((r) => setTimeout(r, 20));
     await stopReceiving();
     const latencies = [...sent].filter(([seq]) => got.has(seq)).map(([seq, at]) => got.get(seq) - at);
     return { throughput, latency: { seen: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99) } };
@@ -118,9 +118,9 @@ async function ceilingRun(moto) {
   const sqs = new SQSClient({ endpoint: moto.url, region: 'us-east-1', credentials: { accessKeyId: '000000000000', secretAccessKey: 'x' }, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
   try {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'bench-ceiling' }));
-    const t0 = wallNow();
+    const t0 = monotonicNow();
     await forEachConcurrent(count, 32, (i) => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify({ seq: i, orderId: `o-${i}`, total: 12 }) })));
-    return { delivered: count, perSecond: count / ((wallNow() - t0) / 1000) };
+    return { delivered: count, perSecond: count / ((monotonicNow() - t0) / 1000) };
   } finally {
     sqs.destroy();
   }
@@ -130,21 +130,21 @@ async function captureRun() {
   const emulator = await startEmulatorWith([]);
   try {
     await setUpRule(emulator.url);
-    const t0 = wallNow();
+    const t0 = monotonicNow();
     await putBatches(emulator.url, count, 0);
-    const throughput = { delivered: count, perSecond: count / ((wallNow() - t0) / 1000) };
+    const throughput = { delivered: count, perSecond: count / ((monotonicNow() - t0) / 1000) };
     const latencies = [];
     for (let i = 0; i < latencyEvents; i++) {
       // Only this event's capture on the list: clear the records first (outside the timing).
       await fetch(`${emulator.url}/_eventbridge-local/records`, { method: 'DELETE' });
       const seq = 1_000_000 + i;
-      const sentAt = wallNow();
+      const sentAt = monotonicNow();
       await awsOk(emulator.url, 'PutEvents', { Entries: [entry(seq)] });
       for (let tries = 0; tries < 10_000; tries++) {
         const res = await fetch(`${emulator.url}/_eventbridge-local/captures?targetArn=${encodeURIComponent(queueArn)}`);
         const { captures } = await res.json();
         if (captures.some((c) => JSON.parse(c.payload).seq === seq)) {
-          latencies.push(wallNow() - sentAt);
+          latencies.push(monotonicNow() - sentAt);
           break;
         }
       }

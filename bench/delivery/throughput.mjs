@@ -6,7 +6,7 @@
 // POSTing each event straight to the sink (32 connections, the emulator's delivery
 // concurrency). Competitors alternate, in one run; medians.
 // Run after `npm run build`: node bench/delivery/throughput.mjs [events] [rounds] [--quick]
-import { awsCall, awsOk, fmt, forEachConcurrent, median, post, quick, record, startEmulator, startSink, tempDir, wallNow } from '../lib/load.mjs';
+import { awsCall, awsOk, fmt, forEachConcurrent, median, post, quick, record, startEmulator, startSink, tempDir, monotonicNow } from '../lib/load.mjs';
 
 const numbers = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const count = Number(numbers[0] ?? (quick ? 5_000 : 10_000));
@@ -17,7 +17,7 @@ const SETTLE_MS = 30_000;
 const detail = JSON.stringify({ orderId: 'o-1', total: 12, items: [{ sku: 'a', qty: 1 }] });
 
 async function direct(sink) {
-  const t0 = wallNow();
+  const t0 = monotonicNow();
   await forEachConcurrent(count, 32, async (i) => {
     const res = await post(sink.url + '/direct', { 'Content-Type': 'application/json' }, JSON.stringify({ source: 'bench', seq: i, detail }));
     if (res.status !== 200) throw new Error(`sink answered ${res.status}`);
@@ -33,7 +33,7 @@ const viaEmulator = (dataDir) => async (sink) => {
     const destination = await awsOk(emulator.url, 'CreateApiDestination', { Name: 'sink', ConnectionArn: connection.ConnectionArn, InvocationEndpoint: sink.url + '/events', HttpMethod: 'POST', InvocationRateLimitPerSecond: 10_000 });
     await awsOk(emulator.url, 'PutRule', { Name: 'to-sink', EventPattern: '{"source":["bench"]}' });
     await awsOk(emulator.url, 'PutTargets', { Rule: 'to-sink', Targets: [{ Id: 'sink', Arn: destination.ApiDestinationArn, RoleArn: 'arn:aws:iam::000000000000:role/r' }] });
-    const t0 = wallNow();
+    const t0 = monotonicNow();
     await forEachConcurrent(count / 10, 16, async (i) => {
       const entries = Array.from({ length: 10 }, (_, k) => ({ Source: 'bench', DetailType: 'Tick', Detail: detail.replace('o-1', `o-${i * 10 + k}`) }));
       const res = await awsCall(emulator.url, 'PutEvents', { Entries: entries });

@@ -31,8 +31,13 @@ export function startServer(args, env = {}) {
   });
 }
 
-/** Now, on the clock bench/lib/sinkServer.mjs notes arrivals with (comparable across processes), ms. */
-export const wallNow = () => performance.timeOrigin + performance.now();
+/**
+ * Now on the machine's monotonic clock, ms: process.hrtime reads CLOCK_MONOTONIC, one clock for
+ * every process on the machine, which bench/lib/sinkServer.mjs notes arrivals with. (Not
+ * performance.timeOrigin + now(): each process fixes its own timeOrigin, and the two processes'
+ * sums disagreed by more than the latency measured: medians came out negative.)
+ */
+export const monotonicNow = () => Number(process.hrtime.bigint()) / 1e6;
 
 /** The delivery benches' HTTP sink, in its own process (see bench/lib/sinkServer.mjs). */
 export async function startSink() {
@@ -57,6 +62,18 @@ export async function startSink() {
       }
     },
     reset: () => get('/_sink/reset'),
+    /**
+     * Check that the sink's clock is this process's: its reading must fall between ours before
+     * and after asking (else every latency measured against it is wrong). Returns the round trip, ms.
+     */
+    async checkClock() {
+      for (let i = 0; i < 5; i++) {
+        const before = monotonicNow();
+        const { now } = await get('/_sink/now');
+        const after = monotonicNow();
+        if (now < before || now > after) throw new Error(`the sink's clock is not the bench's: ${now} is outside [${before}, ${after}]`);
+      }
+    },
     close: () => server.stop(),
   };
 }
@@ -194,7 +211,12 @@ export const quick = ['1', 'true'].includes(process.env.BENCH_QUICK ?? '') || pr
 
 /**
  * One row of `npm run bench`'s summary table (bench/run.js collects them from the file
- * named by BENCH_RESULTS; standalone runs just print their own tables).
+ * named by BENCH_RESULTS; standalone runs just print their own tables):
+ *   { row, metric, today?, emulator, competitors, ratio, goal, met }
+ * `row`: the issue 24 table row it measures, one of 'matching', 'rules-growth', 'ingest', 'latency',
+ * 'putrule-json', 'rss-10k', 'startup' (bench/run.js; without it the metric's wording places it).
+ * `today`: the issue's figure for this very metric, when it is not the row's. `competitors`: the
+ * ceiling or peer measured in the same run. `ratio`: the median over rounds and its min–max.
  */
 export function record(row) {
   if (process.env.BENCH_RESULTS) appendFileSync(process.env.BENCH_RESULTS, JSON.stringify(row) + '\n');
@@ -218,7 +240,7 @@ export async function closedLoop(request, { concurrency = 16, seconds = 3, maxRe
   }
   await Promise.all(Array.from({ length: concurrency }, loop));
   const elapsed = (performance.now() - start) / 1000;
-  return { rps: latencies.length / elapsed, failed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return { rps: latencies.length / elapsed, seconds: elapsed, failed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
 export function percentile(values, p) {

@@ -1,13 +1,15 @@
 // The HTTP sink the delivery benches send to, in a process of its own: in the bench process
 // it shared an event loop with the load generator, and the stalls of one (tens of ms when it
 // accepted a burst of new connections, one per delivery) showed up as latency of the other.
-// It answers every POST 200 '{}' and notes when each arrived, on a clock comparable across
-// processes (performance.timeOrigin + performance.now(), ms).
+// It answers every POST 200 '{}' and notes when each arrived on the machine's monotonic clock
+// (process.hrtime: CLOCK_MONOTONIC, one clock for every process on the machine; see
+// bench/lib/load.mjs monotonicNow, which the load generator stamps its sends with).
 //   GET  /_sink/arrivals -> { count, last, arrivals: [[seq, at], ...] }  (seq: body.detail.seq ?? body.seq)
 //   POST /_sink/reset    -> forget everything
+//   POST /_sink/now      -> { now } (the clock check: the bench asserts its own before <= now <= after)
 import http from 'node:http';
 
-const now = () => performance.timeOrigin + performance.now();
+const now = () => Number(process.hrtime.bigint()) / 1e6;
 let arrivals = [];
 let count = 0;
 let last = 0;
@@ -16,6 +18,7 @@ const server = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
+    if (req.url === '/_sink/now') return answer(res, { now: now() });
     if (req.url === '/_sink/arrivals') return answer(res, { count, last, arrivals });
     if (req.url === '/_sink/reset') {
       arrivals = [];

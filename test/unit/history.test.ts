@@ -1,4 +1,4 @@
-import { DeliveryHistory, type HistoryChange } from '../../src/engine/delivery/history.js';
+import { DeliveryHistory, payloadIsEvent, type HistoryChange } from '../../src/engine/delivery/history.js';
 import type { DeliveryJob } from '../../src/store/schema.js';
 
 const job = (id: string): DeliveryJob => ({
@@ -40,6 +40,26 @@ test('a finished delivery is kept as it was when it finished, with its status, t
   expect(heard.map((c) => (c.kind === 'finished' ? c.delivery.job : undefined))).toEqual([delivered, deadLettered]);
   history.clear();
   expect(history.finishedDeliveries()).toEqual([]);
+});
+
+test('a finished delivery whose payload is the event itself reads back whole (the event is kept once)', () => {
+  const history = new DeliveryHistory();
+  const whole = (id: string): DeliveryJob => {
+    const j = job(id);
+    j.payload = JSON.stringify(j.event);
+    return j;
+  };
+  const marked = whole('1');
+  payloadIsEvent.add(marked);
+  history.recordFinished({ job: marked, status: 'delivered', finishedAt: 2000 });
+  // Unmarked with an unrelated payload: the event is kept beside it.
+  history.recordFinished({ job: job('2'), status: 'dropped', finishedAt: 2500 });
+  marked.target.Id = 'changed later';
+  expect(history.finishedDeliveries()).toEqual([
+    { job: { ...whole('1'), target: { Id: 't', Arn: job('1').target.Arn } }, status: 'delivered', finishedAt: 2000, seq: 1 },
+    { job: job('2'), status: 'dropped', finishedAt: 2500, seq: 2 },
+  ]);
+  expect(history.finishedAt(1).job.payload).toBe(JSON.stringify(whole('1').event));
 });
 
 test('recent events are kept per bus, newest first, filtered by account, region and bus', () => {

@@ -203,7 +203,7 @@ export class DeliveryHistory {
   /** Keeps a copy: the job as it is now (a finished job does not change afterwards). */
   recordFinished(delivery: FinishedDelivery): void {
     const seq = delivery.seq ?? this.nextSeq++;
-    this.finished.push(JSON.stringify(delivery.seq === undefined ? { ...delivery, seq } : delivery));
+    this.finished.push(finishedText(delivery, seq));
     this.columns.push(delivery, seq);
     if (this.listeners.size) this.notify({ kind: 'finished', delivery });
   }
@@ -228,7 +228,7 @@ export class DeliveryHistory {
 
   /** Finished deliveries, oldest first (copies made on each call). */
   finishedDeliveries(): FinishedDelivery[] {
-    return this.finished.toArray().map((kept) => JSON.parse(kept) as FinishedDelivery);
+    return this.finished.toArray().map(parseFinished);
   }
 
   /**
@@ -265,7 +265,7 @@ export class DeliveryHistory {
 
   /** The finished record `k` places from the newest (parsed). */
   finishedAt(k: number): FinishedDelivery {
-    return JSON.parse(this.finished.textAt(this.finished.size - 1 - k)) as FinishedDelivery;
+    return parseFinished(this.finished.textAt(this.finished.size - 1 - k));
   }
 
   clear(): void {
@@ -275,6 +275,38 @@ export class DeliveryHistory {
     this.columns.clear();
     this.notify({ kind: 'cleared' });
   }
+}
+
+/**
+ * Jobs whose payload is exactly JSON.stringify(job.event) (the router marks those it rendered so):
+ * their finished record does not hold the event a second time.
+ */
+export const payloadIsEvent = new WeakSet<DeliveryJob>();
+
+/** Targets as JSON, by the (shared, never changed) target object: thousands of deliveries share one. */
+const targetTexts = new WeakMap<object, string>();
+
+/**
+ * A finished delivery as kept: `{"p":payload,"t":target,"r":the rest}`, plus `"e":event` unless
+ * the payload is the event itself (payloadIsEvent: most are, a target without input
+ * configuration), so the event is not serialized a second time; a target's text is made once.
+ * Writing this record was the largest cost of an immediate delivery (profile, docs/performance.md).
+ */
+function finishedText(d: FinishedDelivery, seq: number): string {
+  const { event, payload, target, ...job } = d.job;
+  let targetText = targetTexts.get(target);
+  if (targetText === undefined) targetTexts.set(target, (targetText = JSON.stringify(target)));
+  const rest = JSON.stringify({ status: d.status, finishedAt: d.finishedAt, deadLetterQueueArn: d.deadLetterQueueArn, seq, job });
+  const eventPart = payloadIsEvent.has(d.job) ? '' : `"e":${JSON.stringify(event)},`;
+  return `{${eventPart}"p":${JSON.stringify(payload)},"t":${targetText},"r":${rest}}`;
+}
+
+function parseFinished(text: string): FinishedDelivery {
+  const { e, p, t, r } = JSON.parse(text) as { e?: Record<string, unknown>; p: string; t: DeliveryJob['target']; r: FinishedDelivery & { job: Omit<DeliveryJob, 'event' | 'payload' | 'target'> } };
+  const job: DeliveryJob = { ...r.job, target: t, event: e ?? (JSON.parse(p) as Record<string, unknown>), payload: p };
+  const d: FinishedDelivery = { job, status: r.status, finishedAt: r.finishedAt, seq: r.seq };
+  if (r.deadLetterQueueArn !== undefined) d.deadLetterQueueArn = r.deadLetterQueueArn;
+  return d;
 }
 
 function finishedMatches(d: FinishedDelivery, f: FinishedFilter): boolean {

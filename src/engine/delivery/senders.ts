@@ -46,10 +46,22 @@ const serviceParameterKeys = [
   'RoleArn',
 ];
 
+/** A target's parameter blocks, made once per target object (PutTargets replaces targets, never changes one). */
+const parametersOfTarget = new WeakMap<object, Record<string, unknown>>();
+
+function parametersOf(target: DeliveryJob['target']): Record<string, unknown> {
+  let parameters = parametersOfTarget.get(target);
+  if (parameters) return parameters;
+  parameters = {};
+  for (const key of serviceParameterKeys) if (target[key] !== undefined) parameters[key] = target[key];
+  parametersOfTarget.set(target, parameters);
+  return parameters;
+}
+
 export function captureSender(records: Pick<DeliveryRecords, 'appendCapture'>): Sender {
   return (job) => {
-    const parameters: Record<string, unknown> = {};
-    for (const key of serviceParameterKeys) if (job.target[key] !== undefined) parameters[key] = job.target[key];
+    // Shared by the captures of one target: nothing changes a capture once recorded.
+    const parameters = parametersOf(job.target);
     const capture: CapturedPayload = {
       targetArn: job.target.Arn,
       targetId: job.target.Id,

@@ -80,20 +80,23 @@ function scalarFailures(value: unknown, shapeName: string, shape: ShapeSpec): st
     if (shape.min !== undefined && number < shape.min) return [constraintText.minValue(shape.min)];
     if (shape.max !== undefined && number > shape.max) return [constraintText.maxValue(shape.max)];
   }
-  return [];
+  return none;
 }
 
+/** What a value that fails nothing fails (shared: the valid case allocates no list; callers only read it). */
+const none: string[] = [];
+
 function stringFailures(text: string, shapeName: string, shape: StringShape): string[] {
-  const failures: string[] = [];
+  let failures = none;
   if (shape.min !== undefined || shape.max !== undefined) {
     const lengthFailure = sizeFailure(codePointLength(text), shape);
-    if (lengthFailure) failures.push(lengthFailure);
+    if (lengthFailure) failures = [lengthFailure];
   }
   if (shape.pattern !== undefined && !compiledPatterns.get(shapeName)!.test(text)) {
-    failures.push(constraintText.pattern(shape.pattern));
+    failures = [...failures, constraintText.pattern(shape.pattern)];
   }
   if (shape.enum !== undefined && !shape.enum.includes(text)) {
-    failures.push(constraintText.enumSet(OBSERVED_ENUM_ORDER[shapeName] ?? shape.enum));
+    failures = [...failures, constraintText.enumSet(OBSERVED_ENUM_ORDER[shapeName] ?? shape.enum)];
   }
   return failures;
 }

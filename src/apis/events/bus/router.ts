@@ -13,7 +13,7 @@ import type { Ids } from '../../../util/ids.js';
 import type { Logger } from '../../../util/log.js';
 import { rememberLast } from '../../../util/rememberLast.js';
 import type { DeliveryEngine } from '../../../engine/delivery/engine.js';
-import type { DeliveryHistory } from '../../../engine/delivery/history.js';
+import { payloadIsEvent, type DeliveryHistory } from '../../../engine/delivery/history.js';
 import type { EventEnvelope } from './envelope.js';
 import { limits } from '../../../limits.js';
 
@@ -182,6 +182,7 @@ export class EventRouter {
     };
     try {
       job.payload = renderTargetInput(event, target as TargetInputConfig, ruleContext);
+      if (job.payload === ruleContext.eventJson?.text) payloadIsEvent.add(job);
     } catch (err) {
       if (!(err instanceof TargetInputError)) throw err;
       // AWS does not deliver an event whose input does not render; it counts as a failed invocation.
