@@ -1,5 +1,5 @@
 /** Sends a stream source's failure record to the pipe's DeadLetterConfig: an SQS queue or an SNS topic. */
-import { parseArn } from '../../../domain/arns.js';
+import { parseArn } from '../../events/domain/arns.js';
 import { SourceService, type PipeSourceDeps } from './sourceDeps.js';
 
 export async function sendToDeadLetter(deps: PipeSourceDeps, arn: string, body: string): Promise<void> {

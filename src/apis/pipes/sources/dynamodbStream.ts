@@ -5,7 +5,7 @@
  * awsRegion, dynamodb { Keys, NewImage, OldImage, SequenceNumber, SizeBytes, StreamViewType,
  * ApproximateCreationDateTime }), with eventSourceARN the stream's ARN.
  */
-import { parseArn } from '../../../domain/arns.js';
+import { parseArn } from '../../events/domain/arns.js';
 import type { PipeSourceContext } from '../contract.js';
 import { SourceService, wireJson, type PipeSourceDeps } from './sourceDeps.js';
 import type { IteratorStart, StreamReader, StreamRecordRead, StreamShard } from './streamReader.js';

@@ -3,7 +3,7 @@
  * and DynamoDB table streams are read for real from their configured endpoints; other kinds
  * (Amazon MQ, MSK, self-managed Kafka) are not built.
  */
-import { parseArn } from '../../../domain/arns.js';
+import { parseArn } from '../../events/domain/arns.js';
 import type { PipeSource, PipeSourceContext } from '../contract.js';
 import { dynamoDbStreamReader } from './dynamodbStream.js';
 import { kinesisStreamReader } from './kinesisStream.js';

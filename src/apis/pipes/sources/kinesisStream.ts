@@ -5,7 +5,7 @@
  * Lambda event nests the same members under `kinesis`; a pipe's record does not, and its
  * filter example matches `data` at the top).
  */
-import { parseArn } from '../../../domain/arns.js';
+import { parseArn } from '../../events/domain/arns.js';
 import type { PipeSourceContext } from '../contract.js';
 import { SourceService, type PipeSourceDeps } from './sourceDeps.js';
 import type { IteratorStart, StreamReader, StreamRecordRead, StreamShard } from './streamReader.js';

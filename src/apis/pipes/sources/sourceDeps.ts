@@ -4,9 +4,9 @@
  * that found nothing. Polls run on real time (the queue or stream is a real service); record ages
  * and batching windows use the pipe's virtual clock (ctx.now()).
  */
-import { parseArn } from '../../../domain/arns.js';
-import type { AwsClients, ServiceModule } from '../../../delivery/awsClients.js';
-import type { EndpointService, ServiceDirectory } from '../../../delivery/serviceEndpoints.js';
+import { parseArn } from '../../events/domain/arns.js';
+import type { AwsClients, ServiceModule } from '../../../engine/delivery/awsClients.js';
+import type { EndpointService, ServiceDirectory } from '../../../engine/delivery/serviceEndpoints.js';
 import type { Logger } from '../../../util/log.js';
 
 export interface PipeSourceDeps {

@@ -5,7 +5,7 @@
  * come back after the queue's visibility timeout, and the queue's own redrive policy moves them
  * to its dead-letter queue ("configure the dead-letter queue on the source queue, not on the pipe").
  */
-import { parseArn } from '../../../domain/arns.js';
+import { parseArn } from '../../events/domain/arns.js';
 import type { BatchOutcome, PipeSource, PipeSourceBatch, PipeSourceContext, PipeSourceRecord } from '../contract.js';
 import { errorText, IdleWait, Serial, SourceService, wireJson, type PipeSourceDeps } from './sourceDeps.js';
 
