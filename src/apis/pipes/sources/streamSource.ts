@@ -86,6 +86,7 @@ export class StreamSource implements PipeSource {
   next(): Promise<PipeSourceBatch | undefined> {
     return this.serial.run(async () => {
       if (this.closed) return undefined;
+      this.error = undefined;
       try {
         if (!this.shardsListed) await this.listShards();
         const order = [...this.shards.values()];
@@ -98,7 +99,6 @@ export class StreamSource implements PipeSource {
             return batch;
           }
         }
-        this.error = undefined;
       } catch (err) {
         this.report(err);
       }
