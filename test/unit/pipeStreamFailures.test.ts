@@ -2,6 +2,7 @@
 import { decideFailure, expiredRecords, failedIndexes, failureRecord } from '../../src/apis/pipes/sources/streamFailures.js';
 import { retryDelayMs } from '../../src/apis/pipes/sources/streamSource.js';
 import type { StreamRecordRead } from '../../src/apis/pipes/sources/streamReader.js';
+import type { BatchOutcome } from '../../src/apis/pipes/contract.js';
 
 const rec = (n: number, arrivalMs = 1_000_000): StreamRecordRead => ({ sequenceNumber: String(n), eventId: `shardId-0:${n}`, arrivalMs, record: {} });
 const batch = [1, 2, 3, 4].map((n) => rec(n));
@@ -9,13 +10,13 @@ const ids = (records: StreamRecordRead[]) => records.map((r) => Number(r.sequenc
 const params = { maximumRetryAttempts: -1, maximumRecordAgeInSeconds: -1, bisect: false };
 
 test.each([
-  ['delivered', { kind: 'delivered' } as const, [], []],
-  ['failed: every record', { kind: 'failed', reason: 'x' } as const, [], [0, 1, 2, 3]],
-  ['failed: filtered-out records count as delivered', { kind: 'failed', reason: 'x' } as const, ['shardId-0:1'], [1, 2, 3]],
-  ['partial: the named ones', { kind: 'partial', failedItemIds: ['shardId-0:3'], reason: 'x' } as const, [], [2]],
-  ['partial naming an unknown id: every record', { kind: 'partial', failedItemIds: ['shardId-0:9'], reason: 'x' } as const, [], [0, 1, 2, 3]],
-  ['partial with an empty id: every record', { kind: 'partial', failedItemIds: [''], reason: 'x' } as const, [], [0, 1, 2, 3]],
-])('failedIndexes, %s', (_name, outcome, filtered, expected) => {
+  ['delivered', { kind: 'delivered' } as BatchOutcome, [], []],
+  ['failed: every record', { kind: 'failed', reason: 'x' } as BatchOutcome, [], [0, 1, 2, 3]],
+  ['failed: filtered-out records count as delivered', { kind: 'failed', reason: 'x' } as BatchOutcome, ['shardId-0:1'], [1, 2, 3]],
+  ['partial: the named ones', { kind: 'partial', failedItemIds: ['shardId-0:3'], reason: 'x' } as BatchOutcome, [], [2]],
+  ['partial naming an unknown id: every record', { kind: 'partial', failedItemIds: ['shardId-0:9'], reason: 'x' } as BatchOutcome, [], [0, 1, 2, 3]],
+  ['partial with an empty id: every record', { kind: 'partial', failedItemIds: [''], reason: 'x' } as BatchOutcome, [], [0, 1, 2, 3]],
+])('failedIndexes, %s', (_name, outcome, filtered: string[], expected: number[]) => {
   expect(failedIndexes(batch, outcome, new Set(filtered))).toEqual(expected);
 });
 
