@@ -36,6 +36,7 @@ export function sourceDeps(moto: Moto | { url: string }, clients = new AwsClient
     services: new ServiceDirectory({ endpoints: { sqs: url, sns: url, kinesis: url, 'dynamodb-streams': url } }),
     clients,
     idleBackoffMs: { min: 5, max: 50 },
+    shardListRefreshMs: 100,
   };
 }
 

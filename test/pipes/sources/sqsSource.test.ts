@@ -153,6 +153,21 @@ test('the queue unreachable: next() finds nothing and says why in lastError; it 
   expect(s.lastError()).toBeUndefined();
 });
 
+test('restart in the middle of a batch: messages received but not settled come back to a new source after the visibility timeout', async () => {
+  const q = await queue({ VisibilityTimeout: '1' });
+  await send(q.url, ['one', 'two']);
+  const first = source(q.arn).source;
+  const batch = await nextBatch(first);
+  expect(bodies(batch).sort()).toEqual(['one', 'two']);
+  await first.close(); // the pipe stopped before the target answered
+  const second = source(q.arn).source;
+  const again = await nextBatch(second, 'the unsettled messages');
+  expect(bodies(again).sort()).toEqual(['one', 'two']);
+  expect(again.attempt).toBe(2);
+  await second.settle(again, { kind: 'delivered' }, []);
+  expect(await onQueue(q.url)).toBe(0);
+});
+
 test('close() ends an idle source promptly, and next() after it finds nothing', async () => {
   const q = await queue();
   const { source: s } = source(q.arn);

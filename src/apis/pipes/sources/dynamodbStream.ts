@@ -50,10 +50,10 @@ export function dynamoDbStreamReader(ctx: PipeSourceContext, deps: PipeSourceDep
       let after: string | undefined;
       do {
         const from = after;
-        const out = await streams.send<{ StreamDescription?: { Shards?: { ShardId?: string; ParentShardId?: string }[]; LastEvaluatedShardId?: string } }>(
+        const out = await streams.send<{ StreamDescription?: { Shards?: { ShardId?: string; ParentShardId?: string; SequenceNumberRange?: { EndingSequenceNumber?: string } }[]; LastEvaluatedShardId?: string } }>(
           (m) => new m.DescribeStreamCommand({ StreamArn: streamArn, ...(from ? { ExclusiveStartShardId: from } : {}) }),
         );
-        for (const s of out.StreamDescription?.Shards ?? []) if (s.ShardId) shards.push({ shardId: s.ShardId, parentShardId: s.ParentShardId });
+        for (const s of out.StreamDescription?.Shards ?? []) if (s.ShardId) shards.push({ shardId: s.ShardId, parentShardId: s.ParentShardId, closed: !!s.SequenceNumberRange?.EndingSequenceNumber });
         after = out.StreamDescription?.LastEvaluatedShardId;
       } while (after);
       return shards;

@@ -52,10 +52,10 @@ export function kinesisStreamReader(ctx: PipeSourceContext, deps: PipeSourceDeps
       let nextToken: string | undefined;
       do {
         const token = nextToken;
-        const out = await kinesis.send<{ Shards?: { ShardId?: string; ParentShardId?: string }[]; NextToken?: string }>((m) =>
+        const out = await kinesis.send<{ Shards?: { ShardId?: string; ParentShardId?: string; SequenceNumberRange?: { EndingSequenceNumber?: string } }[]; NextToken?: string }>((m) =>
           token ? new m.ListShardsCommand({ NextToken: token }) : new m.ListShardsCommand({ StreamARN: streamArn }),
         );
-        for (const s of out.Shards ?? []) if (s.ShardId) shards.push({ shardId: s.ShardId, parentShardId: s.ParentShardId });
+        for (const s of out.Shards ?? []) if (s.ShardId) shards.push({ shardId: s.ShardId, parentShardId: s.ParentShardId, closed: !!s.SequenceNumberRange?.EndingSequenceNumber });
         nextToken = out.NextToken;
       } while (nextToken);
       return shards;

@@ -15,6 +15,8 @@ export interface PipeSourceDeps {
   log?: Logger;
   /** Real-time wait after an empty or failed poll, doubling from min to max (ms). */
   idleBackoffMs?: { min: number; max: number };
+  /** How often (real time) a stream source reads its shard list again, to find a reshard's children (default 5 s). */
+  shardListRefreshMs?: number;
 }
 
 export const defaultIdleBackoffMs = { min: 25, max: 500 };

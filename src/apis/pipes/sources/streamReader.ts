@@ -3,6 +3,8 @@
 export interface StreamShard {
   shardId: string;
   parentShardId?: string;
+  /** The shard has an EndingSequenceNumber: it takes no new records (after a reshard). */
+  closed: boolean;
 }
 
 /** Where an iterator starts: the pipe's StartingPosition, or just after a checkpoint. */

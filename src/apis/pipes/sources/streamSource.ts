@@ -38,6 +38,7 @@ interface DeadLetterDue {
 interface Shard {
   shardId: string;
   parentShardId?: string;
+  closed: boolean;
   iterator?: string;
   /** Past the end of a closed shard: no iterator will be needed again. */
   exhausted: boolean;
@@ -52,7 +53,7 @@ interface Shard {
 
 export class StreamSource implements PipeSource {
   private readonly shards = new Map<string, Shard>();
-  private shardsListed = false;
+  private listedAt: number | undefined;
   private turn = 0;
   private readonly inFlight = new Map<PipeSourceBatch, { shard: Shard; records: StreamRecordRead[] }>();
   private readonly batchSize: number;
@@ -88,7 +89,7 @@ export class StreamSource implements PipeSource {
       if (this.closed) return undefined;
       this.error = undefined;
       try {
-        if (!this.shardsListed) await this.listShards();
+        if (this.listedAt === undefined || Date.now() - this.listedAt >= (this.deps.shardListRefreshMs ?? 5000)) await this.listShards();
         const order = [...this.shards.values()];
         for (let i = 0; i < order.length && !this.closed; i++) {
           const shard = order[(this.turn + i) % order.length];
@@ -109,9 +110,11 @@ export class StreamSource implements PipeSource {
 
   private async listShards(): Promise<void> {
     for (const s of await this.reader.listShards()) {
-      if (!this.shards.has(s.shardId)) this.shards.set(s.shardId, { shardId: s.shardId, parentShardId: s.parentShardId, exhausted: false, buffer: [], retries: [], inFlight: false });
+      const known = this.shards.get(s.shardId);
+      if (known) known.closed = s.closed;
+      else this.shards.set(s.shardId, { shardId: s.shardId, parentShardId: s.parentShardId, closed: s.closed, exhausted: false, buffer: [], retries: [], inFlight: false });
     }
-    this.shardsListed = true;
+    this.listedAt = Date.now();
   }
 
   /** The shard's next batch: a due retry first, else newly read records once the batch is full or its window has passed. */
@@ -171,7 +174,11 @@ export class StreamSource implements PipeSource {
       throw err;
     }
     shard.iterator = read.nextIterator;
-    if (!read.nextIterator) shard.exhausted = true;
+    // A closed shard is done when it has no next iterator (AWS) or, read to its end, answers nothing more (moto).
+    if (!read.nextIterator || (shard.closed && read.records.length === 0)) {
+      shard.exhausted = true;
+      this.listedAt = undefined; // its children may be new
+    }
     if (read.records.length === 0) return;
     if (shard.buffer.length === 0) shard.bufferSince = this.ctx.now();
     shard.buffer.push(...read.records);
