@@ -48,7 +48,7 @@ export function openSource(
 ): { source: PipeSource; checkpoints: CheckpointStore; clock: VirtualClock } {
   const checkpoints = opts.checkpoints ?? new MemoryCheckpoints();
   const clock = opts.clock ?? new VirtualClock();
-  const ctx: PipeSourceContext & { roleArn?: string } = {
+  const ctx: PipeSourceContext = {
     pipeArn: `arn:aws:pipes:${region}:${account}:pipe/test-pipe`,
     pipeName: 'test-pipe',
     account,

@@ -21,7 +21,7 @@ export function kinesisStreamReader(ctx: PipeSourceContext, deps: PipeSourceDeps
   const kinesis = new SourceService(deps, 'kinesis', ctx.sourceArn);
   const streamArn = ctx.sourceArn;
   const region = parseArn(streamArn)?.region ?? ctx.region;
-  const roleArn = (ctx as { roleArn?: string }).roleArn;
+  const roleArn = ctx.roleArn;
 
   const toRead = (shardId: string, r: KinesisRecord): StreamRecordRead => {
     const sequenceNumber = r.SequenceNumber ?? '';
