@@ -4,7 +4,7 @@ import { retryDelayMs } from '../../src/apis/pipes/sources/streamSource.js';
 import type { StreamRecordRead } from '../../src/apis/pipes/sources/streamReader.js';
 import type { BatchOutcome } from '../../src/apis/pipes/contract.js';
 
-const rec = (n: number, arrivalMs = 1_000_000): StreamRecordRead => ({ sequenceNumber: String(n), eventId: `shardId-0:${n}`, arrivalMs, record: {} });
+const rec = (n: number, arrivalMs = 1_000_000): StreamRecordRead => ({ sequenceNumber: String(n), eventId: `shardId-0:${n}`, partitionKey: 'pk', arrivalMs, record: {} });
 const batch = [1, 2, 3, 4].map((n) => rec(n));
 const ids = (records: StreamRecordRead[]) => records.map((r) => Number(r.sequenceNumber));
 const params = { maximumRetryAttempts: -1, maximumRecordAgeInSeconds: -1, bisect: false };

@@ -5,6 +5,7 @@ import { CreateQueueCommand, ReceiveMessageCommand, type SQSClient } from '@aws-
 import { motoClientConfig, startMotoWithSqs, stopMotoWithSqs, type Moto } from '../../helpers/moto.js';
 import { account, expectNoBatch, MemoryCheckpoints, nextBatch, openSource, region, sourceDeps, VirtualClock, waitFor } from './sourceHarness.js';
 import type { PipeSource, PipeSourceBatch } from '../../../src/apis/pipes/contract.js';
+import { laneOf } from '../../../src/apis/pipes/sources/streamSource.js';
 
 let moto: Moto;
 let sqs: SQSClient;
@@ -129,6 +130,30 @@ test('each shard is read in order and a shard has one batch in flight; two shard
   expect(dataOf(aBatch)).toEqual(['a1']);
   await s.settle(aBatch, { kind: 'delivered' }, []);
   expect(dataOf(await nextBatch(s))).toEqual(['a2']);
+});
+
+test('ParallelizationFactor 2: two batches of one shard in flight for different partition keys, one key kept in order, the checkpoint behind the oldest unsettled record', async () => {
+  const streamArn = await stream(1);
+  // Two partition keys that fall in different lanes of the shard.
+  const keys = ['k0', 'k1', 'k2', 'k3', 'k4', 'k5'];
+  const red = keys[0];
+  const blue = keys.find((k) => laneOf(k, 2) !== laneOf(red, 2))!;
+  const [a1] = await putRecords(streamArn, ['a1', 'a2'], red);
+  const [b1] = await putRecords(streamArn, ['b1'], blue);
+  const { source: s, checkpoints } = source(streamArn, { StartingPosition: 'TRIM_HORIZON', BatchSize: 1, ParallelizationFactor: 2 });
+  const first = await nextBatch(s);
+  const second = await nextBatch(s);
+  expect([dataOf(first), dataOf(second)].flat().sort()).toEqual(['a1', 'b1']);
+  await expectNoBatch(s, 3); // a2 waits for a1 (same key)
+  const [aBatch, bBatch] = dataOf(first)[0] === 'a1' ? [first, second] : [second, first];
+  await s.settle(bBatch, { kind: 'delivered' }, []);
+  expect(checkpoints.get(a1.ShardId)).toBeUndefined(); // b1 is settled, a1 before it is not
+  await s.settle(aBatch, { kind: 'delivered' }, []);
+  expect(checkpoints.get(a1.ShardId)).toBe(a1.SequenceNumber);
+  const third = await nextBatch(s);
+  expect(dataOf(third)).toEqual(['a2']);
+  await s.settle(third, { kind: 'delivered' }, []);
+  expect(checkpoints.get(a1.ShardId)).toBe(b1.SequenceNumber);
 });
 
 test('LATEST reads only what comes after the start; AT_TIMESTAMP starts at StartingPositionTimestamp', async () => {

@@ -39,7 +39,7 @@ export function dynamoDbStreamReader(ctx: PipeSourceContext, deps: PipeSourceDep
       eventSource: r.eventSource ?? 'aws:dynamodb',
       ...(r.userIdentity ? { userIdentity: wireJson(r.userIdentity) } : {}),
     };
-    return { sequenceNumber, eventId, arrivalMs, record };
+    return { sequenceNumber, eventId, partitionKey: JSON.stringify((record.dynamodb as { Keys?: unknown }).Keys ?? null), arrivalMs, record };
   };
 
   return {

@@ -41,7 +41,7 @@ export function kinesisStreamReader(ctx: PipeSourceContext, deps: PipeSourceDeps
       awsRegion: region,
       eventSourceARN: streamArn,
     };
-    return { sequenceNumber, eventId, arrivalMs, record };
+    return { sequenceNumber, eventId, partitionKey: r.PartitionKey ?? '', arrivalMs, record };
   };
 
   return {

@@ -17,6 +17,8 @@ export interface StreamRecordRead {
   sequenceNumber: string;
   /** The item identifier of partial batch failures: the record's eventID (User Guide, "Partial batch failure"). */
   eventId: string;
+  /** What keeps records in order under ParallelizationFactor: the Kinesis partition key, the DynamoDB item key. */
+  partitionKey: string;
   /** ApproximateArrivalTimestamp (Kinesis) / ApproximateCreationDateTime (DynamoDB), in ms. */
   arrivalMs: number;
   /** The record in the shape the User Guide shows for this source. */
