@@ -68,6 +68,20 @@ test('messages arrive in the record shape of the User Guide; a delivered batch i
   await expectNoBatch(s);
 });
 
+test('a FIFO queue: records carry the FIFO attributes, in the group\'s order', async () => {
+  const q = await queue({ FifoQueue: 'true', ContentBasedDeduplication: 'true' }, `orders-${++queues}.fifo`);
+  for (const body of ['first', 'second', 'third']) await sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: body, MessageGroupId: 'g1' }));
+  const { source: s } = source(q.arn);
+  const batch = await nextBatch(s);
+  expect(bodies(batch)).toEqual(['first', 'second', 'third']);
+  const attributes = (batch.records[0].record as { attributes: Record<string, string> }).attributes;
+  expect(attributes).toMatchObject({ MessageGroupId: 'g1', ApproximateReceiveCount: '1' });
+  // (AWS adds SequenceNumber too; moto 5.2.1 does not send it, and the source passes on what SQS sends.)
+  expect(Object.keys(attributes)).toEqual(expect.arrayContaining(['MessageDeduplicationId']));
+  await s.settle(batch, { kind: 'delivered' }, []);
+  expect(await onQueue(q.url)).toBe(0);
+});
+
 test('BatchSize above 10 gathers several ReceiveMessage calls into one batch; the rest waits for the next', async () => {
   const q = await queue();
   await send(q.url, Array.from({ length: 27 }, (_, i) => `m${i}`));
