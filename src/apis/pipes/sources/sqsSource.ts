@@ -95,6 +95,8 @@ export class SqsSource implements PipeSource {
               QueueUrl: this.queueUrl(url!),
               MaxNumberOfMessages: want,
               MessageSystemAttributeNames: ['All'],
+              // The older spelling too, for local stand-ins that only know it (ElasticMQ).
+              AttributeNames: ['All'],
               MessageAttributeNames: ['All'],
               WaitTimeSeconds: 0,
             }),

@@ -186,8 +186,7 @@ export class StreamSource implements PipeSource {
     const expired = expiredRecords(records, this.retryParams.maximumRecordAgeInSeconds, this.ctx.now());
     let live = records;
     if (expired.length > 0) {
-      // Records of a shard arrive in order, so the expired ones lead the batch.
-      live = records.slice(expired.length);
+      live = records.filter((r) => !expired.includes(r));
       if (!(await this.deadLetter(shard, { records: expired, condition: 'RecordAgeExceeded', attempts: attempt - 1 }, lane))) {
         if (live.length > 0) lane.retries.unshift({ records: live, attempt, notBefore: this.ctx.now() });
         return 'blocked';
