@@ -72,8 +72,7 @@ test('INSERT, MODIFY and REMOVE arrive in order, in the shape the User Guide sho
   // The item identifier of partial failures is the eventID (User Guide, "Partial batch failure").
   expect(batch.records.map((r) => r.itemId)).toEqual(records.map((r) => r.eventID));
 
-  const [shardId] = [...(checkpoints as MemoryCheckpoints).positions.keys()];
-  expect(shardId).toBeUndefined();
+  expect((checkpoints as MemoryCheckpoints).positions.size).toBe(0); // nothing settled yet
   await s.settle(batch, { kind: 'delivered' }, []);
   expect([...(checkpoints as MemoryCheckpoints).positions.values()]).toEqual([remove.dynamodb.SequenceNumber]);
   await expectNoBatch(s);
