@@ -51,7 +51,14 @@ import { RuleScheduler } from './apis/events/scheduledRules/ruleScheduler.js';
 import { ScheduleRunner } from './apis/scheduler/runner.js';
 import { withAttemptNumber } from './apis/scheduler/attemptNumber.js';
 import { schedulerDeadLetter } from './apis/scheduler/deadLetter.js';
-import { isSchedulerRequest, schedulerHandler } from './apis/scheduler/restJson.js';
+import { schedulerApi } from './apis/scheduler/restJson.js';
+import { pipesApi } from './apis/pipes/api.js';
+import { PipeRunner } from './apis/pipes/runner.js';
+import { PipeLifecycle } from './apis/pipes/lifecycle.js';
+import { sourceCheck } from './apis/pipes/sourceCheck.js';
+import { pipeParts } from './apis/pipes/parts.js';
+import { pipesInspection } from './apis/pipes/inspect.js';
+import { RestJsonWire } from './wire/restJson.js';
 import { ReplayRunner } from './apis/events/replay/replayRunner.js';
 import { randomIds, type Ids } from './util/ids.js';
 import { createLogger, type Logger, type LogSink } from './util/log.js';
@@ -264,6 +271,8 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     else scheduler.syncRule(ns, bus, rule);
   };
   const replays = new ReplayRunner(store, clock, router, log);
+  const pipeRunner = new PipeRunner({ clock, log, ...pipeParts({ services, clients: awsClients, engine, store, clock, ids, log }), persist: () => store.persist(), idlePollMs: limits.pipeIdlePollMs });
+  const pipes = new PipeLifecycle({ clock, log, runner: pipeRunner, checkSource: sourceCheck(services, awsClients), persist: () => store.persist() });
   let archiveRulesAdded = false;
   try {
     engine.resume();
@@ -271,6 +280,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     scheduler.syncAll(store.namespaces());
     schedules.resume(store.namespaces());
     replays.resumeAll(store.namespaces());
+    pipes.syncAll(store.namespaces());
   } catch (err) {
     // A record the shape check let through, that the runtime cannot use: refused like a damaged file.
     await store.close().catch(() => undefined);
@@ -287,6 +297,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     scheduler.syncAll(store.namespaces());
     schedules.stop();
     schedules.syncAll(store.namespaces());
+    pipes.syncAll(store.namespaces());
   };
 
   const onReset = [
@@ -300,6 +311,10 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
       connectionAuth.reset();
       limiter.reset();
       clock.setOffset(0); // back to real time; store.reset() drops the saved offset
+    },
+    async () => {
+      await pipes.stop();
+      await pipeRunner.stop();
     },
   ];
   const app = express();
@@ -321,20 +336,28 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   app.get('/_eventbridge-local/schedules', (_req, res) => {
     res.json({ schedules: schedules.armedSchedules().map((s) => ({ ...s, nextInvocationAt: new Date(s.nextInvocationAt).toISOString() })) });
   });
+  // Pipes, their state and what each did with the batches its source offered.
+  app.use('/_eventbridge-local/pipes', pipesInspection({ store, runner: pipeRunner }));
   app.use('/_eventbridge-local', inspectRouter({ store, clock, version, startedAt: Date.now(), onReset, engine, history }));
   const awsApi = awsApiHandler({ store, clock, ids, log, router, rulesChanged, replays, apiDestinations }, { auth, defaultAccount: config.defaultAccount, hosts: hostPolicy(config.host, config.allowedHosts) });
-  const schedulerApi = schedulerHandler({ store, clock, ids, log, changed: (ns, asOf) => schedules.sync(ns, asOf), auth, defaultAccount: config.defaultAccount, hosts: hostPolicy(config.host, config.allowedHosts) });
-  // The app serves Scheduler too, for a user who mounts it in their own server (onRequest below
-  // hands these requests over before express when the emulator's own server listens).
-  app.use((req, res, next) => (isSchedulerRequest(req) ? schedulerApi(req, res) : next()));
+  // REST-JSON Scheduler and Pipes calls (no X-Amz-Target; their scope, or a path of their model) go to their own wire.
+  const restJson = new RestJsonWire(
+    [
+      schedulerApi({ store, clock, changed: (ns, asOf) => schedules.sync(ns, asOf) }),
+      pipesApi({ store, clock, transitionMs: limits.pipeTransitionMs, changed: (ns) => pipes.sync(ns) }),
+    ],
+    { ids, log, auth, defaultAccount: config.defaultAccount, hosts: hostPolicy(config.host, config.allowedHosts) },
+  );
+  // The app serves Scheduler and Pipes too, for a user who mounts it in their own server (onRequest
+  // below hands these requests over before express when the emulator's own server listens).
+  app.use((req, res, next) => (restJson.handles(req) ? restJson.handle(req, res) : next()));
   app.use(awsApiRouter(awsApi));
   app.use(notServed(ids));
   app.use(errorHandler(ids, log));
   // Every SDK call is `POST /`: the server hands those straight to the wire layer, sparing
   // each one express's routing (a large share of a PutEvents' cost); the rest goes to express.
-  // REST-JSON Scheduler calls (no X-Amz-Target, a path of its model, scope `scheduler`) go to their own wire.
   const onRequest = (req: IncomingMessage, res: ServerResponse) =>
-    req.method === 'POST' && req.url === '/' ? awsApi(req, res) : isSchedulerRequest(req) ? schedulerApi(req, res) : app(req, res);
+    req.method === 'POST' && req.url === '/' ? awsApi(req, res) : restJson.handles(req) ? restJson.handle(req, res) : app(req, res);
 
   let server: Server | undefined;
   return {
@@ -369,6 +392,8 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
       }
       scheduler.stop();
       schedules.stop();
+      await pipes.stop();
+      await pipeRunner.stop();
       replays.stop();
       engine.stop();
       awsClients.close();
