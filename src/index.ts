@@ -259,6 +259,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     kindOf,
     uuid: () => ids.uuid(),
   };
+  const pipeRunner = new PipeRunner({ clock, log, ...pipeParts({ services, clients: awsClients, log, steps: pipeSteps }), persist: () => store.persist(), idlePollMs: limits.pipeIdlePollMs });
   const scheduler = new RuleScheduler(clock, ids, (ns, busName, event, rule) => {
     router.route(ns, busName, event, { ownerRule: rule });
     // A scheduled event changes the delivery side only (queue, captures): no rewrite of state.json.
@@ -271,7 +272,6 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     else scheduler.syncRule(ns, bus, rule);
   };
   const replays = new ReplayRunner(store, clock, router, log);
-  const pipeRunner = new PipeRunner({ clock, log, ...pipeParts({ services, clients: awsClients, engine, store, clock, ids, log }), persist: () => store.persist(), idlePollMs: limits.pipeIdlePollMs });
   const pipes = new PipeLifecycle({ clock, log, runner: pipeRunner, checkSource: sourceCheck(services, awsClients), persist: () => store.persist() });
   let archiveRulesAdded = false;
   try {

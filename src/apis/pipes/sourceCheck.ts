@@ -5,12 +5,13 @@
  * *_FAILED state's StateReason. The wording is ours: no AWS-recorded StateReason was at hand.
  */
 import type { AwsClients } from '../../engine/delivery/awsClients.js';
-import type { AwsService, ServiceDirectory } from '../../engine/delivery/serviceEndpoints.js';
+import type { EndpointService, ServiceDirectory } from '../../engine/delivery/serviceEndpoints.js';
 import type { SourceCheck } from './lifecycle.js';
 
-const servicesByArn = new Map<string, AwsService>([
+const servicesByArn = new Map<string, EndpointService>([
   ['sqs', 'sqs'],
   ['kinesis', 'kinesis'],
+  ['dynamodb', 'dynamodb-streams'],
 ]);
 
 export function sourceCheck(directory: ServiceDirectory, clients: AwsClients, more: Map<string, SourceCheck> = new Map()): SourceCheck {
@@ -21,7 +22,7 @@ export function sourceCheck(directory: ServiceDirectory, clients: AwsClients, mo
     const service = arnService === undefined ? undefined : servicesByArn.get(arnService);
     if (!service) return `eventbridge-local does not read sources of this kind (${pipe.source.slice(0, 200)}): it reads SQS queues, Kinesis streams and DynamoDB streams.`;
     const endpoint = directory.endpoint(service)?.url;
-    if (!endpoint) return `No ${service} endpoint is configured, so the pipe cannot read its source ${pipe.source}: set AWS_ENDPOINT_URL_${service.toUpperCase()} (or --service-endpoint ${service}=<url>).`;
+    if (!endpoint) return `No ${service} endpoint is configured, so the pipe cannot read its source ${pipe.source}: set AWS_ENDPOINT_URL_${service.toUpperCase().replace(/-/g, '_')} (or --service-endpoint ${service}=<url>).`;
     const region = parts[3];
     const account = parts[4];
     const name = parts.slice(5).join(':');
@@ -29,6 +30,8 @@ export function sourceCheck(directory: ServiceDirectory, clients: AwsClients, mo
     try {
       if (service === 'sqs') {
         await clients.send('sqs', endpoint, region, credentials, (m) => new m.GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }));
+      } else if (service === 'dynamodb-streams') {
+        await clients.send('dynamodb-streams', endpoint, region, credentials, (m) => new m.DescribeStreamCommand({ StreamArn: pipe.source, Limit: 1 }));
       } else {
         await clients.send('kinesis', endpoint, region, credentials, (m) => new m.DescribeStreamSummaryCommand({ StreamName: name.replace(/^stream\//, '') }));
       }
