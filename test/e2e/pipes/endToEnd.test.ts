@@ -241,3 +241,35 @@ test('a source that is not at the configured endpoint: CREATE_FAILED with the re
   expect(failed.StateReason).toBe(`The source arn:aws:sqs:${region}:${account}:no-such-queue does not exist at ${moto.url}.`);
   expect((await inspect(emu.url, 'pipes')).pipes).toEqual([expect.objectContaining({ arn: Arn, currentState: 'CREATE_FAILED', polling: false })]);
 }, 60_000);
+
+test('a Kinesis pipe resumes after a restart from its checkpoint in state.json: a delivered record is not delivered again', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ebl-pipes-checkpoint-'));
+  const kinesis = new KinesisClient(motoClientConfig(moto));
+  try {
+    await kinesis.send(new CreateStreamCommand({ StreamName: 'pipe-resume', ShardCount: 1 }));
+    const streamArn = await waitFor('the stream', async () => {
+      const s = (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'pipe-resume' }))).StreamDescriptionSummary!;
+      return s.StreamStatus === 'ACTIVE' ? s.StreamARN : undefined;
+    });
+    const first = await emulator(dataDir);
+    const target = await createDestination(first.emu, 'resume-api', await basicConnection(first.emu), `${sink.url}/target`);
+    await runningPipe(first.emu, first.pipes, {
+      Name: 'resume',
+      Source: streamArn!,
+      SourceParameters: { KinesisStreamParameters: { StartingPosition: 'TRIM_HORIZON', BatchSize: 10 } },
+      Target: target,
+      TargetParameters: { InputTemplate: '<$.data>' },
+    });
+    await kinesis.send(new PutRecordCommand({ StreamARN: streamArn, PartitionKey: 'k', Data: Buffer.from('{"n":1}') }));
+    await waitFor('the first record at the target', () => (targetBodies().length >= 1 ? true : undefined));
+    await started.splice(started.indexOf(first as never), 1)[0].close();
+
+    const second = await emulator(dataDir);
+    await waitFor('the pipe to run again', async () => ((await second.pipes.send(new DescribePipeCommand({ Name: 'resume' }))).CurrentState === 'RUNNING' ? true : undefined));
+    await kinesis.send(new PutRecordCommand({ StreamARN: streamArn, PartitionKey: 'k', Data: Buffer.from('{"n":2}') }));
+    await waitFor('the second record at the target', () => (targetBodies().length >= 2 ? true : undefined));
+    expect(targetBodies()).toEqual([{ n: 1 }, { n: 2 }]);
+  } finally {
+    kinesis.destroy();
+  }
+}, 120_000);
