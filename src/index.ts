@@ -258,6 +258,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     forwardToBus,
     kindOf,
     uuid: () => ids.uuid(),
+    onAttempt: (call) => pipeRunner.attempted(call),
   };
   const pipeRunner = new PipeRunner({ clock, log, ...pipeParts({ services, clients: awsClients, log, steps: pipeSteps }), persist: () => store.persist(), idlePollMs: limits.pipeIdlePollMs });
   const scheduler = new RuleScheduler(clock, ids, (ns, busName, event, rule) => {

@@ -21,6 +21,20 @@ export interface PipeBatchRecord {
   outcome: 'delivered' | 'failed' | 'partial' | 'filtered';
   reason?: string;
   failedItemIds?: string[];
+  /** Each enrichment and target call made for the batch (one per event for per-event kinds), in order. */
+  calls: PipeCallRecord[];
+}
+
+/** One call of the enrichment or the target (the request and answer themselves are not kept). */
+export interface PipeCallRecord {
+  step: 'enrichment' | 'target';
+  arn: string;
+  at: string;
+  latencyMs: number;
+  ok: boolean;
+  statusCode?: number;
+  errorCode?: string;
+  errorMessage?: string;
 }
 
 export function recordBatch(ns: NamespaceState, pipeName: string, record: PipeBatchRecord): void {

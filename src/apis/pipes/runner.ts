@@ -15,6 +15,8 @@ import type { NamespaceState } from '../../store/schema.js';
 import { PipeStepError, type BatchOutcome, type CheckpointStore, type PipeEnrichment, type PipeSource, type PipeSourceBatch, type PipeSourceFactory, type PipeTargetDelivery } from './contract.js';
 import { filtersOf, findPipes, type PipeRecord } from './state.js';
 import { recordBatch, type PipeBatchRecord } from './batches.js';
+import { withDecodedData } from './sources/dataFields.js';
+import type { PipeAttempt } from './steps.js';
 
 /** The pipe as the enrichment and target factories see it: its ARN, where it lives, its spec (wire names). */
 export interface PipeView {
@@ -46,6 +48,8 @@ interface Worker {
 
 export class PipeRunner {
   private workers = new Map<string, Worker>();
+  /** The enrichment and target calls of the batch each pipe is processing, by pipe ARN (one batch at a time per pipe). */
+  private calls = new Map<string, PipeAttempt[]>();
 
   constructor(private readonly deps: PipeRunnerDeps) {}
 
@@ -69,6 +73,11 @@ export class PipeRunner {
       if (!this.workers.has(key)) this.workers.set(key, this.start(ns, p, stopped));
     }
     return stopped.then(() => undefined);
+  }
+
+  /** Told of each enrichment/target call (steps.ts onAttempt): kept with the batch it belongs to. */
+  attempted(call: PipeAttempt): void {
+    this.calls.get(call.pipeArn)?.push(call);
   }
 
   /** Whether the pipe has a worker, and why its source's last poll failed, if it did. */
@@ -150,10 +159,12 @@ export class PipeRunner {
 
   private async process(ns: NamespaceState, pipe: PipeRecord, source: PipeSource, batch: PipeSourceBatch, filters: CompiledPattern[], enrich: PipeEnrichment | undefined, deliver: PipeTargetDelivery): Promise<void> {
     const started = this.deps.clock.now();
-    const matched = batch.records.filter((r) => filters.length === 0 || filters.some((f) => matchPattern(f, filterView(r.record))));
+    const matched = batch.records.filter((r) => filters.length === 0 || filters.some((f) => matchPattern(f, withDecodedData(r.record))));
     const filteredOut = batch.records.filter((r) => !matched.includes(r)).map((r) => r.itemId);
     let outcome: BatchOutcome = { kind: 'delivered' };
     let enriched: number | undefined;
+    const calls: PipeAttempt[] = [];
+    this.calls.set(pipe.arn, calls);
     if (matched.length > 0) {
       try {
         let events: unknown[] = matched.map((r) => r.record);
@@ -168,6 +179,7 @@ export class PipeRunner {
         outcome = err instanceof PipeStepError && err.failedItemIds?.length ? { kind: 'partial', failedItemIds: err.failedItemIds, reason } : { kind: 'failed', reason };
       }
     }
+    this.calls.delete(pipe.arn);
     await source.settle(batch, outcome, filteredOut);
     const record: PipeBatchRecord = {
       at: new Date(started).toISOString(),
@@ -178,9 +190,20 @@ export class PipeRunner {
       outcome: matched.length === 0 ? 'filtered' : outcome.kind,
       ...(outcome.kind !== 'delivered' ? { reason: outcome.reason } : {}),
       ...(outcome.kind === 'partial' ? { failedItemIds: outcome.failedItemIds } : {}),
+      calls: calls.map((c) => ({
+        step: c.step,
+        arn: c.arn,
+        at: new Date(c.at).toISOString(),
+        latencyMs: c.latencyMs,
+        ok: c.ok,
+        ...(c.statusCode !== undefined ? { statusCode: c.statusCode } : {}),
+        ...(c.errorCode !== undefined ? { errorCode: c.errorCode } : {}),
+        ...(c.errorMessage !== undefined ? { errorMessage: c.errorMessage } : {}),
+      })),
     };
     recordBatch(ns, pipe.name, record);
-    await this.deps.persist();
+    // A failed write is the store's to report (onWriteError); the worker goes on with the next batch.
+    await this.deps.persist().catch((err: unknown) => this.deps.log.warn('pipe batch record not persisted', { pipe: pipe.arn, error: String(err) }));
   }
 
   private checkpoints(ns: NamespaceState, pipeName: string): CheckpointStore {
@@ -194,35 +217,5 @@ export class PipeRunner {
         await this.deps.persist();
       },
     };
-  }
-}
-
-/**
- * What FilterCriteria match: the record, with an SQS `body` and a Kinesis/DynamoDB `data` that
- * hold JSON matched as that JSON (User Guide, "Event filtering in EventBridge Pipes": "If the
- * body is valid JSON ... the filter is applied to the JSON"; Kinesis data is base64-decoded first).
- * What goes on to the enrichment and target is the record as the source gave it.
- */
-export function filterView(record: Record<string, unknown>): Record<string, unknown> {
-  const view = { ...record };
-  if (typeof record.body === 'string') {
-    const parsed = parseJson(record.body);
-    if (parsed !== undefined) view.body = parsed;
-  }
-  const data = typeof record.data === 'string' ? record.data : undefined;
-  if (data !== undefined) {
-    const parsed = parseJson(Buffer.from(data, 'base64').toString('utf8'));
-    if (parsed !== undefined) view.data = parsed;
-  }
-  return view;
-}
-
-function parseJson(text: string): unknown {
-  const t = text.trimStart();
-  if (!t.startsWith('{') && !t.startsWith('[')) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }

@@ -116,6 +116,14 @@ test('SQS -> FilterCriteria on the JSON body -> API-destination enrichment -> AP
   });
   expect(batches.flatMap((b) => b.filteredOutItemIds)).toHaveLength(2);
   expect(batches.every((b) => b.attempt === 1 && (b.outcome === 'delivered' || b.outcome === 'filtered'))).toBe(true);
+  // Each enrichment and target call is recorded with its batch: one of each per event that passed the filter.
+  const calls = batches.flatMap((b) => b.calls);
+  expect(calls.map((c) => [c.step, c.arn, c.ok, c.statusCode]).sort()).toEqual([
+    ['enrichment', enrichment, true, 200],
+    ['enrichment', enrichment, true, 200],
+    ['target', target, true, 200],
+    ['target', target, true, 200],
+  ]);
   const listed = (await inspect(emu.url, 'pipes')).pipes;
   expect(listed).toEqual([expect.objectContaining({ name: 'orders', currentState: 'RUNNING', polling: true, source: q.arn, target, enrichment })]);
 }, 120_000);
@@ -142,6 +150,7 @@ test('target down: the batch fails, comes back after the visibility timeout, and
     [2, 'failed'],
   ]);
   expect(batches[0].reason).toMatch(/503/);
+  expect(batches[0].calls).toEqual([expect.objectContaining({ step: 'target', arn: target, ok: false, statusCode: 503 })]);
   expect(targetBodies().slice(0, 2).map((r) => [r.body, r.attributes.ApproximateReceiveCount])).toEqual([
     ['{"n":1}', '1'],
     ['{"n":1}', '2'],
