@@ -166,7 +166,7 @@ export class RestJsonWire {
     const matched = matchRoute(served, method, path);
     if (!matched) throw new AwsError('UnknownOperationException', `${method} ${path.slice(0, 256)} is not an operation of the ${api.service} API.`, 404);
     const { auth, defaultAccount } = this.deps;
-    const caller = auth ? await verifiedCaller(req, method, path, q < 0 ? '' : url.slice(q + 1), body, auth, defaultAccount) : callerFromAuthorization(req.headers.authorization, undefined, defaultAccount);
+    const caller = auth ? await verifiedCaller(req, method, path, q < 0 ? '' : url.slice(q + 1), body, { ...auth, service: api.service }, defaultAccount) : callerFromAuthorization(req.headers.authorization, undefined, defaultAccount);
     if (!isRegion(caller.region)) throw authErrors.invalidRegion();
     const spec = api.operations[matched.route.operation];
     const input = bindInput(api, spec.input, matched.labels, query, req, body);
@@ -255,6 +255,7 @@ function checkBrowserSafety(req: IncomingMessage, method: string, body: Buffer, 
   }
 }
 
+/** Under --require-auth: signed for this API's service (a `scheduler` signature does not open `pipes`). */
 async function verifiedCaller(req: IncomingMessage, method: string, path: string, query: string, body: Buffer, auth: VerifyOptions, defaultAccount: string): Promise<Caller> {
   const verified = await verifySigV4({ method, path, query, headers: req.headers, body }, { ...auth, mustSign: [] });
   return { accessKeyId: verified.accessKeyId, account: accountOfKey(verified.accessKeyId, defaultAccount), region: verified.region };

@@ -175,7 +175,11 @@ test('a restart in the middle of a batch: the batch the target had not taken is 
   await waitFor('the message delivered', () => (sink.requests.filter((r) => r.path === '/target').length >= 2 ? true : undefined));
   await waitFor('the queue to be empty', async () => ((await onQueue(q.url)) === 0 ? true : undefined));
   expect(targetBodies().map((r) => r.body)).toEqual(['{"n":"kept"}', '{"n":"kept"}']);
-  const batches = await batchesOf(second.emu, arn);
+  // The batch is recorded once the source settled it (the queue may be empty a moment before).
+  const batches = await waitFor('both batches recorded', async () => {
+    const b = await batchesOf(second.emu, arn);
+    return b.length >= 2 ? b : undefined;
+  });
   expect(batches.map((b) => b.outcome)).toEqual(['failed', 'delivered']);
 }, 120_000);
 
