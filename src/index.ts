@@ -51,7 +51,14 @@ import { RuleScheduler } from './apis/events/scheduledRules/ruleScheduler.js';
 import { ScheduleRunner } from './apis/scheduler/runner.js';
 import { withAttemptNumber } from './apis/scheduler/attemptNumber.js';
 import { schedulerDeadLetter } from './apis/scheduler/deadLetter.js';
-import { isSchedulerRequest, schedulerHandler } from './apis/scheduler/restJson.js';
+import { schedulerApi } from './apis/scheduler/restJson.js';
+import { pipesApi } from './apis/pipes/api.js';
+import { PipeRunner } from './apis/pipes/runner.js';
+import { PipeLifecycle } from './apis/pipes/lifecycle.js';
+import { sourceCheck } from './apis/pipes/sourceCheck.js';
+import { pipeParts } from './apis/pipes/parts.js';
+import { pipesInspection } from './apis/pipes/inspect.js';
+import { RestJsonWire } from './wire/restJson.js';
 import { ReplayRunner } from './apis/events/replay/replayRunner.js';
 import { randomIds, type Ids } from './util/ids.js';
 import { createLogger, type Logger, type LogSink } from './util/log.js';
@@ -60,6 +67,7 @@ import { limits } from './limits.js';
 import { WebhookRegistry } from './webhooks/registry.js';
 import { webhookAdminRouter, webhooksRouter } from './webhooks/routes.js';
 import { table } from './store/schema.js';
+import type { PipeStepDeps } from './apis/pipes/steps.js';
 
 export interface EmulatorOptions extends Partial<EmulatorConfig> {
   clock?: VirtualClock;
@@ -82,6 +90,8 @@ export interface Emulator {
   readonly history: DeliveryHistory;
   /** Inbound webhooks and their secrets (configuration: kept across reset, never persisted). */
   readonly webhooks: WebhookRegistry;
+  /** What a pipe's enrichment and target steps are built from (src/apis/pipes/steps.ts): the rule targets' senders' dependencies. */
+  readonly pipeSteps: PipeStepDeps;
   /** Under --require-auth: the token that opens /_eventbridge-local/* (`Authorization: Bearer <token>`). */
   readonly adminToken?: string;
   listen(): Promise<{ url: string; port: number }>;
@@ -234,6 +244,23 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     deadLetterOf: schedulerDeadLetter,
   });
   router = new EventRouter({ records: store.delivery, clock, ids, log, history, engine });
+  const pipeSteps: PipeStepDeps = {
+    store,
+    clock,
+    auth: connectionAuth,
+    limiter,
+    send: sendHttp,
+    timeoutMs: invocationTimeoutMs,
+    isOwnEndpoint,
+    directory: services,
+    clients: awsClients,
+    records: store.delivery,
+    forwardToBus,
+    kindOf,
+    uuid: () => ids.uuid(),
+    onAttempt: (call) => pipeRunner.attempted(call),
+  };
+  const pipeRunner = new PipeRunner({ clock, log, ...pipeParts({ services, clients: awsClients, log, steps: pipeSteps }), persist: () => store.persist(), idlePollMs: limits.pipeIdlePollMs });
   const scheduler = new RuleScheduler(clock, ids, (ns, busName, event, rule) => {
     router.route(ns, busName, event, { ownerRule: rule });
     // A scheduled event changes the delivery side only (queue, captures): no rewrite of state.json.
@@ -246,6 +273,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     else scheduler.syncRule(ns, bus, rule);
   };
   const replays = new ReplayRunner(store, clock, router, log);
+  const pipes = new PipeLifecycle({ clock, log, runner: pipeRunner, checkSource: sourceCheck(services, awsClients), persist: () => store.persist() });
   let archiveRulesAdded = false;
   try {
     engine.resume();
@@ -253,6 +281,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     scheduler.syncAll(store.namespaces());
     schedules.resume(store.namespaces());
     replays.resumeAll(store.namespaces());
+    pipes.syncAll(store.namespaces());
   } catch (err) {
     // A record the shape check let through, that the runtime cannot use: refused like a damaged file.
     await store.close().catch(() => undefined);
@@ -269,6 +298,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     scheduler.syncAll(store.namespaces());
     schedules.stop();
     schedules.syncAll(store.namespaces());
+    pipes.syncAll(store.namespaces());
   };
 
   const onReset = [
@@ -282,6 +312,10 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
       connectionAuth.reset();
       limiter.reset();
       clock.setOffset(0); // back to real time; store.reset() drops the saved offset
+    },
+    async () => {
+      await pipes.stop();
+      await pipeRunner.stop();
     },
   ];
   const app = express();
@@ -303,20 +337,28 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   app.get('/_eventbridge-local/schedules', (_req, res) => {
     res.json({ schedules: schedules.armedSchedules().map((s) => ({ ...s, nextInvocationAt: new Date(s.nextInvocationAt).toISOString() })) });
   });
+  // Pipes, their state and what each did with the batches its source offered.
+  app.use('/_eventbridge-local/pipes', pipesInspection({ store, runner: pipeRunner }));
   app.use('/_eventbridge-local', inspectRouter({ store, clock, version, startedAt: Date.now(), onReset, engine, history }));
   const awsApi = awsApiHandler({ store, clock, ids, log, router, rulesChanged, replays, apiDestinations }, { auth, defaultAccount: config.defaultAccount, hosts: hostPolicy(config.host, config.allowedHosts) });
-  const schedulerApi = schedulerHandler({ store, clock, ids, log, changed: (ns, asOf) => schedules.sync(ns, asOf), auth, defaultAccount: config.defaultAccount, hosts: hostPolicy(config.host, config.allowedHosts) });
-  // The app serves Scheduler too, for a user who mounts it in their own server (onRequest below
-  // hands these requests over before express when the emulator's own server listens).
-  app.use((req, res, next) => (isSchedulerRequest(req) ? schedulerApi(req, res) : next()));
+  // REST-JSON Scheduler and Pipes calls (no X-Amz-Target; their scope, or a path of their model) go to their own wire.
+  const restJson = new RestJsonWire(
+    [
+      schedulerApi({ store, clock, changed: (ns, asOf) => schedules.sync(ns, asOf) }),
+      pipesApi({ store, clock, transitionMs: limits.pipeTransitionMs, changed: (ns) => pipes.sync(ns) }),
+    ],
+    { ids, log, auth, defaultAccount: config.defaultAccount, hosts: hostPolicy(config.host, config.allowedHosts) },
+  );
+  // The app serves Scheduler and Pipes too, for a user who mounts it in their own server (onRequest
+  // below hands these requests over before express when the emulator's own server listens).
+  app.use((req, res, next) => (restJson.handles(req) ? restJson.handle(req, res) : next()));
   app.use(awsApiRouter(awsApi));
   app.use(notServed(ids));
   app.use(errorHandler(ids, log));
   // Every SDK call is `POST /`: the server hands those straight to the wire layer, sparing
   // each one express's routing (a large share of a PutEvents' cost); the rest goes to express.
-  // REST-JSON Scheduler calls (no X-Amz-Target, a path of its model, scope `scheduler`) go to their own wire.
   const onRequest = (req: IncomingMessage, res: ServerResponse) =>
-    req.method === 'POST' && req.url === '/' ? awsApi(req, res) : isSchedulerRequest(req) ? schedulerApi(req, res) : app(req, res);
+    req.method === 'POST' && req.url === '/' ? awsApi(req, res) : restJson.handles(req) ? restJson.handle(req, res) : app(req, res);
 
   let server: Server | undefined;
   return {
@@ -327,6 +369,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     engine,
     history,
     webhooks,
+    pipeSteps,
     adminToken,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -350,6 +393,8 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
       }
       scheduler.stop();
       schedules.stop();
+      await pipes.stop();
+      await pipeRunner.stop();
       replays.stop();
       engine.stop();
       awsClients.close();

@@ -5,6 +5,10 @@ export const limits = {
   /** Default page size when a List* call gives no Limit. */
   defaultPageSize: 100,
   tagsPerResource: 50,
+  /** How long a pipe stays CREATING, UPDATING, STARTING, STOPPING or DELETING (emulator choice: AWS takes seconds to a minute). */
+  pipeTransitionMs: 500,
+  /** A pipe whose source had nothing polls again after this long (on the emulator's clock). */
+  pipeIdlePollMs: 200,
   targetsPerRule: 5,
   eventBusesPerAccount: 100,
   rulesPerEventBus: 300,

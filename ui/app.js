@@ -401,6 +401,24 @@ async function loadResources() {
         h('td', {}, d.InvocationRateLimitPerSecond ?? ''))), 'api-destinations'));
 }
 
+/** Every pipe (all accounts and regions), its state, and what it did with the last batches its source offered. */
+async function loadPipes() {
+  const { pipes } = await getJson('pipes');
+  const batches = await Promise.all(pipes.map((p) => getJson(`pipes/${encodeURIComponent(p.arn)}/batches`).then((b) => b.batches.slice(-20).reverse())));
+  $('#pipes').replaceChildren(
+    h('h2', {}, `Pipes (${pipes.length})`),
+    table(['Pipe', 'State', 'Source → enrichment → target', 'Last batches (newest first)'], pipes.map((p, i) =>
+      h('tr', { class: 'pipe', dataset: { name: p.name } },
+        h('td', {}, h('strong', {}, p.name), h('div', { class: 'hint' }, `${p.account} / ${p.region}`)),
+        h('td', {}, h('span', { class: `badge ${p.currentState === 'RUNNING' ? 'delivered' : p.currentState.endsWith('FAILED') ? 'dead-lettered' : 'pending'}` }, p.currentState),
+          h('div', { class: 'hint' }, `desired ${p.desiredState}${p.polling ? ', polling' : ''}`),
+          p.stateReason ? h('div', { class: 'hint' }, p.stateReason) : '', p.sourceError ? h('div', { class: 'hint' }, `source: ${p.sourceError}`) : ''),
+        h('td', {}, h('div', {}, p.source), p.enrichment ? h('div', {}, `→ ${p.enrichment}`) : '', h('div', {}, `→ ${p.target}`)),
+        h('td', {}, batches[i].length ? batches[i].map((b) =>
+          h('div', { class: 'batch' }, `${b.at} attempt ${b.attempt}: `, h('span', { class: `badge ${b.outcome === 'delivered' || b.outcome === 'filtered' ? 'delivered' : 'dead-lettered'}` }, b.outcome),
+            ` ${b.itemIds.length} records, ${b.filteredOutItemIds.length} filtered out${b.reason ? ` — ${b.reason}` : ''}`)) : h('span', { class: 'hint' }, 'No batch yet.')))), 'pipes'));
+}
+
 /** A target: its id and ARN, and its other settings (input, retry policy, DLQ ...) folded away. */
 function renderTarget(t) {
   const { Id, Arn, ...settings } = t;
@@ -475,8 +493,8 @@ $('#tester-form').addEventListener('submit', async (ev) => {
 // ---------- navigation, filters, live stream ----------
 
 // Events and deliveries stay current through the stream; these views are read when shown.
-const loaders = { 'dead-letters': loadDeadLetters, schedules: loadSchedules, resources: loadResources };
-const views = ['events', 'deliveries', 'dead-letters', 'schedules', 'resources', 'put', 'tester'];
+const loaders = { 'dead-letters': loadDeadLetters, schedules: loadSchedules, resources: loadResources, pipes: loadPipes };
+const views = ['events', 'deliveries', 'dead-letters', 'schedules', 'resources', 'pipes', 'put', 'tester'];
 
 function show(view) {
   state.view = view;

@@ -8,7 +8,9 @@
  * state.json into the delivery journal (src/store/journal.ts); version 1 files are migrated.
  */
 /** Version 3: the delivery journal's lines are sealed and its journals headed (journal.ts); state.json is written before the first journal. */
-/** Version 4: control-plane changes since state.json was written whole are in its journal, state-<controlJournal>.journal (controlJournal.ts). */
+/**
+ * Version 4: control-plane changes since state.json was written whole are in its journal, state-<controlJournal>.journal (controlJournal.ts); a namespace may hold `pipes`
+ * (EventBridge Pipes: pipes, tags, stream checkpoints, batch records; both came in the same session, so no emulator reads 4 without pipes). */
 export const schemaVersion = 4;
 
 export interface DeadLetterConfig {

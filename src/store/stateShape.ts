@@ -68,6 +68,7 @@ const namespace = record(
     apiDestinations: tableOf(named),
     endpoints: tableOf(named),
     scheduler: object,
+    pipes: object,
   },
 );
 const state = record(

@@ -13,7 +13,7 @@ import type { Logger } from '../util/log.js';
 import { sendError } from './respond.js';
 import { authorizationParams } from './sigv4.js';
 
-export const servesEvents = 'This endpoint serves the EventBridge APIs (events and scheduler)';
+export const servesEvents = 'This endpoint serves the EventBridge APIs (events, scheduler and pipes)';
 
 /** A path no route serves: most often another AWS service's REST API reaching us through AWS_ENDPOINT_URL. */
 export function notServed(ids: Ids) {
@@ -30,7 +30,7 @@ export function notServed(ids: Ids) {
 const restXmlServices = new Set(['s3', 's3control', 'route53', 'cloudfront']);
 
 export const pointOnlyEventsHere =
-  'Send only EventBridge here: set AWS_ENDPOINT_URL_EVENTBRIDGE and AWS_ENDPOINT_URL_SCHEDULER (or --endpoint-url on aws events / aws scheduler) rather than the global AWS_ENDPOINT_URL.';
+  'Send only EventBridge here: set AWS_ENDPOINT_URL_EVENTBRIDGE, AWS_ENDPOINT_URL_SCHEDULER and AWS_ENDPOINT_URL_PIPES (or --endpoint-url on aws events / aws scheduler / aws pipes) rather than the global AWS_ENDPOINT_URL.';
 
 /** The SigV4 scope's service (`Credential=<key>/<date>/<region>/<service>/aws4_request`), if the header has one. */
 export function signingService(header: string | undefined): string | undefined {

@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreatePipeCommand, PipesClient } from '@aws-sdk/client-pipes';
 import { startEmulator, type Running } from '../helpers/emulator.js';
 import { startHttpSink, type HttpSink } from '../helpers/httpSink.js';
 import { advance, basicConnection, createDestination, dlqArn, roleArn, ruleToDestination } from '../helpers/apiDestinations.js';
@@ -117,6 +118,20 @@ test('a failing destination shows each attempt, the next retry, then the dead le
   await message.waitFor();
   expect(await message.textContent()).toMatch(/ERROR_CODE: ERROR_FROM_TARGET.*RETRY_ATTEMPTS: 2/s);
   await browser.screenshot('dead-letters');
+});
+
+test('pipes: every pipe with its state, its source and target, and its batches', async () => {
+  const pipes = new PipesClient({ endpoint: emu.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'x' }, maxAttempts: 1 });
+  try {
+    await pipes.send(new CreatePipeCommand({ Name: 'orders-pipe', Source: 'arn:aws:sqs:us-east-1:000000000000:orders', Target: 'arn:aws:sqs:us-east-1:000000000000:out', RoleArn: roleArn, DesiredState: 'STOPPED' }));
+  } finally {
+    pipes.destroy();
+  }
+  const page = await open('pipes');
+  const row = page.locator('tr.pipe[data-name="orders-pipe"]');
+  await row.waitFor();
+  expect(await row.textContent()).toMatch(/orders-pipe.*(CREATING|STOPPED).*desired STOPPED.*arn:aws:sqs:us-east-1:000000000000:orders.*→ arn:aws:sqs:us-east-1:000000000000:out.*No batch yet\./s);
+  await browser.screenshot('pipes');
 });
 
 test("the pattern tester shows the result, and AWS's error for a bad pattern", async () => {

@@ -12,8 +12,15 @@ test('AWS_ENDPOINT_URL_<SERVICE> wins over AWS_ENDPOINT_URL; services without ei
   const all = serviceEndpointsFromEnv({ AWS_ENDPOINT_URL: 'http://127.0.0.1:4566', AWS_ENDPOINT_URL_LAMBDA: 'http://127.0.0.1:3001' });
   expect(all.lambda).toEqual({ url: 'http://127.0.0.1:3001' });
   expect(all.sqs).toEqual({ url: 'http://127.0.0.1:4566' });
-  expect(Object.keys(all).sort()).toEqual(['cloudwatch-logs', 'firehose', 'kinesis', 'lambda', 'sfn', 'sns', 'sqs']);
+  expect(Object.keys(all).sort()).toEqual(['cloudwatch-logs', 'dynamodb-streams', 'firehose', 'kinesis', 'lambda', 'sfn', 'sns', 'sqs']);
   expect(serviceEndpointsFromEnv({})).toEqual({});
+});
+
+test('a pipe source service (DynamoDB Streams) has its endpoint variable and flag, but no target of its own', () => {
+  expect(serviceEndpointsFromEnv({ AWS_ENDPOINT_URL_DYNAMODB_STREAMS: 'http://127.0.0.1:8000/' })).toEqual({ 'dynamodb-streams': { url: 'http://127.0.0.1:8000' } });
+  const config = configFromArgs(['--service-endpoint', 'dynamodb-streams=http://127.0.0.1:8001'], {});
+  expect(new ServiceDirectory({ endpoints: config.serviceEndpoints }).endpoint('dynamodb-streams')).toEqual({ url: 'http://127.0.0.1:8001' });
+  expect(serviceOfArn('arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/2026-01-01T00:00:00.000')).toBeUndefined();
 });
 
 test('flags win over the config file, which wins over the environment', () => {

@@ -15,7 +15,7 @@ import { inspect } from '../helpers/inspect.js';
 const logLines: string[] = [];
 const emu = useEmulator({ logLevel: 'debug', logSink: (line) => logLines.push(line) });
 
-const served = 'This endpoint serves the EventBridge APIs (events and scheduler)';
+const served = 'This endpoint serves the EventBridge APIs (events, scheduler and pipes)';
 
 async function get(path: string, init: RequestInit = {}) {
   const res = await fetch(emu.url + path, init);
@@ -93,7 +93,7 @@ describe('requests for other AWS services', () => {
     expect(res.status).toBe(400);
     expect(body).toEqual({
       __type: 'UnknownOperationException',
-      message: `${served}; X-Amz-Target AmazonSQS.ListQueues (a request for sqs) is not one of its operations. Send only EventBridge here: set AWS_ENDPOINT_URL_EVENTBRIDGE and AWS_ENDPOINT_URL_SCHEDULER (or --endpoint-url on aws events / aws scheduler) rather than the global AWS_ENDPOINT_URL.`,
+      message: `${served}; X-Amz-Target AmazonSQS.ListQueues (a request for sqs) is not one of its operations. Send only EventBridge here: set AWS_ENDPOINT_URL_EVENTBRIDGE, AWS_ENDPOINT_URL_SCHEDULER and AWS_ENDPOINT_URL_PIPES (or --endpoint-url on aws events / aws scheduler / aws pipes) rather than the global AWS_ENDPOINT_URL.`,
     });
   });
 
@@ -126,7 +126,6 @@ describe('requests for other AWS services', () => {
   test.each([
     // aws-cli v1 sends sqs to queue.amazonaws.com whatever AWS_ENDPOINT_URL says: --endpoint-url takes it here.
     [['sqs', 'list-queues', '--endpoint-url', 'EMULATOR'], 'ListQueues', 'X-Amz-Target AmazonSQS.ListQueues (a request for sqs)'],
-    [['pipes', 'list-pipes'], 'ListPipes', 'a request for pipes (GET /v1/pipes)'],
     [['dynamodb', 'list-tables'], 'ListTables', 'X-Amz-Target DynamoDB_20120810.ListTables (a request for dynamodb)'],
     // Query protocol: the answer is XML in that protocol's error shape, the only one its SDKs read.
     [['sts', 'get-caller-identity'], 'GetCallerIdentity', 'the query-protocol call Action=GetCallerIdentity, a request for sts'],
@@ -148,6 +147,12 @@ describe('requests for other AWS services', () => {
     const env = { ...process.env, AWS_ENDPOINT_URL: emu.url, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 's', AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
     const { stdout } = await run('aws', ['scheduler', 'list-schedule-groups', '--output', 'json'], { env });
     expect(JSON.parse(stdout).ScheduleGroups.map((g: any) => g.Name)).toEqual(['default']);
+  }, 90_000);
+
+  test('aws pipes through the same AWS_ENDPOINT_URL is served (the pipes API is this endpoint\'s too)', async () => {
+    const env = { ...process.env, AWS_ENDPOINT_URL: emu.url, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 's', AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+    const { stdout } = await run('aws', ['pipes', 'list-pipes', '--output', 'json'], { env });
+    expect(JSON.parse(stdout)).toEqual({ Pipes: [] });
   }, 90_000);
 });
 

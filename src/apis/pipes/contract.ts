@@ -68,6 +68,8 @@ export interface PipeSourceContext {
   checkpoints: CheckpointStore;
   /** Current (virtual) time in ms: MaximumRecordAgeInSeconds and batching windows use it. */
   now(): number;
+  /** The pipe's RoleArn, if the runner passes it: Kinesis records carry it as invokeIdentityArn. */
+  roleArn?: string;
 }
 
 export type PipeSourceFactory = (ctx: PipeSourceContext) => PipeSource;

@@ -4,7 +4,7 @@
  * start-up stays as it was. The engine makes the retries, so a client makes one attempt.
  */
 import { limits } from '../../limits.js';
-import type { AwsService, ServiceCredentials } from './serviceEndpoints.js';
+import type { EndpointService, ServiceCredentials } from './serviceEndpoints.js';
 
 const loaders = {
   sqs: () => import('@aws-sdk/client-sqs'),
@@ -14,16 +14,17 @@ const loaders = {
   kinesis: () => import('@aws-sdk/client-kinesis'),
   firehose: () => import('@aws-sdk/client-firehose'),
   'cloudwatch-logs': () => import('@aws-sdk/client-cloudwatch-logs'),
-} satisfies Record<AwsService, () => Promise<unknown>>;
+  'dynamodb-streams': () => import('@aws-sdk/client-dynamodb-streams'),
+} satisfies Record<EndpointService, () => Promise<unknown>>;
 
-export type ServiceModule<S extends AwsService> = Awaited<ReturnType<(typeof loaders)[S]>>;
+export type ServiceModule<S extends EndpointService> = Awaited<ReturnType<(typeof loaders)[S]>>;
 
 interface AnyClient {
   send(command: unknown): Promise<unknown>;
   destroy(): void;
 }
 
-const clientClassNames: Record<AwsService, string> = {
+const clientClassNames: Record<EndpointService, string> = {
   sqs: 'SQSClient',
   sns: 'SNSClient',
   lambda: 'LambdaClient',
@@ -31,21 +32,22 @@ const clientClassNames: Record<AwsService, string> = {
   kinesis: 'KinesisClient',
   firehose: 'FirehoseClient',
   'cloudwatch-logs': 'CloudWatchLogsClient',
+  'dynamodb-streams': 'DynamoDBStreamsClient',
 };
 
 export class AwsClients {
-  private modules = new Map<AwsService, Promise<unknown>>();
+  private modules = new Map<EndpointService, Promise<unknown>>();
   private clients = new Map<string, AnyClient>();
   private httpHandler: Promise<typeof import('@smithy/node-http-handler')> | undefined;
 
-  module<S extends AwsService>(service: S): Promise<ServiceModule<S>> {
+  module<S extends EndpointService>(service: S): Promise<ServiceModule<S>> {
     let loaded = this.modules.get(service);
     if (!loaded) this.modules.set(service, (loaded = loaders[service]()));
     return loaded as Promise<ServiceModule<S>>;
   }
 
   /** Send one command (built from the service's module) to the service at `endpoint`. */
-  async send<S extends AwsService>(
+  async send<S extends EndpointService>(
     service: S,
     endpoint: string,
     region: string,
@@ -63,6 +65,9 @@ export class AwsClients {
         region,
         credentials,
         maxAttempts: 1,
+        // An endpoint here is a local stand-in's address: no `sync-` (StartSyncExecution) or other
+        // host prefix in front of it, which would make the host unresolvable.
+        disableHostPrefix: true,
         // HTTP/1.1 for every service (the Kinesis client defaults to HTTP/2, which local stand-ins
         // do not speak), within EventBridge's 5 s client execution timeout.
         requestHandler: new NodeHttpHandler({ requestTimeout: limits.invocationTimeoutMs, connectionTimeout: limits.invocationTimeoutMs }),

@@ -10,6 +10,12 @@ import { parseArn } from '../../apis/events/domain/arns.js';
 export const awsServices = ['sqs', 'sns', 'lambda', 'sfn', 'kinesis', 'firehose', 'cloudwatch-logs'] as const;
 export type AwsService = (typeof awsServices)[number];
 
+/** Services only a pipe reads from (a pipe source), never a target: they have an endpoint, no sender. */
+export const sourceOnlyServices = ['dynamodb-streams'] as const;
+/** Every service an endpoint can be configured for. */
+export const endpointServices = [...awsServices, ...sourceOnlyServices] as const;
+export type EndpointService = (typeof endpointServices)[number];
+
 /** The ARN's service part for each ("states" is Step Functions, "logs" CloudWatch Logs). */
 const arnServices = new Map<string, AwsService>([
   ['sqs', 'sqs'],
@@ -25,7 +31,7 @@ const arnServices = new Map<string, AwsService>([
  * The service-specific environment variable's suffix, as the SDKs spell it (the service id,
  * upper-case, spaces as underscores: "CloudWatch Logs" -> CLOUDWATCH_LOGS).
  */
-const envSuffixes: Record<AwsService, string> = {
+const envSuffixes: Record<EndpointService, string> = {
   sqs: 'SQS',
   sns: 'SNS',
   lambda: 'LAMBDA',
@@ -33,6 +39,7 @@ const envSuffixes: Record<AwsService, string> = {
   kinesis: 'KINESIS',
   firehose: 'FIREHOSE',
   'cloudwatch-logs': 'CLOUDWATCH_LOGS',
+  'dynamodb-streams': 'DYNAMODB_STREAMS',
 };
 
 /** Lambda's InvocationType: EventBridge invokes asynchronously (Event); `sam local start-lambda` only answers RequestResponse. */
@@ -44,7 +51,7 @@ export interface ServiceEndpoint {
   invocationType?: LambdaInvocationType;
 }
 
-export type ServiceEndpoints = Partial<Record<AwsService, string | ServiceEndpoint>>;
+export type ServiceEndpoints = Partial<Record<EndpointService, string | ServiceEndpoint>>;
 
 /** The context an in-process Lambda handler receives (the parts a handler usually reads). */
 export interface LambdaContext {
@@ -80,10 +87,14 @@ export function isAwsService(name: string): name is AwsService {
   return (awsServices as readonly string[]).includes(name);
 }
 
+export function isEndpointService(name: string): name is EndpointService {
+  return (endpointServices as readonly string[]).includes(name);
+}
+
 /** AWS_ENDPOINT_URL_<SERVICE> for each service, else AWS_ENDPOINT_URL (as the SDKs resolve them). */
 export function serviceEndpointsFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceEndpoints {
   const endpoints: ServiceEndpoints = {};
-  for (const service of awsServices) {
+  for (const service of endpointServices) {
     const url = env[`AWS_ENDPOINT_URL_${envSuffixes[service]}`] || env.AWS_ENDPOINT_URL;
     if (url) endpoints[service] = { url: checkedUrl(url, `AWS_ENDPOINT_URL_${envSuffixes[service]}`) };
   }
@@ -91,12 +102,12 @@ export function serviceEndpointsFromEnv(env: NodeJS.ProcessEnv = process.env): S
 }
 
 /** `--service-endpoint sqs=http://127.0.0.1:9324` or `lambda=http://127.0.0.1:3001,invocation-type=RequestResponse`. */
-export function parseServiceEndpointFlag(spec: string): [AwsService, ServiceEndpoint] {
+export function parseServiceEndpointFlag(spec: string): [EndpointService, ServiceEndpoint] {
   const [head, ...options] = spec.split(',');
   const eq = head.indexOf('=');
   const service = head.slice(0, eq).trim().toLowerCase().replace(/^logs$/, 'cloudwatch-logs');
-  if (eq <= 0 || !isAwsService(service)) {
-    throw new ServiceEndpointError(`--service-endpoint: expected <service>=<url> with service one of ${awsServices.join(', ')}; got "${spec}"`);
+  if (eq <= 0 || !isEndpointService(service)) {
+    throw new ServiceEndpointError(`--service-endpoint: expected <service>=<url> with service one of ${endpointServices.join(', ')}; got "${spec}"`);
   }
   const endpoint: ServiceEndpoint = { url: checkedUrl(head.slice(eq + 1).trim(), `--service-endpoint ${service}`) };
   for (const option of options) {
@@ -136,13 +147,13 @@ export interface ServiceDirectoryOptions {
 
 /** What the senders ask: where a service is, which binding a function has, how to sign. */
 export class ServiceDirectory {
-  private readonly endpoints = new Map<AwsService, ServiceEndpoint>();
+  private readonly endpoints = new Map<EndpointService, ServiceEndpoint>();
   private readonly lambdas: Map<string, LambdaBinding>;
   private self: { host: string; port: number } | undefined;
 
   constructor(private readonly options: ServiceDirectoryOptions = {}) {
     for (const [service, endpoint] of Object.entries(options.endpoints ?? {})) {
-      if (!isAwsService(service)) throw new ServiceEndpointError(`serviceEndpoints: unknown service ${service} (one of ${awsServices.join(', ')})`);
+      if (!isEndpointService(service)) throw new ServiceEndpointError(`serviceEndpoints: unknown service ${service} (one of ${endpointServices.join(', ')})`);
       if (endpoint) this.endpoints.set(service, typeof endpoint === 'string' ? { url: checkedUrl(endpoint, `serviceEndpoints.${service}`) } : { ...endpoint, url: checkedUrl(endpoint.url, `serviceEndpoints.${service}`) });
     }
     const lambdas = options.lambdas;
@@ -159,7 +170,7 @@ export class ServiceDirectory {
    * AWS_ENDPOINT_URL at the emulator (so their own code reaches it) must not make it
    * send SQS or Lambda calls to itself.
    */
-  endpoint(service: AwsService): ServiceEndpoint | undefined {
+  endpoint(service: EndpointService): ServiceEndpoint | undefined {
     const endpoint = this.endpoints.get(service);
     return endpoint && !this.isSelf(endpoint.url) ? endpoint : undefined;
   }

@@ -1,0 +1,78 @@
+/**
+ * Terraform end to end for aws_pipes_pipe (provider 5.100.0): apply -> no drift -> in-place
+ * update -> no drift -> destroy, reading back with the JS SDK after each step. Offline, as
+ * test/e2e/scheduler/terraform.test.ts: the provider from the local mirror, and a proxy guard
+ * that records anything headed off the machine (the test asserts it saw nothing). The provider
+ * waits on the pipe's CurrentState (CREATING -> STOPPED, UPDATING -> STOPPED, DELETING -> gone).
+ */
+import { fileURLToPath } from 'node:url';
+import { DescribePipeCommand, ListPipesCommand, PipesClient } from '@aws-sdk/client-pipes';
+import { startEmulator, type Running } from '../../helpers/emulator.js';
+import { startProxyGuard, type ProxyGuard } from '../../helpers/proxyGuard.js';
+import { createWorkspace, findProviderMirror, terraformVersion, type RunResult, type Workspace } from '../../helpers/terraform.js';
+
+const configDir = fileURLToPath(new URL('../../terraform-pipes', import.meta.url));
+const account = '123456789012';
+const step = 10 * 60_000;
+
+let emu: Running;
+let guard: ProxyGuard;
+let workspace: Workspace;
+let client: PipesClient;
+
+beforeAll(async () => {
+  await terraformVersion();
+  const mirror = await findProviderMirror();
+  emu = await startEmulator();
+  guard = await startProxyGuard();
+  workspace = await createWorkspace(configDir, mirror, { ...guard.env });
+  client = new PipesClient({ endpoint: emu.url, region: 'us-east-1', credentials: { accessKeyId: account, secretAccessKey: 'x' }, maxAttempts: 1 });
+}, step);
+
+afterAll(async () => {
+  client?.destroy();
+  await workspace?.remove();
+  await guard?.close();
+  await emu?.close();
+});
+
+const vars = (g: number) => ['-var', `endpoint=${emu.url}`, '-var', `generation=${g}`];
+const explain = (what: string, r: RunResult) => `terraform ${what} exited ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+
+async function tf(args: string[]): Promise<RunResult> {
+  const result = await workspace.terraform(args, step);
+  if (result.code !== 0) throw new Error(explain(args[0], result));
+  return result;
+}
+
+const apply = (g: number) => tf(['apply', '-auto-approve', '-input=false', '-parallelism=2', ...vars(g)]);
+const noDrift = async (g: number) => expect((await tf(['plan', '-detailed-exitcode', '-input=false', '-parallelism=2', ...vars(g)])).stdout).toContain('No changes.');
+
+test('apply, no drift, update in place, no drift, destroy', async () => {
+  await tf(['init', '-input=false']);
+  await apply(1);
+  expect(await client.send(new DescribePipeCommand({ Name: 'tf-orders' }))).toMatchObject({
+    CurrentState: 'STOPPED',
+    DesiredState: 'STOPPED',
+    Description: 'generation 1',
+    Source: `arn:aws:sqs:us-east-1:${account}:tf-orders`,
+    SourceParameters: { SqsQueueParameters: { BatchSize: 5, MaximumBatchingWindowInSeconds: 2 }, FilterCriteria: { Filters: [{ Pattern: '{"body":{"generation":[1]}}' }] } },
+    TargetParameters: { InputTemplate: '{"generation": 1}' },
+    Tags: { generation: '1' },
+  });
+  await noDrift(1);
+
+  await apply(2);
+  expect(await client.send(new DescribePipeCommand({ Name: 'tf-orders' }))).toMatchObject({
+    CurrentState: 'STOPPED',
+    Description: 'generation 2',
+    SourceParameters: { SqsQueueParameters: { BatchSize: 10 }, FilterCriteria: { Filters: [{ Pattern: '{"body":{"generation":[2]}}' }] } },
+    TargetParameters: { InputTemplate: '{"generation": 2}' },
+    Tags: { generation: '2' },
+  });
+  await noDrift(2);
+
+  await tf(['destroy', '-auto-approve', '-input=false', '-parallelism=2', ...vars(2)]);
+  expect((await client.send(new ListPipesCommand({}))).Pipes).toEqual([]);
+  expect(guard.attempts).toEqual([]);
+}, 6 * step);
