@@ -59,6 +59,7 @@ import { limits } from './limits.js';
 import { WebhookRegistry } from './webhooks/registry.js';
 import { webhookAdminRouter, webhooksRouter } from './webhooks/routes.js';
 import { table } from './store/schema.js';
+import type { PipeStepDeps } from './apis/pipes/steps.js';
 
 export interface EmulatorOptions extends Partial<EmulatorConfig> {
   clock?: VirtualClock;
@@ -81,6 +82,8 @@ export interface Emulator {
   readonly history: DeliveryHistory;
   /** Inbound webhooks and their secrets (configuration: kept across reset, never persisted). */
   readonly webhooks: WebhookRegistry;
+  /** What a pipe's enrichment and target steps are built from (src/apis/pipes/steps.ts): the rule targets' senders' dependencies. */
+  readonly pipeSteps: PipeStepDeps;
   /** Under --require-auth: the token that opens /_eventbridge-local/* (`Authorization: Bearer <token>`). */
   readonly adminToken?: string;
   listen(): Promise<{ url: string; port: number }>;
@@ -223,6 +226,21 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     deadLetterOf: schedulerDeadLetter,
   });
   router = new EventRouter({ records: store.delivery, clock, ids, log, history, engine });
+  const pipeSteps: PipeStepDeps = {
+    store,
+    clock,
+    auth: connectionAuth,
+    limiter,
+    send: sendHttp,
+    timeoutMs: invocationTimeoutMs,
+    isOwnEndpoint,
+    directory: services,
+    clients: awsClients,
+    records: store.delivery,
+    forwardToBus,
+    kindOf,
+    uuid: () => ids.uuid(),
+  };
   const scheduler = new RuleScheduler(clock, ids, (ns, busName, event, rule) => {
     router.route(ns, busName, event, { ownerRule: rule });
     void store.persist();
@@ -314,6 +332,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     engine,
     history,
     webhooks,
+    pipeSteps,
     adminToken,
     listen: () =>
       new Promise((resolve, reject) => {

@@ -87,7 +87,10 @@ async function invoke(deps: ApiDestinationSenderDeps, ns: NamespaceState, dest: 
   // A Retry-After date was written by the server's wall clock: it is read against the real
   // one, and the delay it gives is then waited on the virtual clock.
   const outcome = outcomeOf(result, built.shown, deps.clock.wallNow(), deps.timeoutMs);
-  if (result.kind === 'response') outcome.response = attemptResponse(result.status, result.statusText, result.headers, result.body, secretsOf(credentials.header.value, conn));
+  if (result.kind === 'response') {
+    outcome.response = attemptResponse(result.status, result.statusText, result.headers, result.body, secretsOf(credentials.header.value, conn));
+    outcome.answer = result.body.toString('utf8');
+  }
   if (result.kind === 'response' && (result.status === 401 || result.status === 407)) {
     await deps.auth.rejected(ns, conn, result.status, credentials.header);
   }

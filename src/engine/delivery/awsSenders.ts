@@ -42,6 +42,14 @@ export interface AwsSenderDeps {
 /** Message attributes a dead-letter job carries to its queue (see the engine's deadLetter). */
 export const deadLetterAttributesKey = 'DeadLetterMessageAttributes';
 
+/**
+ * A pipe's target asks for its invocation type (LambdaFunctionParameters /
+ * StepFunctionStateMachineParameters.InvocationType; REQUEST_RESPONSE is the default for pipes,
+ * where a rule's target is invoked asynchronously). RequestResponse on a state machine is
+ * StartSyncExecution, which only an EXPRESS state machine accepts.
+ */
+export const pipeInvocationTypeKey = 'PipeInvocationType';
+
 interface Call {
   operation: string;
   input: Record<string, unknown>;
@@ -110,7 +118,9 @@ function callFor(service: AwsService, endpoint: ServiceEndpoint, job: DeliveryJo
     case 'sns':
       return { operation: 'Publish', input: { TopicArn: job.target.Arn, Message: body }, response: (o) => ({ MessageId: o.MessageId }) };
     case 'lambda': {
-      const invocationType = endpoint.invocationType ?? 'Event';
+      // An endpoint that only answers RequestResponse (sam local) gets it whatever the target asks.
+      const asked = job.target[pipeInvocationTypeKey] as 'Event' | 'RequestResponse' | undefined;
+      const invocationType = endpoint.invocationType === 'RequestResponse' ? 'RequestResponse' : (asked ?? endpoint.invocationType ?? 'Event');
       const input: Record<string, unknown> = { FunctionName: lambdaFunctionName(job.target.Arn), InvocationType: invocationType, Payload: body };
       const qualifier = lambdaQualifier(job.target.Arn);
       if (qualifier) input.Qualifier = qualifier;
@@ -123,6 +133,14 @@ function callFor(service: AwsService, endpoint: ServiceEndpoint, job: DeliveryJo
       };
     }
     case 'sfn':
+      if (job.target[pipeInvocationTypeKey] === 'RequestResponse') {
+        return {
+          operation: 'StartSyncExecution',
+          input: { stateMachineArn: job.target.Arn, input: body },
+          response: (o) => ({ executionArn: o.executionArn, status: o.status, output: o.output, error: o.error, cause: o.cause }),
+          failed: (o) => (o.status !== 'SUCCEEDED' ? { ok: false, errorCode: 'ERROR_FROM_TARGET', errorMessage: `The execution ended ${String(o.status)}${o.error ? `: ${String(o.error)}` : ''}${o.cause ? ` (${String(o.cause)})` : ''}.`, retryable: true } : undefined),
+        };
+      }
       return { operation: 'StartExecution', input: { stateMachineArn: job.target.Arn, input: body }, response: (o) => ({ executionArn: o.executionArn }) };
     case 'kinesis': {
       const stream = arn.resource.replace(/^stream\//, '');
@@ -142,8 +160,10 @@ function sqsCall(endpoint: ServiceEndpoint, job: DeliveryJob): Call {
   const queueName = arn.resource;
   // A queue URL is <endpoint>/<account>/<name> on AWS, moto_server, ElasticMQ and LocalStack alike.
   const input: Record<string, unknown> = { QueueUrl: `${endpoint.url}/${arn.account}/${queueName}`, MessageBody: job.payload };
-  const groupId = (job.target.SqsParameters as { MessageGroupId?: string } | undefined)?.MessageGroupId;
-  if (queueName.endsWith('.fifo') && groupId !== undefined) input.MessageGroupId = groupId;
+  const params = job.target.SqsParameters as { MessageGroupId?: string; MessageDeduplicationId?: string } | undefined;
+  if (queueName.endsWith('.fifo') && params?.MessageGroupId !== undefined) input.MessageGroupId = params.MessageGroupId;
+  // Only a pipe's SqsQueueParameters has one (a rule's FIFO target relies on content-based deduplication).
+  if (queueName.endsWith('.fifo') && params?.MessageDeduplicationId !== undefined) input.MessageDeduplicationId = params.MessageDeduplicationId;
   const attributes = job.target[deadLetterAttributesKey] as Record<string, string> | undefined;
   if (attributes) {
     const typed: Record<string, { DataType: 'String'; StringValue: string }> = Object.create(null);
@@ -181,10 +201,12 @@ function partitionKey(job: DeliveryJob): string {
 function logsCall(job: DeliveryJob, clock: Clock): Call {
   const arn = parseArn(job.target.Arn)!;
   const logGroupName = arn.resource.replace(/^log-group:/, '').replace(/:\*$/, '');
-  const time = Date.parse(String(job.event.time));
+  // A pipe's CloudWatchLogsParameters (resolved for this event) name the stream and the timestamp.
+  const params = job.target.CloudWatchLogsParameters as { LogStreamName?: string; Timestamp?: number } | undefined;
+  const time = params?.Timestamp ?? Date.parse(String(job.event.time));
   return {
     operation: 'PutLogEvents',
-    input: { logGroupName, logStreamName: String(job.event.id), logEvents: [{ timestamp: Number.isNaN(time) ? clock.now() : time, message: job.payload }] },
+    input: { logGroupName, logStreamName: params?.LogStreamName ?? String(job.event.id), logEvents: [{ timestamp: Number.isNaN(time) ? clock.now() : time, message: job.payload }] },
     response: (o) => ({ nextSequenceToken: o.nextSequenceToken, rejectedLogEventsInfo: o.rejectedLogEventsInfo }),
   };
 }

@@ -29,7 +29,10 @@ async function postTo(deps: LambdaBindingDeps, job: DeliveryJob, url: string): P
   const result = await deps.send(request, deps.timeoutMs);
   const outcome = outcomeOf(result, request, deps.clock.now(), deps.timeoutMs);
   if (outcome.errorMessage) outcome.errorMessage = outcome.errorMessage.replace('The API destination endpoint', `The function's URL`).replace('the API destination endpoint', `the function's URL`);
-  if (result.kind === 'response') outcome.response = { statusCode: result.status, body: result.body.toString('utf8').slice(0, 4096) };
+  if (result.kind === 'response') {
+    outcome.answer = result.body.toString('utf8');
+    outcome.response = { statusCode: result.status, body: outcome.answer.slice(0, 4096) };
+  }
   return outcome;
 }
 
@@ -47,14 +50,14 @@ async function runHandler(deps: LambdaBindingDeps, job: DeliveryJob, handler: La
     callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => Math.max(0, deps.timeoutMs - (Date.now() - started)),
   };
-  const request = { function: name, invocationType: 'Event', event: job.payload };
+  const request = { function: name, invocationType: (job.target.PipeInvocationType as string | undefined) ?? 'Event', event: job.payload };
   let timer: NodeJS.Timeout | undefined;
   try {
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new HandlerTimeout()), deps.timeoutMs);
     });
     const result = await Promise.race([Promise.resolve().then(() => handler(parsedEvent(job.payload), context)), timedOut]);
-    return { ok: true, request, response: { result: result === undefined ? null : result } };
+    return { ok: true, request, response: { result: result === undefined ? null : result }, answer: result === undefined ? 'null' : JSON.stringify(result) };
   } catch (err) {
     if (err instanceof HandlerTimeout) {
       return { ok: false, errorCode: 'TIMEOUT', errorMessage: `The handler of ${name} did not finish within ${deps.timeoutMs / 1000} seconds.`, retryable: true, request };

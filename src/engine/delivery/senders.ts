@@ -20,6 +20,8 @@ export interface SendOutcome {
   request?: unknown;
   /** What the target answered (HTTP: status, headers, body cut to a bound, secrets masked; AWS service calls and Lambda bindings: their answer), for the inspection API. */
   response?: unknown;
+  /** The answer's body in full (an API destination's, a Lambda binding's): what a pipe's enrichment passes on. Never recorded. */
+  answer?: string;
   /**
    * Not yet: the target cannot take the job before this time (an API destination's
    * InvocationRateLimitPerSecond). The engine reschedules the job without counting an
@@ -44,6 +46,8 @@ const serviceParameterKeys = [
   // A Scheduler universal target's call: { Service, Action } (apis/scheduler/universalTarget.ts).
   'AwsSdkCall',
   'RoleArn',
+  // A pipe's target (src/apis/pipes/targets.ts): its TargetParameters as configured.
+  'PipeTargetParameters',
 ];
 
 export function captureSender(records: Pick<DeliveryRecords, 'appendCapture'>): Sender {

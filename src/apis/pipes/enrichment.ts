@@ -1,0 +1,120 @@
+/**
+ * A pipe's enrichment step: `createPipeEnrichment(pipe, deps)` gives the PipeEnrichment the runner
+ * calls with the filtered events of a batch (undefined when the pipe has no Enrichment). It answers
+ * the events that go on to the target, or throws a PipeStepError (the whole batch failed: "partial
+ * batch failure handling isn't supported for enrichments", User Guide "Batching and concurrency").
+ *
+ * Evidence (User Guide, "Event enrichment in Amazon EventBridge Pipes"): enrichments are invoked
+ * synchronously (REQUEST_RESPONSE); Step Functions "only supports Express workflows" (a STANDARD
+ * state machine refuses StartSyncExecution: StateMachineTypeNotSupported, and the batch fails);
+ * "EventBridge Pipes passes the enrichment responses directly to the configured target", an array
+ * as that many events; an empty response ("", {} or [], and here also null) invokes no target;
+ * `[{}]` invokes it with one empty event. Lambda and Step Functions take the batch as one JSON
+ * array ("even if the batch size is 1"); an API destination or API Gateway takes one event per
+ * request (they have no batch API, so CreatePipe allows them only with a batch of one).
+ *
+ * Each event first gets EnrichmentParameters.InputTemplate (per event); HttpParameters may take
+ * values from the event (`$.body.id`). Calls go through the rule-target senders: API destinations
+ * with their connection's auth; Lambda through its binding or endpoint, Step Functions through its
+ * endpoint. API Gateway: the stage's URL from deps.apiGatewayUrl, else the batch fails (there is no
+ * answer to capture).
+ */
+import { pipeInvocationTypeKey } from '../../delivery/awsSenders.js';
+import { outcomeOf } from '../../delivery/apiDestinationSender.js';
+import type { SendOutcome } from '../../delivery/senders.js';
+import { serviceOfArn } from '../../delivery/serviceEndpoints.js';
+import { parseArn } from '../../domain/arns.js';
+import type { TargetRecord } from '../../store/schema.js';
+import { TargetInputError } from '../../transform/types.js';
+import { PipeStepError, type PipeEnrichment } from './contract.js';
+import { asJsonValue, renderPipeInput } from './inputTemplate.js';
+import { pipeJob, templateContext, type PipeDefinition, type PipeStepDeps } from './steps.js';
+import { apiGatewayRequest, resolveHttpParameters, sendersOf } from './targets.js';
+
+export function createPipeEnrichment(pipe: PipeDefinition, deps: PipeStepDeps): PipeEnrichment | undefined {
+  const arnText = pipe.Enrichment;
+  if (!arnText) return undefined;
+  const ctx = templateContext(pipe, deps.clock);
+  const params = pipe.EnrichmentParameters ?? {};
+  const render = (event: unknown) => {
+    try {
+      return renderPipeInput(event, params.InputTemplate, ctx);
+    } catch (err) {
+      throw new PipeStepError(`EnrichmentParameters.InputTemplate: ${err instanceof TargetInputError ? err.reason : String(err)}`);
+    }
+  };
+  const arn = parseArn(arnText);
+  const service = serviceOfArn(arnText);
+  if (service === 'lambda' || service === 'sfn') {
+    const target: TargetRecord = { Id: pipe.Name, Arn: arnText, [pipeInvocationTypeKey]: 'RequestResponse' };
+    return async (events) => {
+      const payload = JSON.stringify(events.map((e) => asJsonValue(render(e))));
+      if (deps.kindOf(arnText) !== 'aws-service') {
+        throw new PipeStepError(`No ${service === 'lambda' ? 'Lambda binding or endpoint' : 'Step Functions endpoint'} is configured for enrichment ${arnText}: an enrichment must answer, so it cannot be captured.`);
+      }
+      const outcome = await call(deps, pipe, target, payload);
+      const response = outcome.response as { Payload?: string; output?: string } | undefined;
+      return splitAnswer(outcome.answer ?? response?.Payload ?? response?.output);
+    };
+  }
+  if (arn?.service === 'events' && arn.resource.startsWith('api-destination/')) {
+    return async (events) => {
+      const out: unknown[] = [];
+      for (const event of events) {
+        const target: TargetRecord = { Id: pipe.Name, Arn: arnText };
+        if (params.HttpParameters) {
+          const http = resolveHttpParameters(params.HttpParameters, event);
+          if ('error' in http) throw new PipeStepError(`Enrichment ${arnText}: ${http.error}`);
+          target.HttpParameters = http.parameters;
+        }
+        const outcome = await call(deps, pipe, target, render(event), event);
+        out.push(...splitAnswer(outcome.answer));
+      }
+      return out;
+    };
+  }
+  if (arn?.service === 'execute-api') {
+    return async (events) => {
+      const out: unknown[] = [];
+      for (const event of events) {
+        const input = render(event);
+        const built = apiGatewayRequest(arnText, deps, params.HttpParameters, event, input);
+        if (built === undefined) throw new PipeStepError(`No local URL is known for API Gateway enrichment ${arnText}: an enrichment must answer, so it cannot be captured.`);
+        if ('error' in built) throw new PipeStepError(built.error);
+        const result = await deps.send(built.request, deps.timeoutMs);
+        const outcome = outcomeOf(result, built.request, deps.clock.wallNow(), deps.timeoutMs);
+        if (!outcome.ok) throw new PipeStepError(`Enrichment ${arnText}: ${outcome.errorMessage ?? 'failed'}`);
+        out.push(...splitAnswer(result.kind === 'response' ? result.body.toString('utf8') : ''));
+      }
+      return out;
+    };
+  }
+  return async () => {
+    throw new PipeStepError(`${arnText} is not an enrichment EventBridge Pipes can invoke (an API destination, API Gateway REST API, Lambda function or Step Functions state machine).`);
+  };
+}
+
+async function call(deps: PipeStepDeps, pipe: PipeDefinition, target: TargetRecord, payload: string, event: unknown = {}): Promise<SendOutcome> {
+  const job = pipeJob(pipe, target, { id: deps.uuid(), ...(typeof event === 'object' && event !== null ? event : {}) }, payload, deps.uuid(), deps.clock.now());
+  const sender = sendersOf(deps)[deps.kindOf(target.Arn)];
+  let outcome: SendOutcome;
+  try {
+    outcome = await sender(job);
+  } catch (err) {
+    outcome = { ok: false, errorMessage: (err as Error)?.message ?? String(err) };
+  }
+  deps.limiter.forget(job.id);
+  if (outcome.deferUntil !== undefined) throw new PipeStepError(`Enrichment ${target.Arn}: the API destination's invocation rate limit has no slot now.`);
+  if (!outcome.ok) throw new PipeStepError(`Enrichment ${target.Arn} failed: ${[outcome.errorCode, outcome.errorMessage].filter(Boolean).join(': ')}`);
+  return outcome;
+}
+
+/** The enrichment's answer as the events that go on: an array is that many events; "", {}, [] and null none. */
+export function splitAnswer(answer: string | undefined): unknown[] {
+  if (answer === undefined || answer.trim() === '') return [];
+  const value = asJsonValue(answer);
+  if (value === null) return [];
+  if (Array.isArray(value)) return value;
+  if (typeof value === 'object' && Object.keys(value).length === 0) return [];
+  return [value];
+}
