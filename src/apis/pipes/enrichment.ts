@@ -113,7 +113,8 @@ async function call(deps: PipeStepDeps, pipe: PipeDefinition, target: TargetReco
 export function splitAnswer(answer: string | undefined): unknown[] {
   if (answer === undefined || answer.trim() === '') return [];
   const value = asJsonValue(answer);
-  if (value === null) return [];
+  // A Lambda function returning "" answers the JSON string "": empty too.
+  if (value === null || value === '') return [];
   if (Array.isArray(value)) return value;
   if (typeof value === 'object' && Object.keys(value).length === 0) return [];
   return [value];

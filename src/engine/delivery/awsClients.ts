@@ -63,6 +63,9 @@ export class AwsClients {
         region,
         credentials,
         maxAttempts: 1,
+        // An endpoint here is a local stand-in's address: no `sync-` (StartSyncExecution) or other
+        // host prefix in front of it, which would make the host unresolvable.
+        disableHostPrefix: true,
         // HTTP/1.1 for every service (the Kinesis client defaults to HTTP/2, which local stand-ins
         // do not speak), within EventBridge's 5 s client execution timeout.
         requestHandler: new NodeHttpHandler({ requestTimeout: limits.invocationTimeoutMs, connectionTimeout: limits.invocationTimeoutMs }),
