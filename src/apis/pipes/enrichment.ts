@@ -19,13 +19,13 @@
  * endpoint. API Gateway: the stage's URL from deps.apiGatewayUrl, else the batch fails (there is no
  * answer to capture).
  */
-import { pipeInvocationTypeKey } from '../../delivery/awsSenders.js';
-import { outcomeOf } from '../../delivery/apiDestinationSender.js';
-import type { SendOutcome } from '../../delivery/senders.js';
-import { serviceOfArn } from '../../delivery/serviceEndpoints.js';
-import { parseArn } from '../../domain/arns.js';
+import { pipeInvocationTypeKey } from '../../engine/delivery/awsSenders.js';
+import { outcomeOf } from '../../engine/delivery/apiDestinationSender.js';
+import type { SendOutcome } from '../../engine/delivery/senders.js';
+import { serviceOfArn } from '../../engine/delivery/serviceEndpoints.js';
+import { parseArn } from '../events/domain/arns.js';
 import type { TargetRecord } from '../../store/schema.js';
-import { TargetInputError } from '../../transform/types.js';
+import { TargetInputError } from '../../engine/transform/types.js';
 import { PipeStepError, type PipeEnrichment } from './contract.js';
 import { asJsonValue, renderPipeInput } from './inputTemplate.js';
 import { pipeJob, templateContext, type PipeDefinition, type PipeStepDeps } from './steps.js';

@@ -15,8 +15,8 @@
  * event as received, as one (escaped) JSON string: the docs contrast the two by saying
  * event.json "isn't escaped" and so "can only be used as a value for a JSON field".
  */
-import { evaluateJsonPath } from '../../transform/jsonPath.js';
-import { placeholderNames, renderTemplate } from '../../transform/template.js';
+import { evaluateJsonPath } from '../../engine/transform/jsonPath.js';
+import { placeholderNames, renderTemplate } from '../../engine/transform/template.js';
 
 /** What the reserved `aws.pipes.*` variables are made of. */
 export interface PipeTemplateContext {

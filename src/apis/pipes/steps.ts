@@ -7,13 +7,13 @@
  * `createPipeEnrichment(pipe, deps)` and `createPipeTarget(pipe, deps)` once per pipe (again after
  * UpdatePipe).
  */
-import { parseArn } from '../../domain/arns.js';
-import type { ConnectionAuth } from '../../delivery/connectionAuth.js';
-import type { AwsClients } from '../../delivery/awsClients.js';
-import type { HttpSend } from '../../delivery/httpClient.js';
-import type { InvocationRateLimiter } from '../../delivery/rateLimiter.js';
-import type { ForwardToBus, Sender, TargetKind } from '../../delivery/senders.js';
-import type { ServiceDirectory } from '../../delivery/serviceEndpoints.js';
+import { parseArn } from '../events/domain/arns.js';
+import type { ConnectionAuth } from '../../engine/delivery/connectionAuth.js';
+import type { AwsClients } from '../../engine/delivery/awsClients.js';
+import type { HttpSend } from '../../engine/delivery/httpClient.js';
+import type { InvocationRateLimiter } from '../../engine/delivery/rateLimiter.js';
+import type { ForwardToBus, Sender, TargetKind } from '../../engine/delivery/senders.js';
+import type { ServiceDirectory } from '../../engine/delivery/serviceEndpoints.js';
 import type { DeliveryRecords } from '../../store/deliveryRecords.js';
 import type { DeliveryJob, TargetRecord } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';

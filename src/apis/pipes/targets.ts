@@ -25,15 +25,15 @@
  * Failed items are named by the source item they stand for (itemIdOf); when a failed event
  * carries none (an enrichment made it), the whole batch fails.
  */
-import { apiDestinationSender, outcomeOf } from '../../delivery/apiDestinationSender.js';
-import { awsServiceSender, pipeInvocationTypeKey } from '../../delivery/awsSenders.js';
-import { buildInvocationRequest } from '../../delivery/httpRequest.js';
-import { captureSender, eventBusSender, type SendOutcome } from '../../delivery/senders.js';
-import { serviceOfArn } from '../../delivery/serviceEndpoints.js';
-import { parseArn } from '../../domain/arns.js';
-import { formatEventTime } from '../../events/envelope.js';
+import { apiDestinationSender, outcomeOf } from '../../engine/delivery/apiDestinationSender.js';
+import { awsServiceSender, pipeInvocationTypeKey } from '../../engine/delivery/awsSenders.js';
+import { buildInvocationRequest } from '../../engine/delivery/httpRequest.js';
+import { captureSender, eventBusSender, type SendOutcome } from '../../engine/delivery/senders.js';
+import { serviceOfArn } from '../../engine/delivery/serviceEndpoints.js';
+import { parseArn } from '../events/domain/arns.js';
+import { formatEventTime } from '../events/bus/envelope.js';
 import type { TargetRecord } from '../../store/schema.js';
-import { TargetInputError } from '../../transform/types.js';
+import { TargetInputError } from '../../engine/transform/types.js';
 import type { BatchOutcome, PipeTargetDelivery } from './contract.js';
 import { asJsonValue, renderPipeInput, resolveDynamic, type PipeTemplateContext } from './inputTemplate.js';
 import { itemIdOf, pipeJob, templateContext, type PipeDefinition, type PipeHttpParameters, type PipeStepDeps, type SenderSet } from './steps.js';
