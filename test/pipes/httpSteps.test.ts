@@ -264,9 +264,15 @@ async function startSfnStandIn(): Promise<{ url: string; calls: any[]; close(): 
       if (String(input.stateMachineArn).endsWith(':standard')) {
         return res.writeHead(400).end('{"__type":"StateMachineTypeNotSupported","message":"This operation is not supported by this type of state machine"}');
       }
-      const events = JSON.parse(input.input) as unknown[];
-      const output = JSON.stringify(events.map((e) => ({ wrapped: e })));
-      res.writeHead(200).end(JSON.stringify({ executionArn: `${input.stateMachineArn}:exec-1`, status: 'SUCCEEDED', output, startDate: 1, stopDate: 2 }));
+      const executionArn = `${input.stateMachineArn}:exec-${calls.length}`;
+      if (String(input.stateMachineArn).endsWith(':failing')) {
+        return res.writeHead(200).end(JSON.stringify({ executionArn, status: 'FAILED', error: 'States.TaskFailed', cause: 'out of stock', startDate: 1, stopDate: 2 }));
+      }
+      const events = JSON.parse(input.input) as Array<{ messageId?: string }>;
+      const output = String(input.stateMachineArn).endsWith(':partial')
+        ? JSON.stringify({ batchItemFailures: [{ itemIdentifier: events[0].messageId }] })
+        : JSON.stringify(events.map((e) => ({ wrapped: e })));
+      res.writeHead(200).end(JSON.stringify({ executionArn, status: 'SUCCEEDED', output, startDate: 1, stopDate: 2 }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -287,4 +293,68 @@ test('Step Functions enrichment: StartSyncExecution of an EXPRESS state machine,
   } finally {
     await sfn.close();
   }
+});
+
+test('Step Functions target, REQUEST_RESPONSE (the default): StartSyncExecution with the batch; batchItemFailures in its output; a FAILED execution fails the batch', async () => {
+  const sfn = await startSfnStandIn();
+  try {
+    await withEmu({ serviceEndpoints: { sfn: sfn.url } }, async (emu) => {
+      const sm = (name: string) => `arn:aws:states:${region}:${account}:stateMachine:${name}`;
+      const records = [sqsRecord(1, {}), sqsRecord(2, {})];
+      expect(await createPipeTarget(pipe(sm('express')), emu.emulator.pipeSteps)(records)).toEqual({ kind: 'delivered' });
+      expect(sfn.calls[0]).toMatchObject({ target: 'AWSStepFunctions.StartSyncExecution', input: { input: JSON.stringify(records) } });
+      expect(await createPipeTarget(pipe(sm('partial')), emu.emulator.pipeSteps)(records)).toMatchObject({ kind: 'partial', failedItemIds: ['m-1'] });
+      expect(await createPipeTarget(pipe(sm('failing')), emu.emulator.pipeSteps)(records)).toMatchObject({ kind: 'failed', reason: expect.stringContaining('FAILED: States.TaskFailed (out of stock)') });
+      expect(await createPipeTarget(pipe(sm('standard')), emu.emulator.pipeSteps)(records)).toMatchObject({ kind: 'failed', reason: expect.stringMatching(/not supported by this type of state machine/) });
+    });
+  } finally {
+    await sfn.close();
+  }
+});
+
+test("an API destination's invocation rate limit: events past it wait for their slot on the emulator's clock, then go", () =>
+  withEmu({}, async (emu) => {
+    const dest = await createDestination(emu, 'slow', await basicConnection(emu), `${sink.url}/slow`, 'POST', 1);
+    let outcome: unknown;
+    const delivering = createPipeTarget(pipe(dest, { TargetParameters: { InputTemplate: '<$.messageId>' } }), emu.emulator.pipeSteps)([sqsRecord(1, {}), sqsRecord(2, {}), sqsRecord(3, {})]).then((o) => (outcome = o));
+    // Each request past the first waits for its slot: move the clock a second at a time once the previous one arrived
+    // (before this, a pipe's deferred invocation failed and left its slot taken).
+    for (const count of [1, 2]) {
+      await until(() => sink.requests.length >= count);
+      emu.emulator.clock.advance(1000);
+    }
+    await delivering;
+    expect(outcome).toEqual({ kind: 'delivered' });
+    expect(sink.requests.map((r) => r.body)).toEqual(['"m-1"', '"m-2"', '"m-3"']);
+  }));
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 10));
+}
+
+describe('API Gateway', () => {
+  const api = `arn:aws:execute-api:${region}:${account}:a1b2c3/prod/POST/orders/*`;
+
+  test('target: captured without a local URL; with one, one request per event to the stage (HttpParameters as for an API destination)', () =>
+    withEmu({}, async (emu) => {
+      expect(await createPipeTarget(pipe(api, { TargetParameters: { InputTemplate: '<$.body>' } }), emu.emulator.pipeSteps)([sqsRecord(1, { id: 'o-1' })])).toEqual({ kind: 'delivered' });
+      expect((await captures(emu.url, api)).map((c) => c.payload)).toEqual(['{"id":"o-1"}']);
+      const deps = { ...emu.emulator.pipeSteps, apiGatewayUrl: (apiId: string, stage: string) => `${sink.url}/restapis/${apiId}/${stage}/_user_request_` };
+      const target = createPipeTarget(pipe(api, { TargetParameters: { InputTemplate: '<$.body>', HttpParameters: { PathParameterValues: ['$.body.id'], HeaderParameters: { 'x-id': '$.body.id' } } } }), deps);
+      expect(await target([sqsRecord(1, { id: 'o-1' })])).toEqual({ kind: 'delivered' });
+      expect(sink.requests.map((r) => [r.method, r.path, r.headers['x-id'], r.body])).toEqual([['POST', '/restapis/a1b2c3/prod/_user_request_/orders/o-1', 'o-1', '{"id":"o-1"}']]);
+      sink.reply({ status: 500 });
+      expect(await target([sqsRecord(1, { id: 'o-1' })])).toMatchObject({ kind: 'failed' });
+    }));
+
+  test('enrichment: the answer becomes the events; without a local URL the batch fails', () =>
+    withEmu({}, async (emu) => {
+      const none = createPipeEnrichment(pipe(`arn:aws:sqs:${region}:${account}:out`, { Enrichment: api }), emu.emulator.pipeSteps)!;
+      await expect(none([sqsRecord(1, {})])).rejects.toThrow(/No local URL is known for API Gateway/);
+      const deps = { ...emu.emulator.pipeSteps, apiGatewayUrl: () => `${sink.url}/stage` };
+      const enrich = createPipeEnrichment(pipe(`arn:aws:sqs:${region}:${account}:out`, { Enrichment: api, EnrichmentParameters: { HttpParameters: { PathParameterValues: ['$.messageId'] } } }), deps)!;
+      sink.reply({ status: 200, body: '{"looked":"up"}' });
+      expect(await enrich([sqsRecord(1, {})])).toEqual([{ looked: 'up' }]);
+      expect(sink.requests[0].path).toBe('/stage/orders/m-1');
+    }));
 });

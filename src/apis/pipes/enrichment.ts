@@ -29,7 +29,7 @@ import { TargetInputError } from '../../engine/transform/types.js';
 import { PipeStepError, type PipeEnrichment } from './contract.js';
 import { asJsonValue, renderPipeInput } from './inputTemplate.js';
 import { pipeJob, templateContext, type PipeDefinition, type PipeStepDeps } from './steps.js';
-import { apiGatewayRequest, resolveHttpParameters, sendersOf } from './targets.js';
+import { apiGatewayRequest, resolveHttpParameters, sendOnce } from './targets.js';
 
 export function createPipeEnrichment(pipe: PipeDefinition, deps: PipeStepDeps): PipeEnrichment | undefined {
   const arnText = pipe.Enrichment;
@@ -96,15 +96,7 @@ export function createPipeEnrichment(pipe: PipeDefinition, deps: PipeStepDeps): 
 
 async function call(deps: PipeStepDeps, pipe: PipeDefinition, target: TargetRecord, payload: string, event: unknown = {}): Promise<SendOutcome> {
   const job = pipeJob(pipe, target, { id: deps.uuid(), ...(typeof event === 'object' && event !== null ? event : {}) }, payload, deps.uuid(), deps.clock.now());
-  const sender = sendersOf(deps)[deps.kindOf(target.Arn)];
-  let outcome: SendOutcome;
-  try {
-    outcome = await sender(job);
-  } catch (err) {
-    outcome = { ok: false, errorMessage: (err as Error)?.message ?? String(err) };
-  }
-  deps.limiter.forget(job.id);
-  if (outcome.deferUntil !== undefined) throw new PipeStepError(`Enrichment ${target.Arn}: the API destination's invocation rate limit has no slot now.`);
+  const outcome = await sendOnce(deps, job);
   if (!outcome.ok) throw new PipeStepError(`Enrichment ${target.Arn} failed: ${[outcome.errorCode, outcome.errorMessage].filter(Boolean).join(': ')}`);
   return outcome;
 }

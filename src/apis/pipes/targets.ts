@@ -96,7 +96,7 @@ function wholeBatch(pipe: PipeDefinition, deps: PipeStepDeps, render: (events: u
     const broken = rendered.find((r): r is { event: unknown; error: string } => 'error' in r);
     if (broken) return { kind: 'failed', reason: broken.error };
     const payload = JSON.stringify(rendered.map((r) => asJsonValue((r as { input: string }).input)));
-    const outcome = await send(deps, pipeJob(pipe, target, { id: deps.uuid() }, payload, deps.uuid(), deps.clock.now()));
+    const outcome = await sendOnce(deps, pipeJob(pipe, target, { id: deps.uuid() }, payload, deps.uuid(), deps.clock.now()));
     if (!outcome.ok) return { kind: 'failed', reason: reasonOf(outcome) };
     if (!synchronous) return { kind: 'delivered' };
     const failedItemIds = batchItemFailures(answerOf(outcome));
@@ -169,21 +169,28 @@ async function sendOne(pipe: PipeDefinition, deps: PipeStepDeps, ctx: PipeTempla
     if ('error' in envelope) return { ok: false, errorMessage: envelope.error };
     jobEvent = envelope.event;
   }
-  return send(deps, pipeJob(pipe, target, jobEvent, input, deps.uuid(), deps.clock.now()));
+  return sendOnce(deps, pipeJob(pipe, target, jobEvent, input, deps.uuid(), deps.clock.now()));
 }
 
-async function send(deps: PipeStepDeps, job: ReturnType<typeof pipeJob>): Promise<SendOutcome> {
+/**
+ * One attempt through the sender of the target's kind. An API destination past its
+ * InvocationRateLimitPerSecond answers "not before <slot>" (its slot reserved): the call waits for
+ * it on the emulator's clock and goes then, as AWS delays excess invocations rather than failing
+ * them (and as the engine does for rule targets, without counting an attempt).
+ */
+export async function sendOnce(deps: PipeStepDeps, job: ReturnType<typeof pipeJob>): Promise<SendOutcome> {
   const sender = sendersOf(deps)[deps.kindOf(job.target.Arn)];
-  let outcome: SendOutcome;
   try {
-    outcome = await sender(job);
+    for (;;) {
+      const outcome = await sender(job);
+      if (outcome.deferUntil === undefined) return outcome;
+      await new Promise<void>((resolve) => deps.clock.at(outcome.deferUntil!, resolve));
+    }
   } catch (err) {
-    outcome = { ok: false, errorMessage: `The delivery failed: ${(err as Error)?.message ?? String(err)}` };
+    return { ok: false, errorMessage: `The delivery failed: ${(err as Error)?.message ?? String(err)}` };
+  } finally {
+    deps.limiter.forget(job.id);
   }
-  deps.limiter.forget(job.id);
-  // A rate-limited API destination: the pipe does not wait, the source offers the batch again.
-  if (outcome.deferUntil !== undefined) return { ok: false, errorCode: 'THROTTLING', errorMessage: `The API destination's invocation rate limit has no slot before ${new Date(outcome.deferUntil).toISOString()}.` };
-  return outcome;
 }
 
 /** HttpParameters with each `$.` value taken from the (implicitly parsed) event. */
@@ -252,7 +259,7 @@ function busEvent(pipe: PipeDefinition, deps: PipeStepDeps, ctx: PipeTemplateCon
  */
 async function toApiGateway(pipe: PipeDefinition, deps: PipeStepDeps, event: unknown, input: string): Promise<SendOutcome> {
   const request = apiGatewayRequest(pipe.Target, deps, pipe.TargetParameters?.HttpParameters, event, input);
-  if (request === undefined) return send(deps, pipeJob(pipe, { Id: pipe.Name, Arn: pipe.Target, PipeTargetParameters: pipe.TargetParameters ?? {} }, { id: deps.uuid() }, input, deps.uuid(), deps.clock.now()));
+  if (request === undefined) return sendOnce(deps, pipeJob(pipe, { Id: pipe.Name, Arn: pipe.Target, PipeTargetParameters: pipe.TargetParameters ?? {} }, { id: deps.uuid() }, input, deps.uuid(), deps.clock.now()));
   if ('error' in request) return { ok: false, errorMessage: request.error };
   return outcomeOf(await deps.send(request.request, deps.timeoutMs), request.request, deps.clock.wallNow(), deps.timeoutMs);
 }
