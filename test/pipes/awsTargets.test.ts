@@ -178,3 +178,11 @@ test('a target whose service is down answers failed (one attempt; the source ret
     await down.close();
   }
 });
+
+test('more events than a batchable target takes (SQS: 10) are not sent at all', async () => {
+  const queue = await createQueue(unique('small'));
+  const events = Array.from({ length: 11 }, (_, i) => sqsRecord(i, { i }));
+  expect(await createPipeTarget(pipe(queue.arn), emu.emulator.pipeSteps)(events)).toMatchObject({ kind: 'failed', reason: expect.stringContaining('at most 10') });
+  expect(await receive(queue.url)).toEqual([]);
+});
+

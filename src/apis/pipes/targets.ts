@@ -55,6 +55,9 @@ export function sendersOf(deps: PipeStepDeps): SenderSet {
   return set;
 }
 
+/** Batchable targets and their largest batch ("Supported batchable targets", User Guide); the event bus's is 10. */
+const maxBatchOf: Partial<Record<NonNullable<ReturnType<typeof serviceOfArn>>, number>> = { sqs: 10, sns: 10, kinesis: 500, firehose: 500, 'cloudwatch-logs': 10_000 };
+
 type Rendered = { event: unknown; input: string } | { event: unknown; error: string };
 
 export function createPipeTarget(pipe: PipeDefinition, deps: PipeStepDeps): PipeTargetDelivery {
@@ -71,7 +74,12 @@ export function createPipeTarget(pipe: PipeDefinition, deps: PipeStepDeps): Pipe
   const service = serviceOfArn(pipe.Target);
   const apiGateway = parseArn(pipe.Target)?.service === 'execute-api';
   if (service === 'lambda' || service === 'sfn') return wholeBatch(pipe, deps, render, service);
+  const maxBatch = deps.kindOf(pipe.Target) === 'event-bus' ? 10 : service ? maxBatchOf[service] : undefined;
   return async (events) => {
+    // "If the array is larger than the batch size supported by the target, the pipe will not invoke the target."
+    if (maxBatch !== undefined && events.length > maxBatch) {
+      return { kind: 'failed', reason: `The batch has ${events.length} events (an enrichment may answer more than it got); this target takes at most ${maxBatch}, so it was not invoked.` };
+    }
     const outcomes: Array<{ event: unknown; outcome: SendOutcome }> = [];
     for (const item of render(events)) {
       if ('error' in item) {
