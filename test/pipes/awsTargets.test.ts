@@ -149,6 +149,10 @@ test('CloudWatch Logs: PutLogEvents into CloudWatchLogsParameters.LogStreamName 
     expect(await deliver([sqsRecord(1, { msg: 'hello', stream: 'orders-stream', ts })])).toEqual({ kind: 'delivered' });
     const { events } = await logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: 'orders-stream', startFromHead: true }));
     expect(events?.map((e) => [e.timestamp, e.message])).toEqual([[ts, '"hello"']]);
+    // Without LogStreamName: one stream for the pipe.
+    expect(await createPipeTarget(pipe(arn, { InputTemplate: '<$.body.msg>' }), emu.emulator.pipeSteps)([sqsRecord(2, { msg: 'a' }), sqsRecord(3, { msg: 'b' })])).toEqual({ kind: 'delivered' });
+    const own = await logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: 'pipe-orders', startFromHead: true }));
+    expect(own.events?.map((e) => e.message)).toEqual(['"a"', '"b"']);
   } finally {
     logs.destroy();
   }

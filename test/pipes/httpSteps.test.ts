@@ -358,3 +358,26 @@ describe('API Gateway', () => {
       expect(sink.requests[0].path).toBe('/stage/orders/m-1');
     }));
 });
+
+test('every call is told to deps.onAttempt: step, ARN, outcome, the request as sent (secrets masked) and the answer', () =>
+  withEmu({}, async (emu) => {
+    const dest = await createDestination(emu, 'seen', await basicConnection(emu, 'seen-conn', 'user', 'pa55word'), `${sink.url}/seen`);
+    const attempts: any[] = [];
+    const deps = { ...emu.emulator.pipeSteps, onAttempt: (a: unknown) => attempts.push(a) };
+    const p = pipe(dest, { Enrichment: dest });
+    sink.reply({ status: 200, body: '{"enriched":true}' }, { status: 503, body: 'busy' });
+    const enriched = await createPipeEnrichment(p, deps)!([sqsRecord(1, {})]);
+    expect(await createPipeTarget(p, deps)(enriched)).toMatchObject({ kind: 'failed' });
+    expect(attempts).toHaveLength(2);
+    expect(attempts[0]).toMatchObject({ pipeArn: p.Arn, step: 'enrichment', arn: dest, ok: true, statusCode: 200, response: { status: 200, body: '{"enriched":true}' } });
+    expect(attempts[0].request.headers.Authorization).toBe('Basic ***');
+    expect(attempts[1]).toMatchObject({ step: 'target', arn: dest, ok: false, statusCode: 503, errorCode: 'ERROR_FROM_TARGET', request: { body: '{"enriched":true}' } });
+    expect(typeof attempts[1].latencyMs).toBe('number');
+  }));
+
+test('a Lambda target without a binding or endpoint is captured: the batch as one JSON array', () =>
+  withEmu({}, async (emu) => {
+    const fnArn = `arn:aws:lambda:${region}:${account}:function:not-bound`;
+    expect(await createPipeTarget(pipe(fnArn, { TargetParameters: { InputTemplate: '<$.messageId>' } }), emu.emulator.pipeSteps)([sqsRecord(1, {}), sqsRecord(2, {})])).toEqual({ kind: 'delivered' });
+    expect((await captures(emu.url, fnArn)).map((c) => c.payload)).toEqual(['["m-1","m-2"]']);
+  }));

@@ -29,7 +29,8 @@ import { TargetInputError } from '../../engine/transform/types.js';
 import { PipeStepError, type PipeEnrichment } from './contract.js';
 import { asJsonValue, renderPipeInput } from './inputTemplate.js';
 import { pipeJob, templateContext, type PipeDefinition, type PipeStepDeps } from './steps.js';
-import { apiGatewayRequest, resolveHttpParameters, sendOnce } from './targets.js';
+import { performance } from 'node:perf_hooks';
+import { apiGatewayRequest, report, resolveHttpParameters, sendOnce } from './targets.js';
 
 export function createPipeEnrichment(pipe: PipeDefinition, deps: PipeStepDeps): PipeEnrichment | undefined {
   const arnText = pipe.Enrichment;
@@ -81,8 +82,10 @@ export function createPipeEnrichment(pipe: PipeDefinition, deps: PipeStepDeps): 
         const built = apiGatewayRequest(arnText, deps, params.HttpParameters, event, input);
         if (built === undefined) throw new PipeStepError(`No local URL is known for API Gateway enrichment ${arnText}: an enrichment must answer, so it cannot be captured.`);
         if ('error' in built) throw new PipeStepError(built.error);
+        const started = performance.now();
         const result = await deps.send(built.request, deps.timeoutMs);
         const outcome = outcomeOf(result, built.request, deps.clock.wallNow(), deps.timeoutMs);
+        report(deps, pipe.Arn, 'enrichment', arnText, outcome, started);
         if (!outcome.ok) throw new PipeStepError(`Enrichment ${arnText}: ${outcome.errorMessage ?? 'failed'}`);
         out.push(...splitAnswer(result.kind === 'response' ? result.body.toString('utf8') : ''));
       }
@@ -96,7 +99,7 @@ export function createPipeEnrichment(pipe: PipeDefinition, deps: PipeStepDeps): 
 
 async function call(deps: PipeStepDeps, pipe: PipeDefinition, target: TargetRecord, payload: string, event: unknown = {}): Promise<SendOutcome> {
   const job = pipeJob(pipe, target, { id: deps.uuid(), ...(typeof event === 'object' && event !== null ? event : {}) }, payload, deps.uuid(), deps.clock.now());
-  const outcome = await sendOnce(deps, job);
+  const outcome = await sendOnce(deps, job, 'enrichment');
   if (!outcome.ok) throw new PipeStepError(`Enrichment ${target.Arn} failed: ${[outcome.errorCode, outcome.errorMessage].filter(Boolean).join(': ')}`);
   return outcome;
 }

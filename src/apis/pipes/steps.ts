@@ -15,7 +15,7 @@ import type { InvocationRateLimiter } from '../../engine/delivery/rateLimiter.js
 import type { ForwardToBus, Sender, TargetKind } from '../../engine/delivery/senders.js';
 import type { ServiceDirectory } from '../../engine/delivery/serviceEndpoints.js';
 import type { DeliveryRecords } from '../../store/deliveryRecords.js';
-import type { DeliveryJob, TargetRecord } from '../../store/schema.js';
+import type { AttemptRecord, DeliveryJob, TargetRecord } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
 import type { Clock } from '../../util/clock.js';
 import type { PipeTemplateContext } from './inputTemplate.js';
@@ -65,6 +65,16 @@ export interface PipeStepDeps {
    * API Gateway enrichment fails (it has no answer to give).
    */
   apiGatewayUrl?: (apiId: string, stage: string, region: string) => string | undefined;
+  /** Told of every call a step makes (for the inspection API and the dashboard: what was sent, what came back). */
+  onAttempt?: (attempt: PipeAttempt) => void;
+}
+
+/** One call of a step, in the engine's AttemptRecord terms (request and response as the inspection views show them). */
+export interface PipeAttempt extends AttemptRecord {
+  pipeArn: string;
+  step: 'enrichment' | 'target';
+  /** The enrichment's or the target's ARN. */
+  arn: string;
 }
 
 /** The senders of every rule-target kind, built once per deps. */

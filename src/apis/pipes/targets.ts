@@ -36,7 +36,8 @@ import type { TargetRecord } from '../../store/schema.js';
 import { TargetInputError } from '../../engine/transform/types.js';
 import type { BatchOutcome, PipeTargetDelivery } from './contract.js';
 import { asJsonValue, renderPipeInput, resolveDynamic, type PipeTemplateContext } from './inputTemplate.js';
-import { itemIdOf, pipeJob, templateContext, type PipeDefinition, type PipeHttpParameters, type PipeStepDeps, type SenderSet } from './steps.js';
+import { performance } from 'node:perf_hooks';
+import { itemIdOf, pipeJob, templateContext, type PipeAttempt, type PipeDefinition, type PipeHttpParameters, type PipeStepDeps, type SenderSet } from './steps.js';
 
 const senderSets = new WeakMap<PipeStepDeps, SenderSet>();
 
@@ -170,7 +171,7 @@ async function sendOne(pipe: PipeDefinition, deps: PipeStepDeps, ctx: PipeTempla
     // PartitionKey is required by CreatePipe; one that selects nothing leaves the sender's default (an id).
     if (resolved !== undefined && resolved !== '') target.KinesisParameters = { PartitionKey: resolved };
   }
-  if (service === 'cloudwatch-logs') target.CloudWatchLogsParameters = logsParameters(params.CloudWatchLogsParameters as { LogStreamName?: string; Timestamp?: string } | undefined, event, deps);
+  if (service === 'cloudwatch-logs') target.CloudWatchLogsParameters = logsParameters(pipe, params.CloudWatchLogsParameters as { LogStreamName?: string; Timestamp?: string } | undefined, event, deps);
   let jobEvent: Record<string, unknown> = { id: deps.uuid(), ...record };
   if (kind === 'event-bus') {
     const envelope = busEvent(pipe, deps, ctx, event, input);
@@ -186,19 +187,30 @@ async function sendOne(pipe: PipeDefinition, deps: PipeStepDeps, ctx: PipeTempla
  * it on the emulator's clock and goes then, as AWS delays excess invocations rather than failing
  * them (and as the engine does for rule targets, without counting an attempt).
  */
-export async function sendOnce(deps: PipeStepDeps, job: ReturnType<typeof pipeJob>): Promise<SendOutcome> {
+export async function sendOnce(deps: PipeStepDeps, job: ReturnType<typeof pipeJob>, step: PipeAttempt['step'] = 'target'): Promise<SendOutcome> {
   const sender = sendersOf(deps)[deps.kindOf(job.target.Arn)];
+  const started = performance.now();
+  let outcome: SendOutcome;
   try {
     for (;;) {
-      const outcome = await sender(job);
-      if (outcome.deferUntil === undefined) return outcome;
+      outcome = await sender(job);
+      if (outcome.deferUntil === undefined) break;
       await new Promise<void>((resolve) => deps.clock.at(outcome.deferUntil!, resolve));
     }
   } catch (err) {
-    return { ok: false, errorMessage: `The delivery failed: ${(err as Error)?.message ?? String(err)}` };
+    outcome = { ok: false, errorMessage: `The delivery failed: ${(err as Error)?.message ?? String(err)}` };
   } finally {
     deps.limiter.forget(job.id);
   }
+  report(deps, job.ruleArn, step, job.target.Arn, outcome, started);
+  return outcome;
+}
+
+/** Tell deps.onAttempt about one call. */
+export function report(deps: PipeStepDeps, pipeArn: string, step: PipeAttempt['step'], arn: string, outcome: SendOutcome, started: number): void {
+  if (!deps.onAttempt) return;
+  const { ok, statusCode, errorCode, errorMessage, request, response } = outcome;
+  deps.onAttempt({ pipeArn, step, arn, at: deps.clock.now(), latencyMs: Math.round(performance.now() - started), ok, statusCode, errorCode, errorMessage, request, response });
 }
 
 /** HttpParameters with each `$.` value taken from the (implicitly parsed) event. */
@@ -221,12 +233,12 @@ export function resolveHttpParameters(http: PipeHttpParameters, event: unknown):
 }
 
 /** "The time the event occurred, expressed as the number of milliseconds after Jan 1, 1970" (model); may be a JSON path. */
-function logsParameters(params: { LogStreamName?: string; Timestamp?: string } | undefined, event: unknown, deps: PipeStepDeps): { LogStreamName: string; Timestamp: number } {
+function logsParameters(pipe: PipeDefinition, params: { LogStreamName?: string; Timestamp?: string } | undefined, event: unknown, deps: PipeStepDeps): { LogStreamName: string; Timestamp: number } {
   const stream = params?.LogStreamName === undefined ? undefined : resolveDynamic(params.LogStreamName, event);
   const rawTime = params?.Timestamp === undefined ? undefined : resolveDynamic(params.Timestamp, event);
   const time = rawTime === undefined ? NaN : /^\d+$/.test(rawTime) ? Number(rawTime) : Date.parse(rawTime);
-  // Without a stream name: one named after the pipe (AWS does not document the name it uses).
-  return { LogStreamName: stream || `pipe-${deps.uuid()}`, Timestamp: Number.isNaN(time) ? deps.clock.now() : time };
+  // Without a stream name: one stream per pipe, named after it (AWS does not document the name it uses).
+  return { LogStreamName: stream || `pipe-${pipe.Name}`, Timestamp: Number.isNaN(time) ? deps.clock.now() : time };
 }
 
 /**
@@ -269,7 +281,10 @@ async function toApiGateway(pipe: PipeDefinition, deps: PipeStepDeps, event: unk
   const request = apiGatewayRequest(pipe.Target, deps, pipe.TargetParameters?.HttpParameters, event, input);
   if (request === undefined) return sendOnce(deps, pipeJob(pipe, { Id: pipe.Name, Arn: pipe.Target, PipeTargetParameters: pipe.TargetParameters ?? {} }, { id: deps.uuid() }, input, deps.uuid(), deps.clock.now()));
   if ('error' in request) return { ok: false, errorMessage: request.error };
-  return outcomeOf(await deps.send(request.request, deps.timeoutMs), request.request, deps.clock.wallNow(), deps.timeoutMs);
+  const started = performance.now();
+  const outcome = outcomeOf(await deps.send(request.request, deps.timeoutMs), request.request, deps.clock.wallNow(), deps.timeoutMs);
+  report(deps, pipe.Arn, 'target', pipe.Target, outcome, started);
+  return outcome;
 }
 
 export function apiGatewayRequest(arnText: string, deps: PipeStepDeps, http: PipeHttpParameters | undefined, event: unknown, input: string) {
