@@ -208,6 +208,9 @@ describe('Lambda', () => {
         expect(await async(records)).toEqual({ kind: 'delivered' });
         sink.reply({ status: 500 });
         expect(await viaUrl(records)).toMatchObject({ kind: 'failed' });
+        // An id that is not in the batch fails it whole.
+        sink.reply({ status: 200, body: '{"batchItemFailures":[{"itemIdentifier":"m-9"}]}' });
+        expect(await viaUrl(records)).toMatchObject({ kind: 'failed', reason: expect.stringContaining('m-9') });
       },
     );
   });

@@ -111,6 +111,11 @@ function wholeBatch(pipe: PipeDefinition, deps: PipeStepDeps, render: (events: u
     const failedItemIds = batchItemFailures(answerOf(outcome));
     if (failedItemIds === undefined) return { kind: 'delivered' };
     if (failedItemIds === 'invalid') return { kind: 'failed', reason: 'The target answered batchItemFailures that name no item; the whole batch failed.' };
+    // An id that is not in the batch (or events an enrichment made, which carry none) cannot be
+    // retried alone: the whole batch fails, as Lambda's event source mappings treat such a report.
+    const inBatch = new Set(events.map(itemIdOf));
+    const unknown = failedItemIds.find((id) => !inBatch.has(id));
+    if (unknown !== undefined) return { kind: 'failed', reason: `The target answered batchItemFailures naming ${unknown}, which is not an item of this batch; the whole batch failed.` };
     return failedItemIds.length === 0 ? { kind: 'delivered' } : { kind: 'partial', failedItemIds, reason: `The target reported ${failedItemIds.length} failed item(s) in batchItemFailures.` };
   };
 }
