@@ -198,6 +198,9 @@ describe('Lambda', () => {
         const records = [sqsRecord(1, { a: 1 }), sqsRecord(2, { a: 2 }), sqsRecord(3, { a: 3 })];
         expect(await createPipeTarget(pipe(fn('worker')), emu.emulator.pipeSteps)(records)).toMatchObject({ kind: 'partial', failedItemIds: ['m-2'] });
         expect(seen).toEqual([records]);
+        // No events (an enrichment answered nothing): the function is not invoked.
+        expect(await createPipeTarget(pipe(fn('worker')), emu.emulator.pipeSteps)([])).toEqual({ kind: 'delivered' });
+        expect(seen).toHaveLength(1);
         sink.reply({ status: 200, body: '{"batchItemFailures":[{"itemIdentifier":"m-1"},{"itemIdentifier":"m-3"}]}' });
         const viaUrl = createPipeTarget(pipe(fn('url-worker'), { TargetParameters: { InputTemplate: '{"a": <$.body.a>}' } }), emu.emulator.pipeSteps);
         expect(await viaUrl(records)).toMatchObject({ kind: 'partial', failedItemIds: ['m-1', 'm-3'] });

@@ -32,12 +32,14 @@ import { pipeJob, templateContext, type PipeDefinition, type PipeStepDeps } from
 import { performance } from 'node:perf_hooks';
 import { apiGatewayRequest, report, resolveHttpParameters, sendOnce } from './targets.js';
 
+type Render = (event: unknown) => string;
+
 export function createPipeEnrichment(pipe: PipeDefinition, deps: PipeStepDeps): PipeEnrichment | undefined {
   const arnText = pipe.Enrichment;
   if (!arnText) return undefined;
   const ctx = templateContext(pipe, deps.clock);
   const params = pipe.EnrichmentParameters ?? {};
-  const render = (event: unknown) => {
+  const render: Render = (event) => {
     try {
       return renderPipeInput(event, params.InputTemplate, ctx);
     } catch (err) {
@@ -46,54 +48,63 @@ export function createPipeEnrichment(pipe: PipeDefinition, deps: PipeStepDeps): 
   };
   const arn = parseArn(arnText);
   const service = serviceOfArn(arnText);
-  if (service === 'lambda' || service === 'sfn') {
-    const target: TargetRecord = { Id: pipe.Name, Arn: arnText, [pipeInvocationTypeKey]: 'RequestResponse' };
-    return async (events) => {
-      const payload = JSON.stringify(events.map((e) => asJsonValue(render(e))));
-      if (deps.kindOf(arnText) !== 'aws-service') {
-        throw new PipeStepError(`No ${service === 'lambda' ? 'Lambda binding or endpoint' : 'Step Functions endpoint'} is configured for enrichment ${arnText}: an enrichment must answer, so it cannot be captured.`);
-      }
-      const outcome = await call(deps, pipe, target, payload);
-      const response = outcome.response as { Payload?: string; output?: string } | undefined;
-      return splitAnswer(outcome.answer ?? response?.Payload ?? response?.output);
-    };
-  }
-  if (arn?.service === 'events' && arn.resource.startsWith('api-destination/')) {
-    return async (events) => {
-      const out: unknown[] = [];
-      for (const event of events) {
-        const target: TargetRecord = { Id: pipe.Name, Arn: arnText };
-        if (params.HttpParameters) {
-          const http = resolveHttpParameters(params.HttpParameters, event);
-          if ('error' in http) throw new PipeStepError(`Enrichment ${arnText}: ${http.error}`);
-          target.HttpParameters = http.parameters;
-        }
-        const outcome = await call(deps, pipe, target, render(event), event);
-        out.push(...splitAnswer(outcome.answer));
-      }
-      return out;
-    };
-  }
-  if (arn?.service === 'execute-api') {
-    return async (events) => {
-      const out: unknown[] = [];
-      for (const event of events) {
-        const input = render(event);
-        const built = apiGatewayRequest(arnText, deps, params.HttpParameters, event, input);
-        if (built === undefined) throw new PipeStepError(`No local URL is known for API Gateway enrichment ${arnText}: an enrichment must answer, so it cannot be captured.`);
-        if ('error' in built) throw new PipeStepError(built.error);
-        const started = performance.now();
-        const result = await deps.send(built.request, deps.timeoutMs);
-        const outcome = outcomeOf(result, built.request, deps.clock.wallNow(), deps.timeoutMs);
-        report(deps, pipe.Arn, 'enrichment', arnText, outcome, started);
-        if (!outcome.ok) throw new PipeStepError(`Enrichment ${arnText}: ${outcome.errorMessage ?? 'failed'}`);
-        out.push(...splitAnswer(result.kind === 'response' ? result.body.toString('utf8') : ''));
-      }
-      return out;
-    };
-  }
+  if (service === 'lambda' || service === 'sfn') return wholeBatchEnrichment(pipe, deps, arnText, service, render);
+  if (arn?.service === 'events' && arn.resource.startsWith('api-destination/')) return apiDestinationEnrichment(pipe, deps, arnText, render);
+  if (arn?.service === 'execute-api') return apiGatewayEnrichment(pipe, deps, arnText, render);
   return async () => {
     throw new PipeStepError(`${arnText} is not an enrichment EventBridge Pipes can invoke (an API destination, API Gateway REST API, Lambda function or Step Functions state machine).`);
+  };
+}
+
+/** Lambda (Invoke RequestResponse) or Step Functions (StartSyncExecution): the batch as one JSON array. */
+function wholeBatchEnrichment(pipe: PipeDefinition, deps: PipeStepDeps, arnText: string, service: 'lambda' | 'sfn', render: Render): PipeEnrichment {
+  const target: TargetRecord = { Id: pipe.Name, Arn: arnText, [pipeInvocationTypeKey]: 'RequestResponse' };
+  return async (events) => {
+    const payload = JSON.stringify(events.map((e) => asJsonValue(render(e))));
+    if (deps.kindOf(arnText) !== 'aws-service') {
+      throw new PipeStepError(`No ${service === 'lambda' ? 'Lambda binding or endpoint' : 'Step Functions endpoint'} is configured for enrichment ${arnText}: an enrichment must answer, so it cannot be captured.`);
+    }
+    const outcome = await call(deps, pipe, target, payload);
+    const response = outcome.response as { Payload?: string; output?: string } | undefined;
+    return splitAnswer(outcome.answer ?? response?.Payload ?? response?.output);
+  };
+}
+
+/** One request per event through the API-destination sender (connection auth, rate limit). */
+function apiDestinationEnrichment(pipe: PipeDefinition, deps: PipeStepDeps, arnText: string, render: Render): PipeEnrichment {
+  const http = pipe.EnrichmentParameters?.HttpParameters;
+  return async (events) => {
+    const out: unknown[] = [];
+    for (const event of events) {
+      const target: TargetRecord = { Id: pipe.Name, Arn: arnText };
+      if (http) {
+        const resolved = resolveHttpParameters(http, event);
+        if ('error' in resolved) throw new PipeStepError(`Enrichment ${arnText}: ${resolved.error}`);
+        target.HttpParameters = resolved.parameters;
+      }
+      const outcome = await call(deps, pipe, target, render(event), event);
+      out.push(...splitAnswer(outcome.answer));
+    }
+    return out;
+  };
+}
+
+/** One request per event to the stage's local URL (deps.apiGatewayUrl); without one the batch fails. */
+function apiGatewayEnrichment(pipe: PipeDefinition, deps: PipeStepDeps, arnText: string, render: Render): PipeEnrichment {
+  return async (events) => {
+    const out: unknown[] = [];
+    for (const event of events) {
+      const built = apiGatewayRequest(arnText, deps, pipe.EnrichmentParameters?.HttpParameters, event, render(event));
+      if (built === undefined) throw new PipeStepError(`No local URL is known for API Gateway enrichment ${arnText}: an enrichment must answer, so it cannot be captured.`);
+      if ('error' in built) throw new PipeStepError(built.error);
+      const started = performance.now();
+      const result = await deps.send(built.request, deps.timeoutMs);
+      const outcome = outcomeOf(result, built.request, deps.clock.wallNow(), deps.timeoutMs);
+      report(deps, pipe.Arn, 'enrichment', arnText, outcome, started);
+      if (!outcome.ok) throw new PipeStepError(`Enrichment ${arnText}: ${outcome.errorMessage ?? 'failed'}`);
+      out.push(...splitAnswer(result.kind === 'response' ? result.body.toString('utf8') : ''));
+    }
+    return out;
   };
 }
 

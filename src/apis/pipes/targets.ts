@@ -74,7 +74,13 @@ export function createPipeTarget(pipe: PipeDefinition, deps: PipeStepDeps): Pipe
     });
   const service = serviceOfArn(pipe.Target);
   const apiGateway = parseArn(pipe.Target)?.service === 'execute-api';
-  if (service === 'lambda' || service === 'sfn') return wholeBatch(pipe, deps, render, service);
+  const deliver = service === 'lambda' || service === 'sfn' ? wholeBatch(pipe, deps, render, service) : oneByOne(pipe, deps, ctx, render, service, apiGateway);
+  // An enrichment that answered nothing ("", {}, []) means: do not invoke the target.
+  return (events) => (events.length === 0 ? Promise.resolve({ kind: 'delivered' }) : deliver(events));
+}
+
+/** Every kind but Lambda and Step Functions: one call per event. */
+function oneByOne(pipe: PipeDefinition, deps: PipeStepDeps, ctx: PipeTemplateContext, render: (events: unknown[]) => Rendered[], service: ReturnType<typeof serviceOfArn>, apiGateway: boolean): PipeTargetDelivery {
   const maxBatch = deps.kindOf(pipe.Target) === 'event-bus' ? 10 : service ? maxBatchOf[service] : undefined;
   return async (events) => {
     // "If the array is larger than the batch size supported by the target, the pipe will not invoke the target."
