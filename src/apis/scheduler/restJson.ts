@@ -20,6 +20,8 @@ export function schedulerApi(deps: SchedulerApiDeps): RestJsonApi {
     service: 'scheduler',
     operations,
     shapes,
+    // Java's Matcher.matches(), as for the other APIs: the model's patterns are matched against the whole value.
+    wholePatterns: true,
     validationError: (failures) => validation(validationSummary(failures)),
     async invoke(operation, input, caller) {
       const existed = deps.store.findNamespace(caller.account, caller.region) !== undefined;

@@ -133,6 +133,10 @@ test('bad input gets ValidationException from the model and the expression check
   await expectAwsError(c.send(new CreateScheduleCommand({ Name: 'x', ...base, FlexibleTimeWindow: { Mode: 'FLEXIBLE' } })), 'ValidationException', /MaximumWindowInMinutes/);
   await expectAwsError(c.send(new CreateScheduleCommand({ Name: 'x', ...base, Target: { Arn: target.Arn, RoleArn: 'not-a-role' } })), 'ValidationException', /target.roleArn/);
   await expectAwsError(c.send(new CreateScheduleGroupCommand({ Name: 'g'.repeat(65) })), 'ValidationException', /length less than or equal to 64/);
+  // The model's patterns hold for the whole value (Java's Matcher.matches): a Source whose first line
+  // would do is still refused.
+  const bus = { Arn: 'arn:aws:events:us-east-1:000000000000:event-bus/default', RoleArn: target.RoleArn };
+  await expectAwsError(c.send(new CreateScheduleCommand({ Name: 'x', ...base, Target: { ...bus, EventBridgeParameters: { DetailType: 't', Source: 'shop\nmore' } } })), 'ValidationException', /target.eventBridgeParameters.source/);
   expect((await c.send(new ListSchedulesCommand({}))).Schedules).toEqual([]);
 });
 
