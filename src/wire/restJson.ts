@@ -21,10 +21,12 @@ import { signingService } from './fallback.js';
 import type { HostPolicy } from './hosts.js';
 import { compileJavaPattern } from '../engine/validation/javaRegex.js';
 
+/** A member and a shape of a REST-JSON model, as scripts/gen-rest-json-model.py writes them from botocore's. */
 export interface RestMember {
   readonly shape: string;
   readonly location?: 'uri' | 'querystring' | 'header';
   readonly locationName?: string;
+  readonly idempotencyToken?: boolean;
 }
 
 export interface RestShape {
@@ -39,6 +41,13 @@ export interface RestShape {
   readonly pattern?: string;
   readonly enum?: readonly string[];
   readonly sensitive?: boolean;
+  readonly exception?: boolean;
+  readonly httpStatus?: number;
+  readonly timestampFormat?: string;
+  readonly box?: boolean;
+  readonly fault?: boolean;
+  readonly retryable?: unknown;
+  /** Exactly one member may be set. */
   readonly union?: boolean;
 }
 
@@ -59,7 +68,7 @@ export interface RestJsonApi {
   service: string;
   operations: Readonly<Record<string, RestOperationSpec>>;
   shapes: Readonly<Record<string, RestShape>>;
-  /** Patterns are Java's and match the whole value, as for the events API (validation/javaRegex.ts); Scheduler's still test for a match anywhere. */
+  /** Patterns are Java's and match the whole value, as for the events API (validation/javaRegex.ts). */
   wholePatterns?: boolean;
   /** The API's ValidationException for these failures (Scheduler: a message; Pipes: also a fieldList). */
   validationError(failures: ValidationFailure[]): AwsError;
