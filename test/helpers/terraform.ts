@@ -9,6 +9,8 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startEmulator, type Running } from './emulator.js';
+import { startProxyGuard, type ProxyGuard } from './proxyGuard.js';
 
 export const providerVersion = '5.100.0';
 const providerPath = `registry.terraform.io/hashicorp/aws/${providerVersion}/`;
@@ -143,4 +145,62 @@ export function uiMessages(stdout: string): UiMessage[] {
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as UiMessage);
+}
+
+/** One emulator, one offline workspace of `configDir` behind a proxy guard, and an SDK client: set up
+ *  before the file's tests and torn down after (the Scheduler and Pipes Terraform tests). The config takes
+ *  the variables `endpoint` and `generation`. */
+export interface TerraformLifecycle<C> {
+  readonly emu: Running;
+  readonly guard: ProxyGuard;
+  readonly client: C;
+  tf(args: string[]): Promise<RunResult>;
+  apply(generation: number): Promise<RunResult>;
+  /** `plan -detailed-exitcode` says "No changes.". */
+  noDrift(generation: number): Promise<void>;
+  destroy(generation: number): Promise<RunResult>;
+}
+
+export function useTerraformLifecycle<C extends { destroy(): void }>(configDir: string, makeClient: (url: string) => C, stepMs: number): TerraformLifecycle<C> {
+  let emu: Running | undefined;
+  let guard: ProxyGuard | undefined;
+  let workspace: Workspace | undefined;
+  let client: C | undefined;
+  beforeAll(async () => {
+    await terraformVersion();
+    const mirror = await findProviderMirror();
+    emu = await startEmulator();
+    guard = await startProxyGuard();
+    workspace = await createWorkspace(configDir, mirror, { ...guard.env });
+    client = makeClient(emu.url);
+  }, stepMs);
+  afterAll(async () => {
+    client?.destroy();
+    await workspace?.remove();
+    await guard?.close();
+    await emu?.close();
+  });
+  const vars = (g: number) => ['-var', `endpoint=${emu!.url}`, '-var', `generation=${g}`];
+  const tf = async (args: string[]) => {
+    const result = await workspace!.terraform(args, stepMs);
+    if (result.code !== 0) throw new Error(`terraform ${args[0]} exited ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
+    return result;
+  };
+  return {
+    get emu() {
+      return emu!;
+    },
+    get guard() {
+      return guard!;
+    },
+    get client() {
+      return client!;
+    },
+    tf,
+    apply: (g) => tf(['apply', '-auto-approve', '-input=false', '-parallelism=2', ...vars(g)]),
+    destroy: (g) => tf(['destroy', '-auto-approve', '-input=false', '-parallelism=2', ...vars(g)]),
+    noDrift: async (g) => {
+      expect((await tf(['plan', '-detailed-exitcode', '-input=false', '-parallelism=2', ...vars(g)])).stdout).toContain('No changes.');
+    },
+  };
 }

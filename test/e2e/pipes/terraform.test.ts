@@ -7,51 +7,19 @@
  */
 import { fileURLToPath } from 'node:url';
 import { DescribePipeCommand, ListPipesCommand, PipesClient } from '@aws-sdk/client-pipes';
-import { startEmulator, type Running } from '../../helpers/emulator.js';
-import { startProxyGuard, type ProxyGuard } from '../../helpers/proxyGuard.js';
-import { createWorkspace, findProviderMirror, terraformVersion, type RunResult, type Workspace } from '../../helpers/terraform.js';
+import { useTerraformLifecycle } from '../../helpers/terraform.js';
 
 const configDir = fileURLToPath(new URL('../../terraform-pipes', import.meta.url));
 const account = '123456789012';
 const step = 10 * 60_000;
 
-let emu: Running;
-let guard: ProxyGuard;
-let workspace: Workspace;
-let client: PipesClient;
-
-beforeAll(async () => {
-  await terraformVersion();
-  const mirror = await findProviderMirror();
-  emu = await startEmulator();
-  guard = await startProxyGuard();
-  workspace = await createWorkspace(configDir, mirror, { ...guard.env });
-  client = new PipesClient({ endpoint: emu.url, region: 'us-east-1', credentials: { accessKeyId: account, secretAccessKey: 'x' }, maxAttempts: 1 });
-}, step);
-
-afterAll(async () => {
-  client?.destroy();
-  await workspace?.remove();
-  await guard?.close();
-  await emu?.close();
-});
-
-const vars = (g: number) => ['-var', `endpoint=${emu.url}`, '-var', `generation=${g}`];
-const explain = (what: string, r: RunResult) => `terraform ${what} exited ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
-
-async function tf(args: string[]): Promise<RunResult> {
-  const result = await workspace.terraform(args, step);
-  if (result.code !== 0) throw new Error(explain(args[0], result));
-  return result;
-}
-
-const apply = (g: number) => tf(['apply', '-auto-approve', '-input=false', '-parallelism=2', ...vars(g)]);
-const noDrift = async (g: number) => expect((await tf(['plan', '-detailed-exitcode', '-input=false', '-parallelism=2', ...vars(g)])).stdout).toContain('No changes.');
+const run = useTerraformLifecycle(configDir, (url) => new PipesClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: account, secretAccessKey: 'x' }, maxAttempts: 1 }), step);
+const { tf, apply, noDrift, destroy } = run;
 
 test('apply, no drift, update in place, no drift, destroy', async () => {
   await tf(['init', '-input=false']);
   await apply(1);
-  expect(await client.send(new DescribePipeCommand({ Name: 'tf-orders' }))).toMatchObject({
+  expect(await run.client.send(new DescribePipeCommand({ Name: 'tf-orders' }))).toMatchObject({
     CurrentState: 'STOPPED',
     DesiredState: 'STOPPED',
     Description: 'generation 1',
@@ -63,7 +31,7 @@ test('apply, no drift, update in place, no drift, destroy', async () => {
   await noDrift(1);
 
   await apply(2);
-  expect(await client.send(new DescribePipeCommand({ Name: 'tf-orders' }))).toMatchObject({
+  expect(await run.client.send(new DescribePipeCommand({ Name: 'tf-orders' }))).toMatchObject({
     CurrentState: 'STOPPED',
     Description: 'generation 2',
     SourceParameters: { SqsQueueParameters: { BatchSize: 10 }, FilterCriteria: { Filters: [{ Pattern: '{"body":{"generation":[2]}}' }] } },
@@ -72,7 +40,7 @@ test('apply, no drift, update in place, no drift, destroy', async () => {
   });
   await noDrift(2);
 
-  await tf(['destroy', '-auto-approve', '-input=false', '-parallelism=2', ...vars(2)]);
-  expect((await client.send(new ListPipesCommand({}))).Pipes).toEqual([]);
-  expect(guard.attempts).toEqual([]);
+  await destroy(2);
+  expect((await run.client.send(new ListPipesCommand({}))).Pipes).toEqual([]);
+  expect(run.guard.attempts).toEqual([]);
 }, 6 * step);

@@ -6,53 +6,21 @@
  */
 import { fileURLToPath } from 'node:url';
 import { GetScheduleCommand, ListScheduleGroupsCommand, ListTagsForResourceCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
-import { startEmulator, type Running } from '../../helpers/emulator.js';
-import { startProxyGuard, type ProxyGuard } from '../../helpers/proxyGuard.js';
-import { createWorkspace, findProviderMirror, terraformVersion, type RunResult, type Workspace } from '../../helpers/terraform.js';
+import { useTerraformLifecycle } from '../../helpers/terraform.js';
 
 const configDir = fileURLToPath(new URL('../../terraform-scheduler', import.meta.url));
 const account = '123456789012';
 const step = 10 * 60_000;
 
-let emu: Running;
-let guard: ProxyGuard;
-let workspace: Workspace;
-let client: SchedulerClient;
-
-beforeAll(async () => {
-  await terraformVersion();
-  const mirror = await findProviderMirror();
-  emu = await startEmulator();
-  guard = await startProxyGuard();
-  workspace = await createWorkspace(configDir, mirror, { ...guard.env });
-  client = new SchedulerClient({ endpoint: emu.url, region: 'us-east-1', credentials: { accessKeyId: account, secretAccessKey: 'x' }, maxAttempts: 1 });
-}, step);
-
-afterAll(async () => {
-  client?.destroy();
-  await workspace?.remove();
-  await guard?.close();
-  await emu?.close();
-});
-
-const vars = (g: number) => ['-var', `endpoint=${emu.url}`, '-var', `generation=${g}`];
-const explain = (what: string, r: RunResult) => `terraform ${what} exited ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
-
-async function tf(args: string[]): Promise<RunResult> {
-  const result = await workspace.terraform(args, step);
-  if (result.code !== 0) throw new Error(explain(args[0], result));
-  return result;
-}
-
-const apply = (g: number) => tf(['apply', '-auto-approve', '-input=false', '-parallelism=2', ...vars(g)]);
-const noDrift = async (g: number) => expect((await tf(['plan', '-detailed-exitcode', '-input=false', '-parallelism=2', ...vars(g)])).stdout).toContain('No changes.');
+const run = useTerraformLifecycle(configDir, (url) => new SchedulerClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: account, secretAccessKey: 'x' }, maxAttempts: 1 }), step);
+const { tf, apply, noDrift, destroy } = run;
 
 test('apply, no drift, update in place, no drift, destroy', async () => {
   await tf(['init', '-input=false']);
   await apply(1);
   const arn = `arn:aws:scheduler:us-east-1:${account}:schedule-group/tf-team`;
-  expect((await client.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags).toEqual([{ Key: 'generation', Value: '1' }]);
-  expect(await client.send(new GetScheduleCommand({ Name: 'tf-nightly', GroupName: 'tf-team' }))).toMatchObject({
+  expect((await run.client.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags).toEqual([{ Key: 'generation', Value: '1' }]);
+  expect(await run.client.send(new GetScheduleCommand({ Name: 'tf-nightly', GroupName: 'tf-team' }))).toMatchObject({
     ScheduleExpression: 'cron(0 2 * * ? *)',
     ScheduleExpressionTimezone: 'Europe/Berlin',
     State: 'ENABLED',
@@ -62,17 +30,17 @@ test('apply, no drift, update in place, no drift, destroy', async () => {
   await noDrift(1);
 
   await apply(2);
-  expect(await client.send(new GetScheduleCommand({ Name: 'tf-nightly', GroupName: 'tf-team' }))).toMatchObject({
+  expect(await run.client.send(new GetScheduleCommand({ Name: 'tf-nightly', GroupName: 'tf-team' }))).toMatchObject({
     ScheduleExpression: 'rate(6 hours)',
     State: 'DISABLED',
     Description: 'generation 2',
     FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 15 },
     Target: { Input: '{"generation":2}', RetryPolicy: { MaximumRetryAttempts: 3 } },
   });
-  expect((await client.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags).toEqual([{ Key: 'generation', Value: '2' }]);
+  expect((await run.client.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags).toEqual([{ Key: 'generation', Value: '2' }]);
   await noDrift(2);
 
-  await tf(['destroy', '-auto-approve', '-input=false', '-parallelism=2', ...vars(2)]);
-  expect((await client.send(new ListScheduleGroupsCommand({}))).ScheduleGroups?.map((g) => g.Name)).toEqual(['default']);
-  expect(guard.attempts).toEqual([]);
+  await destroy(2);
+  expect((await run.client.send(new ListScheduleGroupsCommand({}))).ScheduleGroups?.map((g) => g.Name)).toEqual(['default']);
+  expect(run.guard.attempts).toEqual([]);
 }, 6 * step);
