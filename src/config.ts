@@ -37,6 +37,13 @@ export interface EmulatorConfig {
   /** `--default-account`: the account of an access key id that is not 12 digits (default 000000000000). */
   defaultAccount: string;
   /**
+   * `--api-gateway-url`: where the REST APIs a pipe's API Gateway enrichment or target names answer locally,
+   * a URL with `{apiId}`, `{stage}`, `{region}` filled in per API (e.g. a local stack's
+   * `http://localhost:4566/restapis/{apiId}/{stage}/_user_request_`, or `sam local start-api`'s
+   * `http://127.0.0.1:3000`); the resource path follows. Unset: such targets are captured.
+   */
+  apiGatewayUrl?: string;
+  /**
    * `--allow-host`: Host names /_eventbridge-local/* answers besides loopback names and `host`
    * (e.g. a compose service name); `*` answers any.
    */
@@ -96,6 +103,7 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       'services-config': { type: 'string' },
       'default-account': { type: 'string' },
       'allow-host': { type: 'string', multiple: true },
+      'api-gateway-url': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -118,6 +126,8 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   const services = servicesFromArgs(values, pick(values['services-config'], 'SERVICES_CONFIG'), env);
   const defaultAccount = pick(values['default-account'], 'DEFAULT_ACCOUNT') ?? defaultConfig.defaultAccount;
   if (!isAccountId(defaultAccount)) throw new ConfigError(badDefaultAccount);
+  const apiGatewayUrl = pick(values['api-gateway-url'], 'API_GATEWAY_URL');
+  if (apiGatewayUrl !== undefined && !/^https?:\/\/[^/]/.test(apiGatewayUrl)) throw new ConfigError(badApiGatewayUrl);
   const adminToken = env[envPrefix + 'ADMIN_TOKEN'];
   if (adminToken !== undefined && !isAdminToken(adminToken)) throw new ConfigError(badAdminToken);
   return {
@@ -135,10 +145,12 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     defaultAccount,
     allowedHosts: values['allow-host']?.length ? values['allow-host'] : splitList(env[envPrefix + 'ALLOWED_HOSTS']).map((h) => h.trim()),
     ...(adminToken ? { adminToken } : {}),
+    ...(apiGatewayUrl ? { apiGatewayUrl } : {}),
   };
 }
 
 export const isAccountId = (value: unknown): value is string => typeof value === 'string' && /^\d{12}$/.test(value);
+export const badApiGatewayUrl = '--api-gateway-url (EVENTBRIDGE_LOCAL_API_GATEWAY_URL) must be an http:// or https:// URL';
 export const badDefaultAccount = '--default-account (EVENTBRIDGE_LOCAL_DEFAULT_ACCOUNT) must be an AWS account id: 12 digits';
 export const isAdminToken = (value: string) => /^[A-Za-z0-9._~-]{16,256}$/.test(value);
 export const badAdminToken = 'EVENTBRIDGE_LOCAL_ADMIN_TOKEN must be 16 to 256 letters, digits or ._~-';
@@ -223,9 +235,6 @@ export const usage = `Usage: eventbridge-local [options]
   --move-aside-corrupt-state  rename an unusable state file to state.json.corrupt-<timestamp> and start empty
                       (default: refuse to start)                             env EVENTBRIDGE_LOCAL_MOVE_ASIDE_CORRUPT_STATE=1
   --require-auth      verify SigV4 signatures on the AWS API; needs --credentials  env EVENTBRIDGE_LOCAL_REQUIRE_AUTH=1
-  --credentials <id>:<secret>  an access key --require-auth accepts, repeatable (a 12-digit id is the account)
-                      env EVENTBRIDGE_LOCAL_CREDENTIALS=<id>:<secret>,<id>:<secret>
-  --max-pending-deliveries <n>  pending deliveries of one account at which its PutEvents answers ThrottlingException (default 100000; the whole queue holds twice that)
   --credentials <id>:<secret>  an access key --require-auth accepts, repeatable (a 12-digit id is the account);
                       prefer the env var: flags are visible to every local user   env EVENTBRIDGE_LOCAL_CREDENTIALS=<id>:<secret>,<id>:<secret>
                       under --require-auth /_eventbridge-local/* needs a signature or the admin token
@@ -234,13 +243,15 @@ export const usage = `Usage: eventbridge-local [options]
                                                                              env EVENTBRIDGE_LOCAL_DEFAULT_ACCOUNT
   --allow-host <name> a Host name /_eventbridge-local/* also answers (besides loopback names and --host),
                       repeatable, e.g. a compose service name; * answers any   env EVENTBRIDGE_LOCAL_ALLOWED_HOSTS=<a>,<b>
-  --max-pending-deliveries <n>  queue size at which PutEvents answers ThrottlingException (default 100000)
-                                                                             env EVENTBRIDGE_LOCAL_MAX_PENDING_DELIVERIES
+  --max-pending-deliveries <n>  pending deliveries of one account at which its PutEvents answers ThrottlingException
+                      (default 100000; the whole queue holds twice that)   env EVENTBRIDGE_LOCAL_MAX_PENDING_DELIVERIES
   --service-endpoint <service>=<url>  deliver targets of this AWS service there (sqs, sns, lambda, sfn, kinesis,
                       firehose, cloudwatch-logs), repeatable; lambda=<url>,invocation-type=RequestResponse for
                       sam local start-lambda. Default: AWS_ENDPOINT_URL_<SERVICE>, then AWS_ENDPOINT_URL; without one
                       a service's targets are captured
   --lambda <function name or ARN>=<url>  POST the function's events to this URL, repeatable
+  --api-gateway-url <url>  where a pipe's API Gateway enrichment/target REST APIs answer, with {apiId}, {stage},
+                      {region} filled in (the resource path follows); unset: captured   env EVENTBRIDGE_LOCAL_API_GATEWAY_URL
   --service-credentials <id>:<secret>  sign calls to those services with this key (default: the target's account id)
                                                                              env EVENTBRIDGE_LOCAL_SERVICE_CREDENTIALS
   --services-config <file>  JSON {"serviceEndpoints": {"sqs": "<url>", ...}, "lambdas": {"<name>": "<url>"},

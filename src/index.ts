@@ -259,6 +259,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     kindOf,
     uuid: () => ids.uuid(),
     onAttempt: (call) => pipeRunner.attempted(call),
+    ...(config.apiGatewayUrl ? { apiGatewayUrl: apiGatewayUrlOf(config.apiGatewayUrl) } : {}),
   };
   const pipeRunner = new PipeRunner({ clock, log, ...pipeParts({ services, clients: awsClients, log, steps: pipeSteps }), persist: () => store.persist(), idlePollMs: limits.pipeIdlePollMs });
   const scheduler = new RuleScheduler(clock, ids, (ns, busName, event, rule) => {
@@ -449,3 +450,9 @@ function newNamespace(account: string, region: string, now: number): NamespaceSt
 
 export { serviceEndpointsFromEnv } from './engine/delivery/serviceEndpoints.js';
 export type { AwsService, LambdaBinding, LambdaContext, LambdaHandler, ServiceCredentials, ServiceEndpoint, ServiceEndpoints } from './engine/delivery/serviceEndpoints.js';
+
+/** `--api-gateway-url`'s template filled in for one REST API's stage. */
+function apiGatewayUrlOf(template: string): (apiId: string, stage: string, region: string) => string {
+  return (apiId, stage, region) =>
+    template.replaceAll('{apiId}', encodeURIComponent(apiId)).replaceAll('{stage}', encodeURIComponent(stage)).replaceAll('{region}', encodeURIComponent(region));
+}

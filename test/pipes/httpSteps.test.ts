@@ -14,6 +14,7 @@ import { createPipeTarget } from '../../src/apis/pipes/targets.js';
 import { PipeStepError } from '../../src/apis/pipes/contract.js';
 import type { PipeDefinition } from '../../src/apis/pipes/steps.js';
 import type { EmulatorOptions } from '../../src/index.js';
+import { ConfigError, configFromArgs } from '../../src/config.js';
 import { startEmulator, type Running } from '../helpers/emulator.js';
 import { startHttpSink, type HttpSink } from '../helpers/httpSink.js';
 import { apiKeyConnection, basicConnection, createDestination, oauthConnection } from '../helpers/apiDestinations.js';
@@ -352,6 +353,18 @@ describe('API Gateway', () => {
       sink.reply({ status: 500 });
       expect(await target([sqsRecord(1, { id: 'o-1' })])).toMatchObject({ kind: 'failed' });
     }));
+
+  test('--api-gateway-url (createEmulator apiGatewayUrl): the template with {apiId}, {stage}, {region}, then the resource path', async () => {
+    expect(configFromArgs(['--api-gateway-url', 'http://127.0.0.1:3000'], {}).apiGatewayUrl).toBe('http://127.0.0.1:3000');
+    expect(configFromArgs([], { EVENTBRIDGE_LOCAL_API_GATEWAY_URL: 'http://127.0.0.1:3000' }).apiGatewayUrl).toBe('http://127.0.0.1:3000');
+    expect(() => configFromArgs(['--api-gateway-url', 'localhost:3000'], {})).toThrow(ConfigError);
+    await withEmu({ apiGatewayUrl: `${sink.url}/{region}/restapis/{apiId}/{stage}/_user_request_` }, async (emu) => {
+      const target = createPipeTarget(pipe(api, { TargetParameters: { InputTemplate: '<$.body>', HttpParameters: { PathParameterValues: ['$.body.id'] } } }), emu.emulator.pipeSteps);
+      expect(await target([sqsRecord(1, { id: 'o-7' })])).toEqual({ kind: 'delivered' });
+      expect(sink.requests.map((r) => [r.method, r.path, r.body])).toEqual([['POST', `/${region}/restapis/a1b2c3/prod/_user_request_/orders/o-7`, '{"id":"o-7"}']]);
+      expect(await captures(emu.url, api)).toEqual([]);
+    });
+  });
 
   test('enrichment: the answer becomes the events; without a local URL the batch fails', () =>
     withEmu({}, async (emu) => {
