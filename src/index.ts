@@ -199,6 +199,11 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     router: { route: (ns, busName, event) => router.route(ns, busName, event) },
     send: sendHttp,
     timeoutMs: invocationTimeoutMs,
+    // The connection and the API destinations whose state follows it (syncApiDestinations).
+    changed: (ns, conn) => {
+      store.changed(ns, 'connections', conn.name);
+      store.changed(ns, 'apiDestinations');
+    },
   });
   const limiter = new InvocationRateLimiter();
   const apiDestinations = { strict: config.strict, auth: connectionAuth };

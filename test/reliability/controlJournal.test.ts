@@ -11,6 +11,9 @@ import { DescribeRuleCommand, ListRulesCommand, ListTargetsByRuleCommand, PutRul
 import { withEmulator } from '../helpers/emulator.js';
 import type { WriteFaults } from '../../src/store/writeFaults.js';
 import { aws, killHard, startEmulatorProcess } from '../../bench/reliability/crashRun.mjs';
+import { readControlPlane } from '../../src/store/store.js';
+import { startHttpSink } from '../helpers/httpSink.js';
+import { apiKeyConnection, createDestination, putShopEvent, ruleToDestination } from '../helpers/apiDestinations.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'ebl-control-'));
 const controlJournals = (dir: string) => readdirSync(dir).filter((f) => /^state-\d+\.journal$/.test(f));
@@ -200,5 +203,32 @@ test('a torn last journal line (never acknowledged) is cut; a garbled one is ref
     expect(readdirSync(garbled).some((f) => /^state-\d+\.journal\.corrupt-/.test(f))).toBe(true);
   } finally {
     await killHard(aside.child);
+  }
+}, 60_000);
+
+test('API-destination deliveries do not rewrite state.json; a connection they de-authorize is journaled before the attempt settles', async () => {
+  const dataDir = tempDir();
+  const sink = await startHttpSink();
+  try {
+    await withEmulator({ dataDir }, async (emu) => {
+      const conn = await apiKeyConnection(emu, 'shop-key', 'x-api-key', 'k-1');
+      const dest = await createDestination(emu, 'shop-api', conn, `${sink.url}/orders`);
+      await ruleToDestination(emu, dest, { RetryPolicy: { MaximumRetryAttempts: 0 } });
+      const stateBefore = readFileSync(join(dataDir, 'state.json'));
+      for (let i = 0; i < 3; i++) await putShopEvent(emu);
+      await emu.emulator.engine.idle();
+      expect(sink.requests).toHaveLength(3);
+      expect(readFileSync(join(dataDir, 'state.json')).equals(stateBefore)).toBe(true);
+      sink.fallback = () => ({ status: 401, body: 'no' });
+      await putShopEvent(emu);
+      await emu.emulator.engine.idle();
+      // On disk (state.json + its journal) while the emulator still runs: no clean stop was needed.
+      const durable = await readControlPlane(join(dataDir, 'state.json'));
+      const ns = durable.namespaces['000000000000:us-east-1'] as any;
+      expect(ns.connections['shop-key'].state).toBe('DEAUTHORIZED');
+      expect(ns.apiDestinations['shop-api'].state).toBe('INACTIVE');
+    });
+  } finally {
+    await sink.close();
   }
 }, 60_000);

@@ -30,6 +30,8 @@ export interface ConnectionAuthDeps extends StateChangeDeps {
   log: Logger;
   send: HttpSend;
   timeoutMs: number;
+  /** A connection record changed (token, state, and with it perhaps its API destinations' states): named for the store's journal. */
+  changed?: (ns: NamespaceState, conn: ConnectionRecord) => void;
 }
 
 export type Credentials = { ok: true; header: AuthHeader } | { ok: false; reason: string };
@@ -64,6 +66,7 @@ export class ConnectionAuth {
   async authorize(ns: NamespaceState, conn: ConnectionRecord): Promise<void> {
     conn.oauthToken = undefined;
     setConnectionState(this.deps, ns, conn, 'AUTHORIZING');
+    this.deps.changed?.(ns, conn);
     if (conn.authorizationType !== 'OAUTH_CLIENT_CREDENTIALS') {
       conn.lastAuthorizedTime = this.deps.clock.now();
       setConnectionState(this.deps, ns, conn, successState(conn));
@@ -93,10 +96,12 @@ export class ConnectionAuth {
     if (conn.authorizationType === 'OAUTH_CLIENT_CREDENTIALS') {
       if (conn.oauthToken && bearerHeader(conn.oauthToken.accessToken).value !== header.value) return;
       conn.oauthToken = undefined;
+      this.deps.changed?.(ns, conn);
       await this.exchange(ns, conn);
       return;
     }
     setConnectionState(this.deps, ns, conn, 'DEAUTHORIZED', `The endpoint answered HTTP ${status} to the connection's credentials.`);
+    this.deps.changed?.(ns, conn);
     this.deps.log.warn('connection deauthorized', { connectionArn: conn.arn, statusCode: status });
   }
 
@@ -126,12 +131,14 @@ export class ConnectionAuth {
     if (!read.ok) {
       conn.oauthToken = undefined;
       setConnectionState(this.deps, ns, conn, 'DEAUTHORIZED', `Failed to obtain an OAuth token: ${read.reason}`);
+      this.deps.changed?.(ns, conn);
       this.deps.log.warn('connection deauthorized', { connectionArn: conn.arn, reason: read.reason });
       return false;
     }
     conn.oauthToken = read.token;
     conn.lastAuthorizedTime = now;
     if (conn.state !== 'AUTHORIZED' && conn.state !== 'ACTIVE') setConnectionState(this.deps, ns, conn, successState(conn));
+    this.deps.changed?.(ns, conn);
     return true;
   }
 }

@@ -291,8 +291,9 @@ export class DeliveryEngine {
     }
     this.settle(job, outcome, at, started, true);
     // An API destination's delivery can change its connection (an OAuth token obtained, a
-    // de-authorization): the control plane too. Other targets change only the delivery side.
-    await (kind === 'api-destination' ? store.persist() : store.persistDeliveries());
+    // de-authorization): connectionAuth names those records, so they ride on this write's
+    // journal append with the delivery side; state.json is not rewritten per delivery.
+    await (kind === 'api-destination' ? store.persistChanges() : store.persistDeliveries());
   }
 
   /**
