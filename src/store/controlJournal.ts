@@ -25,7 +25,8 @@ import { StateFileError } from './errors.js';
 import { forEachLine, parseJson, syncDir } from './journalLines.js';
 import { seal, unseal } from './lineSeal.js';
 import { reviveTables } from './schema.js';
-import { enospc, type WriteFaults } from './writeFaults.js';
+import { enospc } from './writeFaults.js';
+import type { JournalOptions } from './journal.js';
 
 const journalPattern = /^state-(\d+)\.journal$/;
 export const controlJournalName = (generation: number) => `state-${generation}.journal`;
@@ -36,12 +37,8 @@ export interface ControlChange {
   v?: unknown;
 }
 
-export interface ControlJournalOptions {
-  moveAsideCorrupt?: boolean;
-  onMovedAside?: (from: string, to: string, why: string) => void;
-  onCut?: (file: string, cut: { offset: number; bytes: number; why: string }) => void;
-  faults?: WriteFaults;
-}
+/** The same choices as the delivery journal's (move aside, report cuts, injected write faults). */
+export type ControlJournalOptions = JournalOptions;
 
 export interface LoadedControlJournal {
   /** Changes replayed. */

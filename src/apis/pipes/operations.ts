@@ -94,6 +94,17 @@ function page(items: PipeRecord[], input: Input): { items: PipeRecord[]; next?: 
   return { items: slice, next: more ? Buffer.from(slice[slice.length - 1].name, 'utf8').toString('base64url') : undefined };
 }
 
+/** StartPipe / StopPipe: the new DesiredState, reached through its transition. */
+function desire(ctx: PipesContext, input: Input, desired: 'RUNNING' | 'STOPPED', transition: 'STARTING' | 'STOPPING') {
+  const p = pipe(pipesOf(ctx.ns), String(input.Name));
+  refuseWhileTransitioning(p);
+  p.spec.DesiredState = desired;
+  p.lastModifiedTime = ctx.now;
+  enter(p, transition, ctx);
+  ctx.changed(ctx.ns);
+  return summary(p);
+}
+
 export const pipesOperations: Record<PipesOperation, Operation> = {
   CreatePipe(ctx, input) {
     const state = pipesOf(ctx.ns);
@@ -155,24 +166,8 @@ export const pipesOperations: Record<PipesOperation, Operation> = {
     ctx.changed(ctx.ns);
     return summary(p);
   },
-  StartPipe(ctx, input) {
-    const p = pipe(pipesOf(ctx.ns), String(input.Name));
-    refuseWhileTransitioning(p);
-    p.spec.DesiredState = 'RUNNING';
-    p.lastModifiedTime = ctx.now;
-    enter(p, 'STARTING', ctx);
-    ctx.changed(ctx.ns);
-    return summary(p);
-  },
-  StopPipe(ctx, input) {
-    const p = pipe(pipesOf(ctx.ns), String(input.Name));
-    refuseWhileTransitioning(p);
-    p.spec.DesiredState = 'STOPPED';
-    p.lastModifiedTime = ctx.now;
-    enter(p, 'STOPPING', ctx);
-    ctx.changed(ctx.ns);
-    return summary(p);
-  },
+  StartPipe: (ctx, input) => desire(ctx, input, 'RUNNING', 'STARTING'),
+  StopPipe: (ctx, input) => desire(ctx, input, 'STOPPED', 'STOPPING'),
   ListPipes(ctx, input) {
     const state = pipesOf(ctx.ns);
     const str = (key: string) => (typeof input[key] === 'string' ? (input[key] as string) : undefined);
