@@ -11,8 +11,9 @@ export interface CliResult {
   json?: any;
 }
 
-export async function awsEvents(url: string, args: string[], accessKeyId = 'test', region = 'us-east-1', secretAccessKey = 'test-secret'): Promise<CliResult> {
-  const env = {
+/** The environment the CLI runs in for a test: dummy (or given) credentials, no user configuration, no pager, one attempt. */
+export function cliEnv(extra: Record<string, string> = {}, accessKeyId = 'test', region = 'us-east-1', secretAccessKey = 'test-secret'): NodeJS.ProcessEnv {
+  return {
     ...process.env,
     AWS_ACCESS_KEY_ID: accessKeyId,
     AWS_SECRET_ACCESS_KEY: secretAccessKey,
@@ -21,7 +22,12 @@ export async function awsEvents(url: string, args: string[], accessKeyId = 'test
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     AWS_PAGER: '',
     AWS_MAX_ATTEMPTS: '1',
+    ...extra,
   };
+}
+
+export async function awsEvents(url: string, args: string[], accessKeyId = 'test', region = 'us-east-1', secretAccessKey = 'test-secret'): Promise<CliResult> {
+  const env = cliEnv({}, accessKeyId, region, secretAccessKey);
   try {
     const { stdout, stderr } = await run('aws', ['events', ...args, '--endpoint-url', url, '--output', 'json'], { env });
     return { code: 0, stdout, stderr, json: stdout.trim() ? JSON.parse(stdout) : undefined };
@@ -32,16 +38,7 @@ export async function awsEvents(url: string, args: string[], accessKeyId = 'test
 
 /** Run `aws <service> ...` (e.g. scheduler) against the emulator, as awsEvents does for `aws events`. */
 export async function awsService(service: string, url: string, args: string[]): Promise<CliResult> {
-  const env = {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test-secret',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_PAGER: '',
-    AWS_MAX_ATTEMPTS: '1',
-  };
+  const env = cliEnv();
   try {
     const { stdout, stderr } = await run('aws', [service, ...args, '--endpoint-url', url, '--output', 'json'], { env });
     return { code: 0, stdout, stderr, json: stdout.trim() ? JSON.parse(stdout) : undefined };

@@ -11,6 +11,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { rawCall, useEmulator } from '../helpers/emulator.js';
 import { inspect } from '../helpers/inspect.js';
+import { cliEnv } from '../helpers/awsCli.js';
 
 const logLines: string[] = [];
 const emu = useEmulator({ logLevel: 'debug', logSink: (line) => logLines.push(line) });
@@ -104,17 +105,7 @@ describe('requests for other AWS services', () => {
 
   const run = promisify(execFile);
   async function aws(args: string[]) {
-    const env = {
-      ...process.env,
-      AWS_ENDPOINT_URL: emu.url,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test-secret',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_PAGER: '',
-      AWS_MAX_ATTEMPTS: '1',
-    };
+    const env = cliEnv({ AWS_ENDPOINT_URL: emu.url });
     try {
       await run('aws', args, { env, timeout: 20_000 });
       throw new Error(`aws ${args.join(' ')} succeeded`);

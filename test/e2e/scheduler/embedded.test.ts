@@ -11,6 +11,7 @@ import { CreateScheduleCommand, GetScheduleCommand, SchedulerClient } from '@aws
 import { EventBridgeClient, ListRulesCommand, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import { createEmulator, type Emulator } from '../../../src/index.js';
 import { expectAwsError } from '../../helpers/emulator.js';
+import { cliEnv } from '../../helpers/awsCli.js';
 
 const run = promisify(execFile);
 let emulator: Emulator;
@@ -35,18 +36,7 @@ afterAll(async () => {
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test-secret' };
 const target = { Arn: 'arn:aws:sqs:us-east-1:000000000000:q', RoleArn: 'arn:aws:iam::000000000000:role/s' };
 
-const env = () => ({
-  ...process.env,
-  AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-  AWS_ENDPOINT_URL_SCHEDULER: url,
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test-secret',
-  AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_CONFIG_FILE: '/dev/null',
-  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-  AWS_PAGER: '',
-  AWS_MAX_ATTEMPTS: '1',
-});
+const env = () => cliEnv({ AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_ENDPOINT_URL_SCHEDULER: url });
 
 test('the mounted app serves the scheduler API (SDK) beside events, and the host app keeps its own routes', async () => {
   const scheduler = new SchedulerClient({ endpoint: url, region: 'us-east-1', credentials, maxAttempts: 1 });
