@@ -1,6 +1,6 @@
 // Crash bench (issue 10, part 1): 1,000 events/s at the emulator as a child process, kill -9
 // once half the events were accepted, restart on the same data dir, drain; repeated 5 times.
-// Build first: npx tsc -p tsconfig.build.json. Usage: node bench/reliability/crash.mjs [events] [rate] [repeats]
+// Build first: npm run build. Usage: node bench/reliability/crash.mjs [events] [rate] [repeats]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
