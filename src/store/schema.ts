@@ -240,6 +240,8 @@ export interface DeliveryJob {
   createdAt: number;
   nextAttemptAt: number;
   attempts: AttemptRecord[];
+  /** The target's HttpParameters were already taken from the event (a pipe resolves them against the parsed body): the sender sends them as they are. */
+  httpParametersResolved?: true;
   /** A Scheduler invocation's own facts (its dead letter names them). */
   invocation?: { executionId: string; scheduledTime: number; missed?: boolean };
 }

@@ -84,6 +84,18 @@ describe('API destination target', () => {
       });
     }));
 
+  test('a value taken from the event is sent as it is, even when it reads like a JSON path itself', () =>
+    withEmu({}, async (emu) => {
+      const conn = await basicConnection(emu, 'basic-literal', 'user', 'pa55word');
+      const dest = await createDestination(emu, 'literal-api', conn, `${sink.url}/refs/*`, 'POST');
+      const http = { PathParameterValues: ['$.body.ref'], HeaderParameters: { 'x-ref': '$.body.ref' }, QueryStringParameters: { ref: '$.body.ref' } };
+      const deliver = createPipeTarget(pipe(dest, { TargetParameters: { HttpParameters: http } }), emu.emulator.pipeSteps);
+      // The body's value is the text "$.eventSource": the pipe resolves $.body.ref to it once; the
+      // sender must not resolve that again (it would send the record's eventSource, "aws:sqs").
+      expect(await deliver([sqsRecord(1, { ref: '$.eventSource' })])).toEqual({ kind: 'delivered' });
+      expect(sink.requests.map((r) => [r.path, r.query, r.headers['x-ref']])).toEqual([['/refs/%24.eventSource', { ref: '$.eventSource' }, '$.eventSource']]);
+    }));
+
   test('API key and OAuth client-credentials connections authorize the request', () =>
     withEmu({}, async (emu) => {
       const token = await startHttpSink();

@@ -104,6 +104,7 @@ export function pipeJob(pipe: PipeDefinition, target: TargetRecord, event: Recor
     createdAt: now,
     nextAttemptAt: now,
     attempts: [],
+    httpParametersResolved: true,
   };
 }
 

@@ -81,6 +81,7 @@ async function invoke(deps: ApiDestinationSenderDeps, ns: NamespaceState, dest: 
     targetParameters: job.target.HttpParameters as TargetHttpParameters | undefined,
     event: job.event,
     payload: job.payload,
+    ...(job.httpParametersResolved ? { parametersResolved: true } : {}),
   });
   if (!built.ok) return failure('INVALID_PARAMETER', built.reason, false);
   const result = await deps.send(built.request, deps.timeoutMs);

@@ -52,6 +52,8 @@ export interface InvocationInput {
   targetParameters?: TargetHttpParameters;
   event: unknown;
   payload: string;
+  /** The target parameters are final values, not JSON paths to resolve against `event` (a pipe has resolved them). */
+  parametersResolved?: boolean;
 }
 
 export type BuiltInvocation = { ok: true; request: HttpRequestSpec; shown: HttpRequestSpec } | { ok: false; reason: string };
@@ -88,7 +90,7 @@ export function buildInvocationRequest(input: InvocationInput): BuiltInvocation 
 
 function buildUrl(input: InvocationInput): { ok: true; url: string; shownUrl: string } | { ok: false; reason: string } {
   const url = new URL(input.invocationEndpoint);
-  const path = fillPath(url.pathname, input.targetParameters?.PathParameterValues ?? [], input.event);
+  const path = fillPath(url.pathname, input.targetParameters?.PathParameterValues ?? [], input.event, valueResolver(input));
   if (!path.ok) return path;
   const base = `${url.protocol}//${url.host}${path.path}`;
   const query = (masked: boolean) => {
@@ -101,7 +103,7 @@ function buildUrl(input: InvocationInput): { ok: true; url: string; shownUrl: st
 }
 
 /** Fill each `*` of the path, in order, from the path parameter values. */
-export function fillPath(pathname: string, values: string[], event: unknown): { ok: true; path: string } | { ok: false; reason: string } {
+export function fillPath(pathname: string, values: string[], event: unknown, resolve: ValueResolver = resolveTargetValue): { ok: true; path: string } | { ok: false; reason: string } {
   const wildcards = pathname.split('*').length - 1;
   if (wildcards > values.length) {
     return { ok: false, reason: `The API destination endpoint has ${wildcards} path wildcard(s) (*) but the target gives ${values.length} PathParameterValues.` };
@@ -110,7 +112,7 @@ export function fillPath(pathname: string, values: string[], event: unknown): { 
   let failure: string | undefined;
   const path = pathname.replace(/\*/g, () => {
     const raw = values[index++]!;
-    const value = resolveTargetValue(raw, event);
+    const value = resolve(raw, event);
     if (value === undefined) failure = `PathParameterValues ${raw} selects nothing in the event.`;
     return encodeURIComponent(value ?? '');
   });
@@ -122,9 +124,10 @@ function queryPairs(input: InvocationInput, masked: boolean): Array<[string, str
   const connection = input.connectionParameters?.QueryStringParameters ?? [];
   const connectionKeys = new Set(connection.map((p) => p.Key));
   const pairs: Array<[string, string]> = [];
+  const resolve = valueResolver(input);
   for (const [key, raw] of Object.entries(input.targetParameters?.QueryStringParameters ?? {})) {
     if (connectionKeys.has(key)) continue;
-    const value = resolveTargetValue(raw, input.event);
+    const value = resolve(raw, input.event);
     if (value !== undefined) pairs.push([key, value]);
   }
   for (const p of connection) pairs.push([p.Key, valueOf(p, masked)]);
@@ -141,8 +144,9 @@ function buildHeaders(input: InvocationInput, body: string, masked: boolean): Re
   const put = (name: string, value: string) => {
     if (!removedHeaders.has(name.toLowerCase())) custom.set(name.toLowerCase(), [name, value]);
   };
+  const resolve = valueResolver(input);
   for (const [name, raw] of Object.entries(input.targetParameters?.HeaderParameters ?? {})) {
-    const value = resolveTargetValue(raw, input.event);
+    const value = resolve(raw, input.event);
     if (value !== undefined) put(name, value);
   }
   for (const p of input.connectionParameters?.HeaderParameters ?? []) put(p.Key, valueOf(p, masked));
@@ -182,6 +186,13 @@ export function mergeBodyParameters(payload: string, params: ConnectionHttpParam
   const end = payload.lastIndexOf('}');
   const added = params.map((p) => `${JSON.stringify(p.Key)}:${JSON.stringify(valueOf(p, masked))}`).join(',');
   return payload.slice(0, end) + (Object.keys(object).length > 0 ? ',' : '') + added + payload.slice(end);
+}
+
+type ValueResolver = (value: string, event: unknown) => string | undefined;
+
+/** Values a caller has already resolved are sent as they are: a resolved value may itself begin with `$.`. */
+function valueResolver(input: InvocationInput): ValueResolver {
+  return input.parametersResolved ? (value) => value : resolveTargetValue;
 }
 
 /** A target value is a literal unless it is a JSONPath (`$.` or `$[`), resolved against the original event. */
