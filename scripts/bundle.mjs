@@ -5,7 +5,42 @@
 // and its types). The packages imported lazily stay external, loaded from node_modules when
 // first needed: the AWS SDK clients (first delivery to such a target) and @smithy/signature-v4
 // (first signed request; see src/util/signatureV4.ts).
+import { dirname } from 'node:path';
 import { build } from 'esbuild';
+
+/**
+ * Express requires body-parser (and through it iconv-lite, raw-body, qs ...) when it loads, and
+ * the routes that use it build their parsers when they are set up; SDK calls never reach express.
+ * Profile of a start: that was ~2/3 of express's load, before "listening". In the bundle,
+ * express gets a body-parser whose parsers are made, and the package loaded, at the first
+ * request that needs one. Only express's own import is replaced; the options are the same.
+ */
+const lazyBodyParser = {
+  name: 'lazy-body-parser',
+  setup(b) {
+    b.onResolve({ filter: /^body-parser$/ }, async (args) => {
+      if (!/[\\/]express[\\/]lib[\\/]express\.js$/.test(args.importer)) return undefined;
+      const real = await b.resolve('body-parser', { kind: args.kind, resolveDir: args.resolveDir });
+      if (real.errors.length) return { errors: real.errors };
+      return { path: real.path, namespace: 'lazy-body-parser' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-body-parser' }, (args) => ({
+      resolveDir: dirname(args.path),
+      loader: 'js',
+      contents: `
+        let parsers;
+        const later = (kind) => (options) => {
+          let parse;
+          return function lazyBodyParser(req, res, next) {
+            parse ??= (parsers ??= require(${JSON.stringify(args.path)}))[kind](options);
+            return parse(req, res, next);
+          };
+        };
+        module.exports = { json: later('json'), raw: later('raw'), text: later('text'), urlencoded: later('urlencoded') };
+      `,
+    }));
+  },
+};
 
 await build({
   entryPoints: ['src/cli.ts'],
@@ -16,6 +51,7 @@ await build({
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
+  plugins: [lazyBodyParser],
   external: ['@aws-sdk/*', '@smithy/node-http-handler', '@smithy/signature-v4'],
   // Bundled CommonJS packages (express and its dependencies) call require() for Node's own
   // modules; an ES module has no require, so the bundle makes one.

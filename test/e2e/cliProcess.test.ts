@@ -85,3 +85,26 @@ test('the first delivery to an AWS service prints no SDK Node-version warning (t
   }
   expect(server.stderr()).not.toContain('NodeVersionSupportWarning');
 });
+
+// The bundle gives express a body-parser that loads at the first request needing it
+// (scripts/bundle.mjs): the process's own JSON and raw-body routes still read their bodies, with
+// their limits.
+test('the bundled server reads JSON and raw bodies on its own routes, limits included', async () => {
+  const server = await startProcess(['--port', '0', '--in-memory']);
+  try {
+    const post = (path: string, body: string, type = 'application/json') => fetch(`${server.url}${path}`, { method: 'POST', headers: { 'Content-Type': type }, body });
+    const advanced = await post('/_eventbridge-local/clock', JSON.stringify({ advanceSeconds: 60 }));
+    expect(advanced.status).toBe(200);
+    expect(Math.round(((await advanced.json()) as { offsetMillis: number }).offsetMillis / 1000)).toBe(60);
+    const refused = await post('/_eventbridge-local/clock', JSON.stringify({ advanceSeconds: 'soon' }));
+    expect(refused.status).toBe(400);
+    // express.json({ limit: '64kb' }) on the inspection routes.
+    expect((await post('/_eventbridge-local/clock', JSON.stringify({ advanceSeconds: 1, pad: 'x'.repeat(70_000) }))).status).toBe(413);
+    // express.raw on /webhooks: read whole (no webhook configured for this bus: 404 after reading).
+    const hook = await post('/webhooks/github/default', '{"zen":"hi"}', 'application/octet-stream');
+    expect(hook.status).toBe(404);
+    expect(await hook.text()).toContain('No github webhook is configured for event bus default');
+  } finally {
+    await server.stop();
+  }
+});
