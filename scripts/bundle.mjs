@@ -40,6 +40,36 @@ const lazyBodyParser = {
   },
 };
 
+/**
+ * mime-types builds its tables from mime-db (230 kB of JSON, ~2,500 types) when it loads, and
+ * express, type-is, accepts and send require it when they load; they call it only per request.
+ * In the bundle they get a mime-types whose members load the installed package at first use.
+ */
+const lazyMimeTypes = {
+  name: 'lazy-mime-types',
+  setup(b) {
+    b.onResolve({ filter: /^mime-types$/ }, () => ({ path: 'mime-types', namespace: 'lazy-mime-types' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-mime-types' }, () => ({
+      loader: 'js',
+      contents: `
+        const { createRequire } = require('node:module');
+        let real;
+        const load = () => (real ??= createRequire(require.resolve('express'))('mime-types'));
+        module.exports = {
+          charset: (type) => load().charset(type),
+          contentType: (str) => load().contentType(str),
+          extension: (type) => load().extension(type),
+          lookup: (path) => load().lookup(path),
+          get charsets() { return load().charsets; },
+          get extensions() { return load().extensions; },
+          get types() { return load().types; },
+          get _extensionConflicts() { return load()._extensionConflicts; },
+        };
+      `,
+    }));
+  },
+};
+
 await build({
   entryPoints: ['src/cli.ts'],
   outfile: 'dist/src/cli.js',
@@ -49,7 +79,7 @@ await build({
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
-  plugins: [lazyBodyParser],
+  plugins: [lazyBodyParser, lazyMimeTypes],
   external: ['@aws-sdk/*', '@smithy/node-http-handler', '@smithy/signature-v4'],
   // Bundled CommonJS packages (express and its dependencies) call require() for Node's own
   // modules; an ES module has no require, so the bundle makes one.

@@ -86,10 +86,10 @@ test('the first delivery to an AWS service prints no SDK Node-version warning (t
   expect(server.stderr()).not.toContain('NodeVersionSupportWarning');
 });
 
-// The bundle gives express a body-parser that loads at the first request needing it
-// (scripts/bundle.mjs): the process's own JSON and raw-body routes still read their bodies, with
-// their limits.
-test('the bundled server reads JSON and raw bodies on its own routes, limits included', async () => {
+// The bundle gives express a body-parser and a mime-types that load at the first request needing
+// them (scripts/bundle.mjs): the process's own JSON and raw-body routes still read their bodies,
+// with their limits, and responses and the dashboard's files still get their content types.
+test('the bundled server reads JSON and raw bodies on its own routes, limits included, and types its responses', async () => {
   const server = await startProcess(['--port', '0', '--in-memory']);
   try {
     const post = (path: string, body: string, type = 'application/json') => fetch(`${server.url}${path}`, { method: 'POST', headers: { 'Content-Type': type }, body });
@@ -103,7 +103,12 @@ test('the bundled server reads JSON and raw bodies on its own routes, limits inc
     // express.raw on /webhooks: read whole (no webhook configured for this bus: 404 after reading).
     const hook = await post('/webhooks/github/default', '{"zen":"hi"}', 'application/octet-stream');
     expect(hook.status).toBe(404);
+    expect(hook.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(await hook.text()).toContain('No github webhook is configured for event bus default');
+    const page = await fetch(`${server.url}/_eventbridge-local/ui/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(advanced.headers.get('content-type')).toBe('application/json; charset=utf-8');
   } finally {
     await server.stop();
   }
