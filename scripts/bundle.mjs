@@ -3,8 +3,9 @@
 // and compiles one module instead of ~900 (profile: most of a ~0.7 s start went into Node's
 // module loader, not our code). tsc still emits the rest of dist/src (the package's `main`
 // and its types). The packages imported lazily stay external, loaded from node_modules when
-// first needed: the AWS SDK clients (first delivery to such a target) and @smithy/signature-v4
-// (first signed request; see src/util/signatureV4.ts).
+// first needed: the AWS SDK clients (first delivery to such a target), @smithy/signature-v4
+// (first signed request; see src/util/signatureV4.ts), and body-parser and mime-types (first
+// request through express that needs them; the two plugins below).
 import { build } from 'esbuild';
 
 /**
@@ -43,7 +44,8 @@ const lazyBodyParser = {
 /**
  * mime-types builds its tables from mime-db (230 kB of JSON, ~2,500 types) when it loads, and
  * express, type-is, accepts and send require it when they load; they call it only per request.
- * In the bundle they get a mime-types whose members load the installed package at first use.
+ * In the bundle they get a mime-types whose members load the installed package at first use:
+ * express's copy, for all four (in this lockfile they all resolve to that one, 3.x).
  */
 const lazyMimeTypes = {
   name: 'lazy-mime-types',
