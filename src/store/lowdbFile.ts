@@ -4,7 +4,7 @@
  * previous complete file. (JSONFilePreset is avoided on purpose: it silently
  * switches to memory under NODE_ENV=test.)
  */
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, open, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Low } from 'lowdb';
@@ -60,18 +60,28 @@ export function lowdbStateFile(path: string, options: StateFileOptions = {}): St
         options.onMovedAside?.(path, aside, why);
         return undefined;
       };
+      // One whole-file read, one decode, one parse (not lowdb's read, which reads the file in
+      // chunks through a string decoder). Read once, at start-up, before the emulator serves
+      // anything that a synchronous read could hold up.
+      let text: string;
       try {
-        await db.read();
+        text = readFileSync(path, 'utf8');
       } catch (err) {
-        const why = err instanceof SyntaxError ? `it is not valid JSON (${err.message})` : `it cannot be read (${(err as Error).message})`;
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         // A file that cannot be read (permissions, a directory) is not corrupt: never moved aside.
-        return unusable(why, err instanceof SyntaxError);
+        return unusable(`it cannot be read (${(err as Error).message})`, false);
       }
-      // lowdb leaves the default (null) when there is no file; a file holding `null` is not state.
-      if (!existsSync(path)) return undefined;
-      const problem = stateShapeProblem(db.data);
+      let data: unknown;
+      try {
+        data = JSON.parse(text);
+      } catch (err) {
+        return unusable(`it is not valid JSON (${(err as Error).message})`);
+      }
+      // A file holding `null` (or anything else not of the state's shape) is not state.
+      const problem = stateShapeProblem(data);
       if (problem) return unusable(problem);
-      return db.data!;
+      db.data = data as LegacyState;
+      return db.data;
     },
     async write(state, text) {
       db.data = state;

@@ -185,6 +185,7 @@ test.each([
   ['a list', '[]', /it does not hold eventbridge-local state \(it holds a list\)/],
   ['a table of the wrong type', '{"schemaVersion":3,"namespaces":{"000000000000:us-east-1":{"account":"000000000000","region":"us-east-1","eventBuses":[],"rules":{},"tags":{},"archives":{},"replays":{}}}}', /\(state\.namespaces\["000000000000:us-east-1"\]\.eventBuses is not an object\)/],
   ['a rule without targets', '{"schemaVersion":3,"namespaces":{"000000000000:us-east-1":{"account":"000000000000","region":"us-east-1","eventBuses":{},"rules":{"default":{"r":{"name":"r","arn":"a"}}},"tags":{},"archives":{},"replays":{}}}}', /\.rules\["default"\]\["r"\]\.targets is not a list/],
+  ['a target without an Arn', '{"schemaVersion":3,"namespaces":{"000000000000:us-east-1":{"account":"000000000000","region":"us-east-1","eventBuses":{},"rules":{"default":{"r":{"name":"r","arn":"a","targets":[{"Id":"t","Arn":"q"},{"Id":"u"}]}}},"tags":{},"archives":{},"replays":{}}}}', /\(state\.namespaces\["000000000000:us-east-1"\]\.rules\["default"\]\["r"\]\.targets\[1\]\.Arn is not a string\)/],
 ])('state.json holding %s (valid JSON, wrong shape) is refused with the promised message, no stack', async (_what, text, why) => {
   const dir = tempDir();
   cpSync(fixture, dir, { recursive: true });

@@ -17,6 +17,7 @@ import type { StructureShape } from '../../src/apis/events/model/shapeTypes.js';
 import { parseRequest, validateRequest } from '../../src/engine/validation/index.js';
 import { HIDDEN_TOSTRING_MEMBERS, OBSERVED_ENUM_ORDER } from '../../src/engine/validation/awsQuirks.js';
 import { javaHashMapOrder } from '../../src/engine/validation/javaToString.js';
+import { compileJavaPattern } from '../../src/engine/validation/javaRegex.js';
 
 function rejection(operation: string, input: unknown): { type: string; message: string } {
   try {
@@ -492,3 +493,11 @@ const MINIMAL_INPUTS: Record<string, unknown> = {
   UpdateEndpoint: { Name: 'endpoint' },
   UpdateEventBus: {},
 };
+
+// The patterns are compiled on first use (not at start-up): one the translator cannot compile
+// would then surface only at a request naming that shape, so every one is compiled here.
+test('every pattern of the model compiles', () => {
+  const patterns = Object.values(SHAPES).flatMap((shape) => (shape.type === 'string' && shape.pattern !== undefined ? [shape.pattern] : []));
+  expect(patterns.length).toBeGreaterThan(50);
+  for (const pattern of patterns) expect(compileJavaPattern(pattern)).toBeInstanceOf(RegExp);
+});

@@ -8,7 +8,6 @@
  * (1-based); a map's keys and values are each reported once at the map's path.
  */
 import type { ListShape, MapShape, NumberShape, ShapeSpec, StringShape, StructureShape } from '../../apis/events/model/shapeTypes.js';
-import { SHAPES } from '../../apis/events/model/shapes.generated.js';
 import { OBSERVED_ENUM_ORDER } from './awsQuirks.js';
 import { compileJavaPattern } from './javaRegex.js';
 import { javaToString } from './javaToString.js';
@@ -92,7 +91,7 @@ function stringFailures(text: string, shapeName: string, shape: StringShape): st
     const lengthFailure = sizeFailure(codePointLength(text), shape);
     if (lengthFailure) failures = [lengthFailure];
   }
-  if (shape.pattern !== undefined && !compiledPatterns.get(shapeName)!.test(text)) {
+  if (shape.pattern !== undefined && !compiledPattern(shapeName, shape.pattern).test(text)) {
     failures = [...failures, constraintText.pattern(shape.pattern)];
   }
   if (shape.enum !== undefined && !shape.enum.includes(text)) {
@@ -150,9 +149,16 @@ function codePointLength(text: string): number {
   return length;
 }
 
-/** Every pattern in the model, compiled once when the module loads. */
-const compiledPatterns: ReadonlyMap<string, RegExp> = new Map(
-  Object.entries(SHAPES).flatMap(([name, shape]) =>
-    shape.type === 'string' && shape.pattern !== undefined ? [[name, compileJavaPattern(shape.pattern)] as const] : [],
-  ),
-);
+/**
+ * The model's patterns, each compiled on first use (not when the module loads: compiling all
+ * of them was part of every start-up before "listening", for shapes most runs never check).
+ */
+const compiledPatterns = new Map<string, RegExp>();
+function compiledPattern(shapeName: string, pattern: string): RegExp {
+  let re = compiledPatterns.get(shapeName);
+  if (re === undefined) {
+    re = compileJavaPattern(pattern);
+    compiledPatterns.set(shapeName, re);
+  }
+  return re;
+}
