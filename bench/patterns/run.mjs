@@ -7,7 +7,7 @@
 //    parse + match from each event's JSON text (RuleIndex.match(text) against Machine.rulesForJSONEvent(String)).
 //    First each category once over all events on both sides, untimed (the warm-up), every rule's count
 //    checked against citylots2-synth.expected.json; then R timed rounds over the first --events-per-round
-//    events (default 50,000), the sides taking turns category by category (who goes first flips), their
+//    events (default 30,000; 5 rounds), the sides taking turns category by category (who goes first flips), their
 //    total matches compared. The bench fails on any wrong count.
 //    Printed: events/s, and ours/theirs per round as median (min-max), by wall time and by CPU time.
 // 3. One bus with 1 / 10 / 100 / 1,000 / 10,000 rules of mixed operators, parse + match from text,
@@ -45,7 +45,7 @@ const BEFORE = {
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
 const eventLimit = option('--events', Infinity);
-const rounds = option('--rounds', process.env.BENCH_QUICK === '1' ? 2 : 3);
+const rounds = option('--rounds', process.env.BENCH_QUICK === '1' ? 3 : 5);
 const skipScaling = args.includes('--skip-scaling');
 const fullSet = !Number.isFinite(eventLimit);
 const failedCategories = new Set();
@@ -67,7 +67,7 @@ const indexes = new Map(CATEGORIES.map((category) => [category, indexOf(rulesOf(
   for (const line of lines.slice(0, 30_000)) warm.match(line);
 }
 const reference = java ? await startReference() : undefined;
-const perRound = Math.min(lines.length, option('--events-per-round', 50_000));
+const perRound = Math.min(lines.length, option('--events-per-round', 30_000));
 console.log(`timed rounds: ${perRound} events per category per side (the first ${perRound}); counts checked on ${fullSet ? 'all' : 'the subset of'} ${lines.length} events`);
 
 let failures = 0;
@@ -213,7 +213,7 @@ async function startReference() {
 
 function scaling() {
   console.log('\none bus, mixed operators (all rules anchored on source), parse + match from JSON text:');
-  const events = lines.slice(0, Math.min(lines.length, 100_000)).map(envelopeText);
+  const events = lines.slice(0, Math.min(lines.length, 50_000)).map(envelopeText);
   const buses = RULE_COUNTS.map((count) => {
     const index = new RuleIndex();
     for (let i = 0; i < count; i++) index.add(`r${i}`, compilePattern(JSON.stringify(mixedRule(i))), i);

@@ -208,7 +208,11 @@ class Scanner {
 
   /** Steps over a value no rule reads, checking it is valid JSON. */
   private skip(depth: number): void {
-    const end = skipValue(this.src, this.pos, MAX_DEPTH - depth);
+    const src = this.src;
+    const c = src[this.pos]!;
+    // Most unread values of a visited object are scalars: no container stack needed.
+    const end =
+      c === QUOTE ? plainStringEnd(src, this.pos) : c === MINUS || (c >= 48 && c <= 57) ? numberEnd(src, this.pos) : skipValue(src, this.pos, MAX_DEPTH - depth);
     if (end < 0) return this.fail();
     this.pos = end;
   }
@@ -228,7 +232,19 @@ class Scanner {
 
   /** Steps over a string (standing on its opening quote); true when it holds escapes. */
   private skipString(): boolean {
-    const end = stringEnd(this.src, this.pos);
+    const src = this.src;
+    const start = this.pos;
+    let p = start + 1;
+    for (;;) {
+      const c = src[p]!;
+      if (c === QUOTE) {
+        this.pos = p + 1;
+        return false;
+      }
+      if (c < 32 || c === BACKSLASH) break;
+      p++;
+    }
+    const end = stringEnd(src, start);
     if (end < 0) {
       this.fail();
       return false;

@@ -50,6 +50,8 @@ export class RuleIndex<T> {
   private readonly entries = new Map<string, Entry<T>>();
   private readonly groups = new Map<string, Group<T>>();
   private readonly byAnchor = new Map<string, Map<string, Group<T>[]>>();
+  /** byAnchor's entries with their slots, as an array: match() walks it per event without a Map iterator. */
+  private anchorSlots: { readonly slot: number; readonly byValue: Map<string, Group<T>[]> }[] = [];
   private scanList: Group<T>[] = [];
   private readonly paths = new IndexPaths();
   private readonly flat = new FlatEvent();
@@ -92,8 +94,10 @@ export class RuleIndex<T> {
     else flattenEvent(event, this.paths.tree, flat);
     const call = ++this.calls;
     const matched: Group<T>[] = [];
-    for (const [path, byValue] of this.byAnchor) {
-      const leaves = flat.slots[this.paths.slot(path)];
+    const anchors = this.anchorSlots;
+    for (let a = 0; a < anchors.length; a++) {
+      const { slot, byValue } = anchors[a]!;
+      const leaves = flat.slots[slot];
       if (leaves === undefined) continue;
       for (const leaf of leaves) {
         if (leaf.kind !== STRING) continue;
@@ -135,7 +139,10 @@ export class RuleIndex<T> {
       return group;
     }
     let byValue = this.byAnchor.get(anchor.path);
-    if (byValue === undefined) this.byAnchor.set(anchor.path, (byValue = new Map()));
+    if (byValue === undefined) {
+      this.byAnchor.set(anchor.path, (byValue = new Map()));
+      this.anchorSlots.push({ slot: anchorSlot, byValue });
+    }
     for (const v of anchor.values) {
       const bucket = byValue.get(v);
       if (bucket === undefined) byValue.set(v, [group]);
@@ -158,7 +165,10 @@ export class RuleIndex<T> {
       if (bucket.length === 0) byValue.delete(v);
       else byValue.set(v, bucket);
     }
-    if (byValue.size === 0) this.byAnchor.delete(group.anchor.path);
+    if (byValue.size === 0) {
+      this.byAnchor.delete(group.anchor.path);
+      this.anchorSlots = this.anchorSlots.filter((a) => a.byValue !== byValue);
+    }
   }
 }
 
