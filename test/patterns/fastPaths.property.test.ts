@@ -6,14 +6,15 @@
  * value without appending or prepending the JSON quote. And the scanner's
  * inline step over strings and keys no rule reads (escapes and control
  * characters handed to the full string check) accepts and rejects exactly
- * what the parse does.
+ * what the parse does. And RuleIndex.match merges its groups' results in the
+ * order the rules were added, as one rule-by-rule pass gives.
  */
 import fc from 'fast-check';
 import { compileWildcard, wildcardMatches, wildcardMatchesQuoted } from '../../src/engine/patterns/wildcard.js';
 import { endsWithFolded, foldText, startsWithFolded } from '../../src/engine/patterns/ignoreCase.js';
 import { leafTest } from '../../src/engine/patterns/terms.js';
 import { NULL, STRING, type Leaf } from '../../src/engine/patterns/flatten.js';
-import { RuleIndex, compilePattern, parseEventJson } from '../../src/engine/patterns/index.js';
+import { RuleIndex, compilePattern, matchPattern, parseEventJson } from '../../src/engine/patterns/index.js';
 
 // Few characters, so that matches are frequent; quotes, stars and backslashes meet the edge cases.
 const CHARS = ['a', 'b', 'A', 'B', '"', '*', '\\', 'ß', 'K', '\u212a', ' ', '1'];
@@ -115,5 +116,51 @@ describe('the scanner steps over unread strings as the parse reads them', () => 
     );
     expect(seen.ok).toBeGreaterThan(400);
     expect(seen.errors).toBeGreaterThan(400);
+  });
+});
+
+describe('RuleIndex returns matches in the order the rules were added, across groups', () => {
+  // Few distinct conditions, many rules each: groups with interleaved rules, anchored and not.
+  const PATTERNS = [
+    '{"source": ["a"]}',
+    '{"source": ["a"], "n": [{"numeric": [">", 0]}]}',
+    '{"source": ["a", "b"]}',
+    '{"n": [{"numeric": ["<", 5]}]}',
+    '{"source": [{"prefix": "a"}]}',
+    '{"source": ["b"], "n": [1]}',
+  ].map((text) => compilePattern(text));
+  const EVENTS = [{ source: 'a', n: 1 }, { source: 'b', n: 1 }, { source: 'a', n: -1 }, { source: 'ab', n: 9 }, { n: 3 }];
+  const step = fc.oneof(
+    { weight: 4, arbitrary: fc.tuple(fc.constant('add' as const), fc.nat(30), fc.nat(PATTERNS.length - 1)) },
+    { weight: 1, arbitrary: fc.tuple(fc.constant('remove' as const), fc.nat(30), fc.constant(0)) },
+  );
+
+  test('same values, same order as matching each live rule in turn', () => {
+    let merged = 0;
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 80 }), (steps) => {
+        const index = new RuleIndex<string>();
+        const live = new Map<string, number>(); // key -> pattern, in the order of the last add
+        for (const [op, k, p] of steps) {
+          const key = `k${k}`;
+          live.delete(key);
+          if (op === 'add') {
+            index.add(key, PATTERNS[p]!, key);
+            live.set(key, p);
+          } else {
+            index.remove(key);
+          }
+        }
+        for (const event of EVENTS) {
+          const want = [...live].filter(([, p]) => matchPattern(PATTERNS[p]!, event)).map(([key]) => key);
+          const distinct = new Set([...live].filter(([, p]) => matchPattern(PATTERNS[p]!, event)).map(([, p]) => p));
+          if (distinct.size > 1) merged++;
+          expect(index.match(event)).toEqual(want);
+          expect(index.match(JSON.stringify(event))).toEqual(want);
+        }
+      }),
+      { numRuns: 1500 },
+    );
+    expect(merged).toBeGreaterThan(1000); // results from several groups, merged
   });
 });
