@@ -1,18 +1,21 @@
 #!/usr/bin/env node
 // Pattern-matching benchmark (docs/performance.md, "Pattern matching (issue 24)").
-//   npm run build && node bench/patterns/run.mjs [--events N] [--rounds R] [--skip-scaling] [--skip-reference]
+//   npm run build && node bench/patterns/run.mjs [--events N] [--rounds R] [--events-per-round N] [--skip-scaling] [--skip-reference]
 // 1. Generates the synthetic citylots2 data set (213,068 events) into bench/.data/ if missing.
 // 2. Per rule category of the event-ruler benchmark (16), our RuleIndex against AWS's event-ruler 1.8.0
-//    (/work/shared/bench/event-ruler/run.sh, Java) in the same mode: parse + match from each event's JSON
-//    text (RuleIndex.match(text) against Machine.rulesForJSONEvent(String)). The two run alternately,
-//    round by round (R rounds, the order flipping each round); both check every rule's match count
-//    against citylots2-synth.expected.json (full data set only) and the bench fails if either is wrong.
+//    (Java, bench/patterns/RulerDriver.java: one JVM for the whole run, driven over stdin) in the same mode:
+//    parse + match from each event's JSON text (RuleIndex.match(text) against Machine.rulesForJSONEvent(String)).
+//    First each category once over all events on both sides, untimed (the warm-up), every rule's count
+//    checked against citylots2-synth.expected.json; then R timed rounds over the first --events-per-round
+//    events (default 30,000; 5 rounds), the sides taking turns category by category (who goes first flips), their
+//    total matches compared. The bench fails on any wrong count.
 //    Printed: events/s, and ours/theirs per round as median (min-max), by wall time and by CPU time.
 // 3. One bus with 1 / 10 / 100 / 1,000 / 10,000 rules of mixed operators, parse + match from text,
 //    rounds alternating over the rule counts; the fall from 1 to 10,000 rules per round.
 // BENCH_ROOT=<checkout> measures another built checkout's matcher (e.g. a build of an older commit).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -42,9 +45,10 @@ const BEFORE = {
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
 const eventLimit = option('--events', Infinity);
-const rounds = option('--rounds', process.env.BENCH_QUICK === '1' ? 2 : 3);
+const rounds = option('--rounds', process.env.BENCH_QUICK === '1' ? 3 : 5);
 const skipScaling = args.includes('--skip-scaling');
 const fullSet = !Number.isFinite(eventLimit);
+const failedCategories = new Set();
 
 const eventsFile = ensureEvents();
 const lines = loadEventLines(eventsFile);
@@ -62,18 +66,51 @@ const indexes = new Map(CATEGORIES.map((category) => [category, indexOf(rulesOf(
   const warm = indexes.get('COMBO');
   for (const line of lines.slice(0, 30_000)) warm.match(line);
 }
+const reference = java ? await startReference() : undefined;
+const perRound = Math.min(lines.length, option('--events-per-round', 30_000));
+console.log(`timed rounds: ${perRound} events per category per side (the first ${perRound}); counts checked on ${fullSet ? 'all' : 'the subset of'} ${lines.length} events`);
 
 let failures = 0;
+const began = Date.now();
+// 1. Every category once over every event, both sides, untimed: the counts check, and the warm-up.
+for (const category of CATEGORIES) {
+  const names = rulesOf(category).map(([name]) => name);
+  const want = expectedCounts(category, names);
+  const got = ourCounts(category);
+  checkCounts('ours', category, names, want, names.map((name) => got.get(name) ?? 0));
+  if (reference) {
+    const answer = await reference.ask(`count ${category}`);
+    const theirCounts = new Map(answer.split(' ').slice(2).map((pair) => pair.split('=')).map(([n, c]) => [n, Number(c)]));
+    if (!answer.startsWith(`counts ${category} `) || answer.includes('unknown-rules-matched')) {
+      failures++;
+      console.error(`event-ruler ${category}: unexpected answer ${answer}`);
+    }
+    checkCounts('event-ruler', category, names, want, names.map((name) => theirCounts.get(name) ?? 0));
+  }
+}
+console.log(`counts ${fullSet ? 'checked' : 'not checked (subset)'}, both sides warm (${((Date.now() - began) / 1000).toFixed(0)} s)`);
+
+// 2. Timed rounds on the first perRound events, the two sides taking turns category by category
+// (who goes first flips per category and per round); each side's total matches must agree.
 const ours = new Map(CATEGORIES.map((c) => [c, []]));
 const theirs = new Map(CATEGORIES.map((c) => [c, []]));
 for (let round = 0; round < rounds; round++) {
-  const order = round % 2 === 0 ? ['ours', 'theirs'] : ['theirs', 'ours'];
-  for (const side of order) {
-    if (side === 'ours') runOurs(round === 0);
-    else if (java) runTheirs();
+  for (const [c, category] of CATEGORIES.entries()) {
+    const order = (round + c) % 2 === 0 ? ['ours', 'theirs'] : ['theirs', 'ours'];
+    for (const side of order) {
+      if (side === 'ours') ours.get(category).push(timeOurs(category));
+      else if (reference) theirs.get(category).push(await timeTheirs(category));
+    }
+    const o = ours.get(category).at(-1);
+    const t = theirs.get(category).at(-1);
+    if (t && o.matched !== t.matched) {
+      failures++;
+      console.error(`${category}: ours matched ${o.matched} times on the timed events, event-ruler ${t.matched}`);
+    }
   }
-  console.log(`round ${round + 1}/${rounds} done (load average ${os.loadavg()[0].toFixed(2)})`);
+  console.log(`round ${round + 1}/${rounds} done (load average ${os.loadavg()[0].toFixed(2)}, ${((Date.now() - began) / 1000).toFixed(0)} s)`);
 }
+reference?.close();
 
 console.log('\nparse + match from JSON text, events/s median (min-max) over rounds; ratio = ours / event-ruler per round');
 console.log('| category | rules | ours | event-ruler 1.8.0 | ratio (wall) | ratio (CPU time) | before (issue 24) | counts |');
@@ -83,7 +120,7 @@ for (const category of CATEGORIES) {
   const t = theirs.get(category);
   const wall = ratios(o, t, 'eps');
   const cpu = ratios(o, t, 'cpu');
-  const counts = !fullSet ? 'not checked (subset)' : [...o, ...t].every((r) => r.ok) ? 'exact (both)' : 'WRONG';
+  const counts = !fullSet ? 'not checked (subset)' : failedCategories.has(category) ? 'WRONG' : reference ? 'exact (both)' : 'exact (ours)';
   console.log(`| ${category} | ${rulesOf(category).length} | ${spread(o.map((r) => r.eps), fmt)} | ${t.length ? spread(t.map((r) => r.eps), fmt) : '-'} | ` +
     `${wall ? spread(wall, times) : '-'} | ${cpu ? spread(cpu, times) : '-'} | ${BEFORE[category]} | ${counts} |`);
   record({
@@ -98,90 +135,119 @@ for (const category of CATEGORIES) {
 }
 
 if (!skipScaling) scaling();
+console.log(`\nmatching bench: ${((Date.now() - began) / 1000).toFixed(0)} s after loading`);
 
 if (failures > 0) {
-  console.error(`\nFAIL: ${failures} category runs did not reproduce the expected match counts`);
+  console.error(`\nFAIL: ${failures} checks failed (match counts, or the two sides' matches on the timed events)`);
   process.exit(1);
 }
 console.log(fullSet ? '\nevery category reproduces citylots2-synth.expected.json exactly (ours and event-ruler)' : '\n(subset of events: match counts not checked)');
 
-function runOurs(warm) {
-  for (const category of CATEGORIES) {
-    const index = indexes.get(category);
-    if (warm) for (const line of lines) index.match(line);
-    const counts = new Map();
-    const c0 = process.cpuUsage();
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < lines.length; i++) {
-      for (const name of index.match(lines[i])) counts.set(name, (counts.get(name) ?? 0) + 1);
-    }
-    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    const cpu = process.cpuUsage(c0);
-    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-    const names = rulesOf(category).map(([name]) => name);
-    const want = expectedCounts(category, names);
-    const ok = fullSet ? names.every((name, i) => (counts.get(name) ?? 0) === want[i]) : undefined;
-    if (ok === false) {
-      failures++;
-      console.error(`ours ${category}: COUNTS WRONG got ${names.map((n) => counts.get(n) ?? 0)} want ${want}`);
-    }
-    ours.get(category).push({ eps: lines.length / seconds, cpu: lines.length / cpuSeconds, ok });
+function ourCounts(category) {
+  const index = indexes.get(category);
+  const counts = new Map();
+  for (let i = 0; i < lines.length; i++) {
+    for (const name of index.match(lines[i])) counts.set(name, (counts.get(name) ?? 0) + 1);
   }
+  return counts;
 }
 
-function runTheirs() {
-  const script = join(shared, 'event-ruler/run.sh');
-  const env = { ...process.env, ...(fullSet ? {} : { LIMIT: String(lines.length) }) };
-  delete env.BENCH_RESULTS;
-  const run = spawnSync('bash', [script, eventsFile, '1', '1', 'string'], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (run.status !== 0) {
-    failures++;
-    console.error(`event-ruler run failed (${run.status}): ${run.stderr}`);
-    return;
-  }
-  for (const line of run.stdout.split('\n')) {
-    const m = /^RESULT string (\S+) \d+ (\d+) cpu=(\d+) (.*)$/.exec(line);
-    if (!m || !theirs.has(m[1])) continue;
-    const ok = m[4] === 'ok' ? true : m[4] === 'subset-unchecked' ? undefined : false;
-    if (ok === false) {
-      failures++;
-      console.error(`event-ruler ${m[1]}: ${m[4]}`);
-    }
-    theirs.get(m[1]).push({ eps: Number(m[2]), cpu: Number(m[3]), ok });
-  }
+function checkCounts(side, category, names, want, got) {
+  if (!fullSet || names.every((_, i) => got[i] === want[i])) return;
+  failures++;
+  failedCategories.add(category);
+  console.error(`${side} ${category}: COUNTS WRONG got ${got} want ${want}`);
+}
+
+function timeOurs(category) {
+  const index = indexes.get(category);
+  let matched = 0;
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < perRound; i++) matched += index.match(lines[i]).length;
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(c0);
+  return { eps: perRound / seconds, cpu: perRound / ((cpu.user + cpu.system) / 1e6), matched };
+}
+
+async function timeTheirs(category) {
+  const answer = await reference.ask(`time ${category} ${perRound}`);
+  const m = /^time (\S+) (\d+) (\d+) (\d+)$/.exec(answer);
+  if (!m || m[1] !== category) throw new Error(`event-ruler driver: unexpected answer ${answer}`);
+  return { eps: Number(m[2]), cpu: Number(m[3]), matched: Number(m[4]) };
+}
+
+/** event-ruler in one JVM for the whole run (bench/patterns/RulerDriver.java, compiled into a temp dir). */
+async function startReference() {
+  const jars = join(shared, 'event-ruler');
+  const m2 = process.env.M2_REPO ?? join(os.homedir(), '.m2/repository');
+  const jackson = (name) => join(m2, `com/fasterxml/jackson/core/jackson-${name}/2.17.2/jackson-${name}-2.17.2.jar`);
+  const classpath = [join(jars, 'event-ruler-1.8.0.jar'), jackson('core'), jackson('databind'), jackson('annotations'),
+    join(m2, 'com/google/code/findbugs/jsr305/3.0.2/jsr305-3.0.2.jar')].join(':');
+  const classes = mkdtempSync(join(os.tmpdir(), 'ruler-driver-'));
+  process.on('exit', () => rmSync(classes, { recursive: true, force: true }));
+  execFileSync('javac', ['-nowarn', '-cp', classpath, '-d', classes, join(here, 'RulerDriver.java')], { stdio: 'inherit' });
+  // The subset (--events N) is the first N lines of the same file: the driver reads them all, we ask for N.
+  const subset = fullSet ? [] : [String(lines.length)];
+  const child = spawn('java', ['-Xms2g', '-Xmx2g', '-XX:+UseSerialGC', '-cp', `${classpath}:${classes}`, 'RulerDriver',
+    join(shared, 'ruler_bench_rules.json'), eventsFile, ...subset], { stdio: ['pipe', 'pipe', 'inherit'] });
+  process.on('exit', () => child.kill('SIGKILL'));
+  const answers = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const { value, done } = await answers.next();
+    if (done) throw new Error(`event-ruler driver exited (${child.exitCode})`);
+    return value;
+  };
+  const ready = await next();
+  if (ready !== `ready ${lines.length}`) throw new Error(`event-ruler driver: ${ready} (we have ${lines.length} events)`);
+  const java = spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr.split('\n')[0];
+  console.log(`reference: event-ruler 1.8.0 in one JVM (${java}), driven turn by turn`);
+  return {
+    ask: (command) => {
+      child.stdin.write(`${command}\n`);
+      return next();
+    },
+    close: () => child.stdin.end('quit\n'),
+  };
 }
 
 function scaling() {
   console.log('\none bus, mixed operators (all rules anchored on source), parse + match from JSON text:');
-  const events = lines.slice(0, Math.min(lines.length, 100_000)).map(envelopeText);
+  const events = lines.slice(0, Math.min(lines.length, 50_000)).map(envelopeText);
   const buses = RULE_COUNTS.map((count) => {
     const index = new RuleIndex();
     for (let i = 0; i < count; i++) index.add(`r${i}`, compilePattern(JSON.stringify(mixedRule(i))), i);
     for (const e of events.slice(0, 20_000)) index.match(e); // warm
-    return { count, index, eps: [], matches: 0 };
+    return { count, index, eps: [], cpu: [], matches: 0 };
   });
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? buses : [...buses].reverse();
     for (const bus of order) {
       let matches = 0;
+      const c0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
       for (let i = 0; i < events.length; i++) matches += bus.index.match(events[i]).length;
       bus.eps.push(events.length / (Number(process.hrtime.bigint() - t0) / 1e9));
+      const cpu = process.cpuUsage(c0);
+      bus.cpu.push(events.length / ((cpu.user + cpu.system) / 1e6));
       bus.matches = matches;
     }
   }
-  console.log('| rules on the bus | events/s, median (min-max) | events x rules/s | matches per pass |');
-  console.log('|---:|---:|---:|---:|');
-  for (const bus of buses) console.log(`| ${fmt(bus.count)} | ${spread(bus.eps, fmt)} | ${fmt(median(bus.eps) * bus.count)} | ${fmt(bus.matches)} |`);
+  console.log('| rules on the bus | events/s, median (min-max) | events per CPU-second | events x rules/s | matches per pass |');
+  console.log('|---:|---:|---:|---:|---:|');
+  for (const bus of buses) {
+    console.log(`| ${fmt(bus.count)} | ${spread(bus.eps, fmt)} | ${spread(bus.cpu, fmt)} | ${fmt(median(bus.eps) * bus.count)} | ${fmt(bus.matches)} |`);
+  }
   const first = buses[0];
   const last = buses[buses.length - 1];
   const falls = first.eps.map((eps, r) => eps / last.eps[r]);
-  console.log(`throughput falls ${spread(falls, times)} from 1 to 10,000 rules (per round)`);
+  const cpuFalls = first.cpu.map((cpu, r) => cpu / last.cpu[r]);
+  console.log(`throughput falls ${spread(falls, times)} by wall time, ${spread(cpuFalls, times)} by CPU time, from 1 to 10,000 rules (per round)`);
   record({
     metric: 'Matching, parse + match: events/s with 1 -> 10,000 rules on a bus (the fall)',
     emulator: `${fmt(median(first.eps))} -> ${fmt(median(last.eps))}/s`,
     competitors: '-',
-    ratio: `falls ${spread(falls, times)}`,
+    ratio: `falls ${spread(falls, times)} (wall); ${spread(cpuFalls, times)} (CPU)`,
     before: 'falls ~6× (55K -> 9.4K/s, match only)',
     goal: 'falls ≤ 2×',
     met: median(falls) <= 2,

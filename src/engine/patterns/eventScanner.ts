@@ -208,7 +208,11 @@ class Scanner {
 
   /** Steps over a value no rule reads, checking it is valid JSON. */
   private skip(depth: number): void {
-    const end = skipValue(this.src, this.pos, MAX_DEPTH - depth);
+    const src = this.src;
+    const c = src[this.pos]!;
+    // Most unread values of a visited object are scalars: no container stack needed.
+    const end =
+      c === QUOTE ? plainStringEnd(src, this.pos) : c === MINUS || (c >= 48 && c <= 57) ? numberEnd(src, this.pos) : skipValue(src, this.pos, MAX_DEPTH - depth);
     if (end < 0) return this.fail();
     this.pos = end;
   }
@@ -228,7 +232,19 @@ class Scanner {
 
   /** Steps over a string (standing on its opening quote); true when it holds escapes. */
   private skipString(): boolean {
-    const end = stringEnd(this.src, this.pos);
+    const src = this.src;
+    const start = this.pos;
+    let p = start + 1;
+    for (;;) {
+      const c = src[p]!;
+      if (c === QUOTE) {
+        this.pos = p + 1;
+        return false;
+      }
+      if (c < 32 || c === BACKSLASH) break;
+      p++;
+    }
+    const end = stringEnd(src, start);
     if (end < 0) {
       this.fail();
       return false;
@@ -255,48 +271,51 @@ class Scanner {
   }
 
   private space(): void {
+    if (this.src[this.pos]! > 32) return;
     this.pos = spaceEnd(this.src, this.pos);
   }
 }
 
-const OBJECT = 1;
-const ARRAY = 2;
 /** Set by stringEnd: did the last string hold escapes? */
 let escapedString = false;
-const containers = new Uint8Array(MAX_DEPTH + 2);
+/** Per open container of skipValue, the byte that closes it. */
+const closers = new Uint8Array(MAX_DEPTH + 2);
 
 /**
  * The end of the JSON value starting at `p` (no whitespace before it), or -1
  * when the text there is not valid JSON or nests deeper than `depthLeft`.
  * One loop with a stack of open containers: skipped parts of an event are
- * most of it.
+ * most of it, so plain strings and keys are stepped over inline (escapes and
+ * control characters go to stringEnd) and whitespace is only looked for where
+ * a byte <= 32 stands (profile: ~15% of the scan).
  */
 function skipValue(src: Bytes, p: number, depthLeft: number): number {
-  const stack = containers;
+  const stack = closers;
   let depth = 0;
   for (;;) {
     // A value starts at p.
     let c = src[p]!;
     if (c === QUOTE) {
-      p = stringEnd(src, p);
+      p = plainStringEnd(src, p);
       if (p < 0) return -1;
     } else if (c === MINUS || (c >= 48 && c <= 57)) {
       p = numberEnd(src, p);
       if (p < 0) return -1;
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (++depth > depthLeft) return -1;
-      p = spaceEnd(src, p + 1);
-      const close = src[p]!;
+      p++;
+      let next = src[p]!;
+      if (next <= 32) next = src[(p = spaceEnd(src, p))]!;
       if (c === OPEN_BRACE) {
-        stack[depth] = OBJECT;
-        if (close !== CLOSE_BRACE) {
+        stack[depth] = CLOSE_BRACE;
+        if (next !== CLOSE_BRACE) {
           p = memberStart(src, p);
           if (p < 0) return -1;
           continue;
         }
       } else {
-        stack[depth] = ARRAY;
-        if (close !== CLOSE_BRACKET) continue;
+        stack[depth] = CLOSE_BRACKET;
+        if (next !== CLOSE_BRACKET) continue;
       }
       p++;
       depth--;
@@ -307,17 +326,19 @@ function skipValue(src: Bytes, p: number, depthLeft: number): number {
     // After a value: close containers, or move to the next element or member.
     for (;;) {
       if (depth === 0) return p;
-      p = spaceEnd(src, p);
       c = src[p]!;
+      if (c <= 32) c = src[(p = spaceEnd(src, p))]!;
+      const close = stack[depth]!;
       if (c === COMMA) {
-        p = spaceEnd(src, p + 1);
-        if (stack[depth] === OBJECT) {
+        p++;
+        if (src[p]! <= 32) p = spaceEnd(src, p);
+        if (close === CLOSE_BRACE) {
           p = memberStart(src, p);
           if (p < 0) return -1;
         }
         break;
       }
-      if (c !== (stack[depth] === OBJECT ? CLOSE_BRACE : CLOSE_BRACKET)) return -1;
+      if (c !== close) return -1;
       p++;
       depth--;
     }
@@ -327,11 +348,24 @@ function skipValue(src: Bytes, p: number, depthLeft: number): number {
 /** Past `"key" :` and the space after it (standing on the key's quote), or -1. */
 function memberStart(src: Bytes, p: number): number {
   if (src[p]! !== QUOTE) return -1;
-  p = stringEnd(src, p);
+  p = plainStringEnd(src, p);
   if (p < 0) return -1;
-  p = spaceEnd(src, p);
-  if (src[p]! !== COLON) return -1;
-  return spaceEnd(src, p + 1);
+  let c = src[p]!;
+  if (c <= 32) c = src[(p = spaceEnd(src, p))]!;
+  if (c !== COLON) return -1;
+  p++;
+  return src[p]! <= 32 ? spaceEnd(src, p) : p;
+}
+
+/** stringEnd with its common case (no escapes, no control characters) inline; escapedString is then left as it was. */
+function plainStringEnd(src: Bytes, start: number): number {
+  let p = start + 1;
+  for (;;) {
+    const c = src[p]!;
+    if (c === QUOTE) return p + 1;
+    if (c < 32 || c === BACKSLASH) return stringEnd(src, start);
+    p++;
+  }
 }
 
 /**

@@ -50,6 +50,8 @@ export class RuleIndex<T> {
   private readonly entries = new Map<string, Entry<T>>();
   private readonly groups = new Map<string, Group<T>>();
   private readonly byAnchor = new Map<string, Map<string, Group<T>[]>>();
+  /** byAnchor's entries with their slots, as an array: match() walks it per event without a Map iterator. */
+  private anchorSlots: { readonly slot: number; readonly byValue: Map<string, Group<T>[]> }[] = [];
   private scanList: Group<T>[] = [];
   private readonly paths = new IndexPaths();
   private readonly flat = new FlatEvent();
@@ -92,8 +94,10 @@ export class RuleIndex<T> {
     else flattenEvent(event, this.paths.tree, flat);
     const call = ++this.calls;
     const matched: Group<T>[] = [];
-    for (const [path, byValue] of this.byAnchor) {
-      const leaves = flat.slots[this.paths.slot(path)];
+    const anchors = this.anchorSlots;
+    for (let a = 0; a < anchors.length; a++) {
+      const { slot, byValue } = anchors[a]!;
+      const leaves = flat.slots[slot];
       if (leaves === undefined) continue;
       for (const leaf of leaves) {
         if (leaf.kind !== STRING) continue;
@@ -104,11 +108,13 @@ export class RuleIndex<T> {
     const scan = this.scanList;
     for (let i = 0; i < scan.length; i++) if (boundMatches(scan[i]!.rules, flat)) matched.push(scan[i]!);
     if (matched.length === 0) return [];
-    if (matched.length === 1 && matched[0]!.entries.length === 1) return [matched[0]!.entries[0]!.value];
-    const entries: Entry<T>[] = [];
-    for (const group of matched) for (const entry of group.entries) entries.push(entry);
-    entries.sort((a, b) => a.seq - b.seq);
-    return entries.map((entry) => entry.value);
+    if (matched.length === 1) {
+      const entries = matched[0]!.entries;
+      const values = new Array<T>(entries.length);
+      for (let i = 0; i < entries.length; i++) values[i] = entries[i]!.value;
+      return values;
+    }
+    return valuesBySeq(matched);
   }
 
   private runCandidates(bucket: Group<T>[], anchorLeaf: Leaf, call: number, matched: Group<T>[]): void {
@@ -135,7 +141,10 @@ export class RuleIndex<T> {
       return group;
     }
     let byValue = this.byAnchor.get(anchor.path);
-    if (byValue === undefined) this.byAnchor.set(anchor.path, (byValue = new Map()));
+    if (byValue === undefined) {
+      this.byAnchor.set(anchor.path, (byValue = new Map()));
+      this.anchorSlots.push({ slot: anchorSlot, byValue });
+    }
     for (const v of anchor.values) {
       const bucket = byValue.get(v);
       if (bucket === undefined) byValue.set(v, [group]);
@@ -158,8 +167,35 @@ export class RuleIndex<T> {
       if (bucket.length === 0) byValue.delete(v);
       else byValue.set(v, bucket);
     }
-    if (byValue.size === 0) this.byAnchor.delete(group.anchor.path);
+    if (byValue.size === 0) {
+      this.byAnchor.delete(group.anchor.path);
+      this.anchorSlots = this.anchorSlots.filter((a) => a.byValue !== byValue);
+    }
   }
+}
+
+/**
+ * The values of the groups' entries in the order the rules were added. Each
+ * group's entries are already in that order (appended as added; removal keeps
+ * it), so the runs are merged one by one, comparing sequence numbers inline
+ * (profile, 10,000 rules: Array.sort's comparator calls were ~10% of match()).
+ */
+function valuesBySeq<T>(groups: readonly Group<T>[]): T[] {
+  let merged: readonly Entry<T>[] = groups[0]!.entries;
+  for (let g = 1; g < groups.length; g++) {
+    const run = groups[g]!.entries;
+    const out = new Array<Entry<T>>(merged.length + run.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < merged.length && j < run.length) out[k++] = merged[i]!.seq < run[j]!.seq ? merged[i++]! : run[j++]!;
+    while (i < merged.length) out[k++] = merged[i++]!;
+    while (j < run.length) out[k++] = run[j++]!;
+    merged = out;
+  }
+  const values = new Array<T>(merged.length);
+  for (let i = 0; i < merged.length; i++) values[i] = merged[i]!.value;
+  return values;
 }
 
 /** Equal for patterns that compile to the same tests in the same order (and so match the same events). */

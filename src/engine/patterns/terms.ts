@@ -106,6 +106,12 @@ function negatedStringTest(tests: LeafTest[]): LeafTest {
 function affixTest(value: string, ignoreCase: boolean, side: 'prefix' | 'suffix'): LeafTest {
   if (ignoreCase) {
     const folded: FoldedText = foldText(value);
+    // An ASCII pattern without a quote cannot reach the quote the JSON form adds: test the value itself.
+    if (folded.ascii !== undefined && !value.includes('"')) {
+      return side === 'prefix'
+        ? (leaf) => leaf.kind === STRING && startsWithFolded(leaf.text!, folded)
+        : (leaf) => leaf.kind === STRING && endsWithFolded(leaf.text!, folded);
+    }
     return side === 'prefix'
       ? (leaf) => leaf.kind === STRING && startsWithFolded(leaf.text! + '"', folded)
       : (leaf) => leaf.kind === STRING && endsWithFolded('"' + leaf.text!, folded);

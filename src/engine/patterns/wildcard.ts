@@ -31,6 +31,8 @@ export function wildcardTokens(value: string): number[] {
 /** A compiled wildcard: literal segments of `"value"` between unescaped stars. */
 export interface WildcardPattern {
   readonly segments: readonly string[];
+  /** The segments without the first one's opening quote and the last one's closing quote: they match the unquoted value. */
+  readonly inner: readonly string[];
 }
 
 export function compileWildcard(value: string): WildcardPattern {
@@ -49,11 +51,38 @@ export function compileWildcard(value: string): WildcardPattern {
     }
   }
   segments.push(current + '"');
-  return { segments };
+  const inner = [...segments];
+  inner[0] = inner[0]!.slice(1);
+  inner[inner.length - 1] = inner[inner.length - 1]!.slice(0, -1);
+  return { segments, inner };
 }
 
-/** Does the event string (unquoted) match? Matching runs on the quoted form, as AWS's does. */
+/**
+ * Does the event string (unquoted) match? Matching is defined on the quoted
+ * form, as AWS's is; the quotes can only meet the first segment's opening
+ * quote and the last one's closing quote (a star never spans them: the first
+ * segment is anchored at the text's start and the last at its end), so the
+ * unquoted value is matched against `inner` without building `"value"`.
+ */
 export function wildcardMatches(pattern: WildcardPattern, value: string): boolean {
+  const segs = pattern.inner;
+  const first = segs[0]!;
+  if (segs.length === 1) return value === first;
+  const last = segs[segs.length - 1]!;
+  if (value.length < first.length + last.length) return false;
+  if (!value.startsWith(first) || !value.endsWith(last)) return false;
+  let at = first.length;
+  const end = value.length - last.length;
+  for (let i = 1; i < segs.length - 1; i++) {
+    const found = value.indexOf(segs[i]!, at);
+    if (found < 0 || found + segs[i]!.length > end) return false;
+    at = found + segs[i]!.length;
+  }
+  return true;
+}
+
+/** The definition on the quoted form, kept for the property test that checks wildcardMatches against it. */
+export function wildcardMatchesQuoted(pattern: WildcardPattern, value: string): boolean {
   const text = `"${value}"`;
   const segs = pattern.segments;
   const first = segs[0]!;
