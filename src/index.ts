@@ -272,7 +272,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     // A scheduled event changes the delivery side only (queue, captures): no rewrite of state.json.
     void store.persistDeliveries();
   });
-  const schedules = new ScheduleRunner({ clock, ids, random: options.random ?? Math.random, engine, persist: () => void store.persist() });
+  const schedules = new ScheduleRunner({ clock, ids, random: options.random ?? Math.random, engine, changed: (ns, ...path) => store.changed(ns, ...path), persist: () => void store.persistChanges() });
   const rulesChanged = (ns: NamespaceState, bus: string, rule?: string) => {
     router.rulesChanged(ns, bus);
     if (rule === undefined) scheduler.sync(ns, bus);
@@ -350,7 +350,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   // REST-JSON Scheduler and Pipes calls (no X-Amz-Target; their scope, or a path of their model) go to their own wire.
   const restJson = new RestJsonWire(
     [
-      schedulerApi({ store, clock, changed: (ns, asOf) => schedules.sync(ns, asOf) }),
+      schedulerApi({ store, clock, changed: (ns, asOf, schedule) => (schedule ? schedules.syncSchedule(ns, schedule.groupName, schedule.name, asOf) : schedules.sync(ns, asOf)) }),
       pipesApi({ store, clock, transitionMs: limits.pipeTransitionMs, changed: (ns) => pipes.sync(ns) }),
     ],
     { ids, log, auth, defaultAccount: config.defaultAccount, hosts: hostPolicy(config.host, config.allowedHosts) },
