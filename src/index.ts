@@ -53,6 +53,7 @@ import { withAttemptNumber } from './apis/scheduler/attemptNumber.js';
 import { schedulerDeadLetter } from './apis/scheduler/deadLetter.js';
 import { schedulerApi } from './apis/scheduler/restJson.js';
 import { pipesApi } from './apis/pipes/api.js';
+import { pipeRecordPaths } from './apis/pipes/state.js';
 import { PipeRunner } from './apis/pipes/runner.js';
 import { PipeLifecycle } from './apis/pipes/lifecycle.js';
 import { sourceCheck } from './apis/pipes/sourceCheck.js';
@@ -266,20 +267,24 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
     onAttempt: (call) => pipeRunner.attempted(call),
     ...(config.apiGatewayUrl ? { apiGatewayUrl: apiGatewayUrlOf(config.apiGatewayUrl) } : {}),
   };
-  const pipeRunner = new PipeRunner({ clock, log, ...pipeParts({ services, clients: awsClients, log, steps: pipeSteps }), persist: () => store.persist(), idlePollMs: limits.pipeIdlePollMs });
+  const persistPipe = (ns: NamespaceState, pipeName: string) => {
+    for (const path of pipeRecordPaths(ns, pipeName)) store.changed(ns, ...path);
+    return store.persistChanges();
+  };
+  const pipeRunner = new PipeRunner({ clock, log, ...pipeParts({ services, clients: awsClients, log, steps: pipeSteps }), persist: persistPipe, idlePollMs: limits.pipeIdlePollMs });
   const scheduler = new RuleScheduler(clock, ids, (ns, busName, event, rule) => {
     router.route(ns, busName, event, { ownerRule: rule });
     // A scheduled event changes the delivery side only (queue, captures): no rewrite of state.json.
     void store.persistDeliveries();
   });
-  const schedules = new ScheduleRunner({ clock, ids, random: options.random ?? Math.random, engine, persist: () => void store.persist() });
+  const schedules = new ScheduleRunner({ clock, ids, random: options.random ?? Math.random, engine, changed: (ns, ...path) => store.changed(ns, ...path), persist: () => void store.persistChanges() });
   const rulesChanged = (ns: NamespaceState, bus: string, rule?: string) => {
     router.rulesChanged(ns, bus);
     if (rule === undefined) scheduler.sync(ns, bus);
     else scheduler.syncRule(ns, bus, rule);
   };
   const replays = new ReplayRunner(store, clock, router, log);
-  const pipes = new PipeLifecycle({ clock, log, runner: pipeRunner, checkSource: sourceCheck(services, awsClients), persist: () => store.persist() });
+  const pipes = new PipeLifecycle({ clock, log, runner: pipeRunner, checkSource: sourceCheck(services, awsClients), persist: persistPipe });
   let archiveRulesAdded = false;
   try {
     engine.resume();
@@ -350,7 +355,7 @@ async function startEmulator(config: EmulatorConfig, options: EmulatorOptions, c
   // REST-JSON Scheduler and Pipes calls (no X-Amz-Target; their scope, or a path of their model) go to their own wire.
   const restJson = new RestJsonWire(
     [
-      schedulerApi({ store, clock, changed: (ns, asOf) => schedules.sync(ns, asOf) }),
+      schedulerApi({ store, clock, changed: (ns, asOf, schedule) => (schedule ? schedules.syncSchedule(ns, schedule.groupName, schedule.name, asOf) : schedules.sync(ns, asOf)) }),
       pipesApi({ store, clock, transitionMs: limits.pipeTransitionMs, changed: (ns) => pipes.sync(ns) }),
     ],
     { ids, log, auth, defaultAccount: config.defaultAccount, hosts: hostPolicy(config.host, config.allowedHosts) },

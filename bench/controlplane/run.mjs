@@ -119,3 +119,7 @@ for (const [kind, label, before] of [['json', 'JSON store, just after making the
   const w = worst(rss[kind]);
   record({ row: 'rss-10k', metric: `RSS with ${fmt(RULES)} rules, ${label}, MB (peak), worst of ${rss[kind].length}`, before, emulator: `${fmt(w.rssMb)} (${fmt(w.hwmMb)})`, competitors: '-', ratio: '-', goal: '< 150 MB', met: w.rssMb < 150 && w.hwmMb < 150 });
 }
+
+
+// Every control-plane write on the journal (issue 24): CreateSchedule with the JSON store vs in memory.
+await import('./schedules.mjs');

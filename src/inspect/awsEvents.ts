@@ -54,7 +54,8 @@ export function awsEventsRouter(deps: AwsEventsDeps): express.Router {
       return;
     }
     const results = entries.map((entry) => put(deps, entry));
-    await deps.store.persist();
+    // Deliveries only (a namespace created on the way names itself).
+    await deps.store.persistChanges();
     const failed = results.filter((r) => 'ErrorCode' in r).length;
     res.json({ FailedEntryCount: failed, Entries: results });
   });

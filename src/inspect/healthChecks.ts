@@ -37,7 +37,8 @@ export function healthChecksRouter(deps: HealthCheckDeps): express.Router {
       return;
     }
     setHealth(deps.store, body.healthCheckArn, body.healthy, deps.clock.now());
-    await deps.store.persist();
+    deps.store.changedAt('healthChecks', body.healthCheckArn);
+    await deps.store.persistChanges();
     res.json(view(deps, body.healthCheckArn));
   });
 

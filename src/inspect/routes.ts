@@ -109,7 +109,7 @@ export function inspectRouter(deps: InspectDeps): express.Router {
   router.delete('/records', async (_req, res) => {
     deps.history.clear();
     deps.store.delivery.clearInspectionRecords();
-    await deps.store.persist();
+    await deps.store.persistDeliveries();
     res.json({ cleared: true });
   });
 
@@ -124,7 +124,9 @@ export function inspectRouter(deps: InspectDeps): express.Router {
     // Step through every due time, letting the deliveries each one starts finish before moving on.
     await deps.clock.advanceSettled((seconds as number) * 1000, () => deps.engine.idle());
     deps.store.clockOffsetMs = deps.clock.offset;
-    await deps.store.persist();
+    // What the steps changed was named by what changed it (schedules, replays, pipes, connections).
+    deps.store.changedAt('clockOffsetMs');
+    await deps.store.persistChanges();
     res.json(clockView(deps.clock));
   });
 

@@ -4,9 +4,9 @@
  * folder, owner-only (0600):
  *
  *   state.json             the control plane at one moment; its `controlJournal` is generation G
- *   state-<G>.journal      a header `{"controlJournal":1,"generation":G}`, then one sealed line
- *                          per changed record: `{"p":[path from the state's root],"v":value}`,
- *                          or without `v` for a record deleted
+ *   state-<G>.journal      a header `{"controlJournal":2,"generation":G,"length":"<16 digits>"}`,
+ *                          then one sealed line per changed record: `{"p":[path from the state's
+ *                          root],"v":value}`, or without `v` for a record deleted
  *
  * Start-up reads state.json, then replays state-G.journal over it. Writing state.json whole
  * (compaction) first creates state-(G+1).journal (header only, temp file renamed), then
@@ -15,9 +15,17 @@
  * interrupted compaction (older: state.json holds them; newer: header only) and are deleted.
  *
  * Appends are not fsynced (as state.json's writes): an acknowledged change survives the
- * process being killed, not a power cut. A line is acknowledged only once written whole, so
- * an incomplete last line was never acknowledged and is cut at start-up; a complete line that
- * fails its seal is damage (refused, or moved aside with --move-aside-corrupt-state).
+ * process being killed, not a power cut. The header's `length` is how many bytes were
+ * acknowledged: an append writes its lines, then rewrites `length` in place, then its callers
+ * are answered. A failed append is cut back (file and `length`) before its callers get the
+ * error and the store rolls its change back; if even that fails, the next append cuts first.
+ * So at start-up (and in a rollback's replay) everything past `length` was never acknowledged
+ * and is dropped, complete sealed lines included: they may be a failed write's, whose callers
+ * were told it failed (the delivery journal keeps such lines; here replaying them would bring
+ * back a change the API refused). Inside `length`, a line that fails its seal, an incomplete
+ * line or a file shorter than `length` is damage (refused, or moved aside with
+ * --move-aside-corrupt-state). Journals of version 1 (no `length`: every complete line counted
+ * as acknowledged) are read so, and the store writes state.json whole into a version 2 one.
  */
 import { open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -47,11 +55,39 @@ export interface LoadedControlJournal {
   restart: boolean;
 }
 
-/** Read, without changing anything, the changes a journal holds (tests and tools that look at a data folder; start-up uses load()). */
+/** The header of version 2: fixed width, so that `length` can be rewritten in place. */
+const headerPrefix = (generation: number) => `{"controlJournal":2,"generation":${generation},"length":"`;
+const headerLine = (generation: number, length: number) => `${seal(`${headerPrefix(generation)}${String(length).padStart(16, '0')}"}`)}\n`;
+const headerBytes = (generation: number) => Buffer.byteLength(headerLine(generation, 0));
+
+/** A header line's acknowledged length: a number for version 2, Infinity for version 1 (no length), undefined if it is not a header of `generation`. */
+function acknowledgedLength(json: string, generation: number | undefined): number | undefined {
+  let value: { controlJournal?: number; generation?: number; length?: string } | null;
+  try {
+    value = JSON.parse(json) as typeof value;
+  } catch {
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object' || (generation !== undefined && value.generation !== generation)) return undefined;
+  if (value.controlJournal === 1) return Infinity;
+  if (value.controlJournal === 2 && /^\d{16}$/.test(value.length ?? '')) return Number(value.length);
+  return undefined;
+}
+
+/**
+ * Read, without changing anything, the acknowledged changes a journal holds (a rollback's
+ * replay; tests and tools that look at a data folder; start-up uses load()).
+ */
 export async function readControlChanges(path: string, apply: (change: ControlChange) => void): Promise<void> {
-  await forEachLine(path, (line, lineNo) => {
+  let acked = 0;
+  await forEachLine(path, (line, lineNo, _start, end) => {
     const json = unseal(line);
-    if (lineNo === 1 || json === undefined) return json !== undefined;
+    if (json === undefined) return false;
+    if (lineNo === 1) {
+      acked = acknowledgedLength(json, undefined) ?? 0;
+      return acked > 0;
+    }
+    if (end > acked) return false;
     const value = JSON.parse(json) as ControlChange;
     apply({ p: value.p, v: 'v' in value ? reviveTables(value.v) : undefined });
     return true;
@@ -66,6 +102,8 @@ export class ControlJournal {
   private headerEnd = 0;
   /** Change lines since the header. */
   lines = 0;
+  /** A failed append could not be cut back: bytes past `end` (and perhaps `length`) must go before the next one. */
+  private dirtyTail = false;
 
   constructor(
     readonly dir: string,
@@ -103,19 +141,29 @@ export class ControlJournal {
     let lines = 0;
     let problem: string | undefined;
     let headerEnd = 0;
-    const { keptBytes, tornBytes } = await forEachLine(path, (line, lineNo, _start, end) => {
+    let acked = 0;
+    /** Where the unacknowledged part begins (its first line that is past `length`, or the end of the lines read). */
+    let cutAt: number | undefined;
+    const { keptBytes, tornBytes } = await forEachLine(path, (line, lineNo, start, end) => {
+      if (lineNo > 1 && end > acked) {
+        cutAt = start;
+        return false;
+      }
       const json = unseal(line);
       if (json === undefined) {
         problem = `line ${lineNo} fails its checksum`;
         return false;
       }
       try {
-        const value = parseJson(json, lineNo) as { controlJournal?: number; generation?: number } & Partial<ControlChange>;
         if (lineNo === 1) {
-          if (value?.controlJournal !== 1 || value.generation !== generation) throw new Error('has no valid header');
+          const length = acknowledgedLength(json, generation);
+          if (length === undefined) throw new Error('has no valid header');
+          if (length !== Infinity && size < length) throw new Error(`was truncated: it has ${size} bytes, ${length} were acknowledged`);
+          acked = length;
           headerEnd = end;
           return true;
         }
+        const value = parseJson(json, lineNo) as Partial<ControlChange>;
         if (!Array.isArray(value?.p) || value.p.length === 0 || !value.p.every((k) => typeof k === 'string')) throw new Error(`line ${lineNo} is not a change`);
         apply({ p: value.p, v: 'v' in value ? reviveTables(value.v) : undefined });
         lines++;
@@ -125,14 +173,22 @@ export class ControlJournal {
         return false;
       }
     });
+    if (problem === undefined && headerEnd > 0 && cutAt === undefined && tornBytes > 0 && acked !== Infinity && keptBytes < acked) problem = 'ends with an incomplete line inside what was acknowledged';
     if (problem !== undefined || headerEnd === 0) return this.damaged(`${controlJournalName(generation)} ${problem ?? 'has no valid header'}`, lines);
-    this.handle = await open(path, 'r+');
-    if (tornBytes > 0) {
-      // Written only in part: never acknowledged.
-      await this.handle.truncate(keptBytes);
-      this.options.onCut?.(path, { offset: keptBytes, bytes: size - keptBytes, why: 'the last line is incomplete (an append cut short)' });
+    const kept = cutAt ?? keptBytes;
+    const legacy = acked === Infinity;
+    if (legacy) {
+      // Version 1: the store writes state.json whole into a new journal (version 2) at once.
+      this.lines = lines;
+      return { lines, restart: true };
     }
-    this.end = keptBytes;
+    this.handle = await open(path, 'r+');
+    if (kept < size) {
+      await this.handle.truncate(kept);
+      const why = cutAt !== undefined ? 'lines past the acknowledged length (an append that failed, or was cut short before its callers were answered)' : 'the last line is incomplete (an append cut short)';
+      this.options.onCut?.(path, { offset: kept, bytes: size - kept, why });
+    }
+    this.end = kept;
     this.headerEnd = headerEnd;
     this.lines = lines;
     return { lines, restart: false };
@@ -150,15 +206,36 @@ export class ControlJournal {
     const handle = this.handle;
     if (!handle) throw new Error('the control-plane journal is not open');
     const bytes = Buffer.from(text);
+    const start = this.end;
+    let lengthTouched = this.dirtyTail;
     try {
-      await this.writeAt(handle, bytes, this.end);
+      if (this.dirtyTail) {
+        await this.cutBack(handle, start, true);
+        this.dirtyTail = false;
+      }
+      await this.writeAt(handle, bytes, start);
+      lengthTouched = true;
+      await this.writeLength(handle, start + bytes.length);
     } catch (err) {
-      await handle.truncate(this.end).catch(() => undefined);
+      // `length` still says `start` unless its rewrite is what failed: then say it again.
+      await this.cutBack(handle, start, lengthTouched).catch(() => (this.dirtyTail = true));
       throw err;
     }
-    this.end += bytes.length;
+    this.end = start + bytes.length;
     this.lines += count;
     return count;
+  }
+
+  private async cutBack(handle: FileHandle, length: number, rewriteLength: boolean): Promise<void> {
+    this.options.faults?.beforeTruncate?.(this.path);
+    await handle.truncate(length);
+    if (rewriteLength) await this.writeLength(handle, length);
+  }
+
+  /** Rewrite the header's `length` (its digits and the seal after them) in place. */
+  private async writeLength(handle: FileHandle, length: number): Promise<void> {
+    const prefix = headerPrefix(this.generation).length;
+    await this.writeAt(handle, Buffer.from(headerLine(this.generation, length).slice(prefix)), prefix);
   }
 
   /** Create the (empty) journal of the next generation; appends go there once commit() is called. */
@@ -166,7 +243,7 @@ export class ControlJournal {
     const generation = this.generation + 1;
     const target = join(this.dir, controlJournalName(generation));
     const temp = `${target}.tmp`;
-    const header = Buffer.from(`${seal(JSON.stringify({ controlJournal: 1, generation }))}\n`);
+    const header = Buffer.from(headerLine(generation, headerBytes(generation)));
     const out = await open(temp, 'w', 0o600);
     try {
       await this.writeAt(out, header, 0, target);
@@ -189,8 +266,10 @@ export class ControlJournal {
     this.handle = await open(this.path, 'r+');
     this.end = this.headerEnd = (await this.handle.stat()).size;
     this.lines = 0;
+    this.dirtyTail = false;
     await previous?.close();
-    if (previous) await rm(previousPath, { force: true });
+    // Without a handle too: a version 1 journal was read, never opened for appends.
+    if (previousPath !== this.path) await rm(previousPath, { force: true });
   }
 
   /** prepare() was not followed by a state.json naming it. */

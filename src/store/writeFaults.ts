@@ -6,6 +6,8 @@
  */
 export interface WriteFaults {
   beforeWrite(file: string, bytes: number): number | void;
+  /** Called before the control-plane journal cuts a file back (truncate); it may throw: the cut fails. */
+  beforeTruncate?(file: string): void;
 }
 
 export function enospc(file: string): NodeJS.ErrnoException {

@@ -79,7 +79,8 @@ async function putEvent(deps: WebhookDeps, webhook: ConfiguredWebhook, entry: Fo
   const ns = deps.store.namespace(webhook.account, webhook.region);
   // A bus that does not exist drops the event after accepting it, as PutEvents does.
   deps.router.route(ns, webhook.bus, envelopeOf(checked, id, webhook.account, webhook.region, deps.clock.now()));
-  await deps.store.persist();
+  // Deliveries only (a namespace created on the way names itself).
+  await deps.store.persistChanges();
   deps.log.info('webhook accepted', { provider: webhook.provider, bus: webhook.bus, eventId: id, detailType: entry.DetailType });
   return [202, 'Message forwarded to Amazon EventBridge'];
 }

@@ -12,6 +12,7 @@ import { withEmulator } from '../helpers/emulator.js';
 import type { WriteFaults } from '../../src/store/writeFaults.js';
 import { aws, killHard, startEmulatorProcess } from '../../bench/reliability/crashRun.mjs';
 import { readControlPlane } from '../../src/store/store.js';
+import { seal } from '../../src/store/lineSeal.js';
 import { startHttpSink } from '../helpers/httpSink.js';
 import { apiKeyConnection, createDestination, putShopEvent, ruleToDestination } from '../helpers/apiDestinations.js';
 
@@ -232,3 +233,126 @@ test('API-destination deliveries do not rewrite state.json; a connection they de
     await sink.close();
   }
 }, 60_000);
+
+/**
+ * The journal's acknowledged length (its header's `length`, rewritten after each append): what
+ * lies past it was never acknowledged, and a failed append's lines may lie there when even the
+ * cut-back failed. Start-up and a rollback's replay drop it; damage inside it is refused.
+ */
+const header = (generation: number, length: number) => `${seal(`{"controlJournal":2,"generation":${generation},"length":"${String(length).padStart(16, '0')}"}`)}\n`;
+const generationOf = (path: string) => Number(/state-(\d+)\.journal$/.exec(path)![1]);
+/** The journal's bytes with its header saying `length`. */
+function withLength(text: string, generation: number, length: number): string {
+  return header(generation, length) + text.slice(text.indexOf('\n') + 1);
+}
+
+describe('the acknowledged length of the control-plane journal', () => {
+  test('complete, sealed lines past the acknowledged length are dropped at start-up (and reported); those inside it are kept', async () => {
+    const dataDir = await killedWithJournal();
+    const path = controlJournalOf(dataDir);
+    const text = readFileSync(path, 'utf8');
+    // As a failed append that could not be cut back leaves it: rule `two`'s line is whole and sealed, but not acknowledged.
+    const endOfOne = Buffer.byteLength(text.slice(0, text.indexOf('\n', text.indexOf('"name":"one"')) + 1));
+    expect(Buffer.byteLength(text)).toBeGreaterThan(endOfOne);
+    writeFileSync(path, withLength(text, generationOf(path), endOfOne));
+    expect(readFileSync(path).length).toBe(Buffer.byteLength(text));
+    // Read without changing anything (tools, a rollback's replay): the acknowledged part only.
+    expect(Object.keys((await readControlPlane(join(dataDir, 'state.json'))).namespaces['000000000000:us-east-1'].rules.default ?? {})).toEqual(['one']);
+    const e = await startEmulatorProcess(dataDir, ['--log-level', 'warn']);
+    try {
+      expect((await aws(e.url, 'ListRules', {})).Rules.map((r: any) => r.Name)).toEqual(['one']);
+      const warning = JSON.parse(e.stderr().split('\n').find((l) => l.includes('control-plane journal'))!);
+      expect(warning).toMatchObject({ level: 'warn', why: expect.stringContaining('past the acknowledged length') });
+      expect(statSync(path).size).toBe(endOfOne);
+      await aws(e.url, 'PutRule', { Name: 'three', EventPattern: '{"source":["c"]}' });
+    } finally {
+      await killHard(e.child);
+    }
+    const again = await startEmulatorProcess(dataDir);
+    try {
+      expect((await aws(again.url, 'ListRules', {})).Rules.map((r: any) => r.Name).sort()).toEqual(['one', 'three']);
+    } finally {
+      await killHard(again.child);
+    }
+  }, 60_000);
+
+  test.each([
+    ['the file is shorter than its acknowledged length (truncated)', (text: string, g: number) => withLength(text, g, Buffer.byteLength(text) + 10), /was truncated: it has \d+ bytes, \d+ were acknowledged/],
+    ['its last acknowledged line is incomplete', (text: string, g: number) => withLength(text.slice(0, -5), g, Buffer.byteLength(text)), /(was truncated|ends with an incomplete line inside what was acknowledged)/],
+    ['the header fails its seal', (text: string) => text.replace('"length":"', '"length":"1').replace(/^(.*?)0(\d{15}")/, '$1$2'), /has no valid header|fails its checksum/],
+  ])('damage inside what was acknowledged is refused: %s', async (_what, damage, message) => {
+    const dataDir = await killedWithJournal();
+    const path = controlJournalOf(dataDir);
+    writeFileSync(path, damage(readFileSync(path, 'utf8'), generationOf(path)));
+    await expect(startEmulatorProcess(dataDir)).rejects.toThrow(message);
+  }, 60_000);
+
+  test('a journal of version 1 (no length: every complete line counts) is read, and state.json is written whole into a version 2 one', async () => {
+    const dataDir = await killedWithJournal();
+    const path = controlJournalOf(dataDir);
+    const g = generationOf(path);
+    const text = readFileSync(path, 'utf8');
+    writeFileSync(path, `${seal(JSON.stringify({ controlJournal: 1, generation: g }))}\n${text.slice(text.indexOf('\n') + 1)}`);
+    const e = await startEmulatorProcess(dataDir);
+    try {
+      expect((await aws(e.url, 'ListRules', {})).Rules.map((r: any) => r.Name).sort()).toEqual(['one', 'two']);
+      const state = readState(dataDir);
+      expect(state.controlJournal).toBeGreaterThan(g);
+      expect(Object.keys(state.namespaces['000000000000:us-east-1'].rules.default).sort()).toEqual(['one', 'two']);
+      const now = controlJournalOf(dataDir);
+      expect(readFileSync(now, 'utf8').split('\n')[0]).toMatch(/^\{"controlJournal":2,"generation":\d+,"length":"\d{16}"\} [0-9a-f]{8}$/);
+    } finally {
+      await killHard(e.child);
+    }
+  }, 60_000);
+
+  test('an append whose length rewrite failed, and whose cut-back failed too: answered 500, not in memory, not in what a crash leaves; the next append cuts it first', async () => {
+    const dataDir = tempDir();
+    // Modes: 'length' fails the header's length rewrite (the lines went in whole); 'truncate' fails the cut-back as well.
+    const f = {
+      on: false,
+      hits: 0,
+      beforeWrite(file: string, bytes: number) {
+        // The length rewrite is the header's 16 digits, `"}`, the seal and the newline: 28 bytes.
+        if (f.on && /state-\d+\.journal$/.test(file) && bytes === 28) {
+          f.hits++;
+          return 0;
+        }
+        return undefined;
+      },
+      beforeTruncate(file: string) {
+        if (f.on && /state-\d+\.journal$/.test(file)) throw Object.assign(new Error(`EIO: i/o error, ftruncate '${file}'`), { code: 'EIO' });
+      },
+    };
+    const crashed = tempDir();
+    /** What kill -9 would leave now: the data folder's files as they are. */
+    const copyFiles = () => {
+      for (const name of readdirSync(dataDir)) if (/^(state|deliveries)/.test(name)) writeFileSync(join(crashed, name), readFileSync(join(dataDir, name)));
+    };
+    await withEmulator({ dataDir, writeFaults: f }, async (emu) => {
+      await emu.client.send(new PutRuleCommand({ Name: 'before', EventPattern: '{"source":["a"]}' }));
+      const journal = controlJournalOf(dataDir);
+      const good = statSync(journal).size;
+      f.on = true;
+      await expect(emu.client.send(new PutRuleCommand({ Name: 'refused', EventPattern: '{"source":["b"]}' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 500 } });
+      expect(f.hits).toBeGreaterThan(0);
+      f.on = false;
+      // The refused rule's line is there, whole, past the acknowledged length.
+      expect(statSync(journal).size).toBeGreaterThan(good);
+      expect(readFileSync(journal, 'utf8')).toContain('"name":"refused"');
+      await expect(emu.client.send(new DescribeRuleCommand({ Name: 'refused' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+      copyFiles();
+      await emu.client.send(new PutRuleCommand({ Name: 'after', EventPattern: '{"source":["c"]}' }));
+      expect(readFileSync(journal, 'utf8')).not.toContain('"name":"refused"');
+    });
+    const e = await startEmulatorProcess(crashed);
+    try {
+      expect((await aws(e.url, 'ListRules', {})).Rules.map((r: any) => r.Name)).toEqual(['before']);
+    } finally {
+      await killHard(e.child);
+    }
+    await withEmulator({ dataDir }, async (again) => {
+      expect(await ruleNames(again.client)).toEqual(['after', 'before']);
+    });
+  }, 60_000);
+});

@@ -8,6 +8,15 @@ import type { NamespaceState } from '../../store/schema.js';
 import { validationSummary, type RestJsonApi } from '../../wire/restJson.js';
 import { operations, shapes, type PipesOperation } from './model.generated.js';
 import { pipesOperations, validation } from './operations.js';
+import { findPipes, pipeArn, pipeRecordPaths } from './state.js';
+
+/** The pipe a call changed: none for Describe and List calls. */
+function changedPipe(ns: NamespaceState, operation: string, input: Record<string, unknown>): string | undefined {
+  if (operation.startsWith('Describe') || operation.startsWith('List')) return undefined;
+  if (typeof input.Name === 'string') return input.Name;
+  const prefix = pipeArn(ns, '');
+  return typeof input.resourceArn === 'string' && input.resourceArn.startsWith(prefix) ? input.resourceArn.slice(prefix.length) : undefined;
+}
 
 export interface PipesApiDeps {
   store: Store;
@@ -28,11 +37,18 @@ export function pipesApi(deps: PipesApiDeps): RestJsonApi {
     async invoke(operation, input, caller) {
       const existed = deps.store.findNamespace(caller.account, caller.region) !== undefined;
       const ns = deps.store.namespace(caller.account, caller.region);
+      const hadPipes = findPipes(ns) !== undefined;
       try {
         const result = pipesOperations[operation as PipesOperation]({ ns, now: deps.clock.now(), transitionMs: deps.transitionMs, changed: deps.changed }, input);
-        await deps.store.persist();
+        if (!hadPipes && findPipes(ns) !== undefined) deps.store.changed(ns, 'pipes');
+        // Every operation that changes anything changes one pipe: the one it names (Name, or the resourceArn of a tag call).
+        const name = changedPipe(ns, operation, input);
+        if (name !== undefined) for (const path of pipeRecordPaths(ns, name)) deps.store.changed(ns, ...path);
+        await deps.store.persistChanges();
         return result;
       } catch (err) {
+        // A refused call may still have made the Pipes state (it rides on the next write, as the namespace does).
+        if (!hadPipes && findPipes(ns) !== undefined) deps.store.changed(ns, 'pipes');
         if (!existed) deps.store.forgetIfUnchanged(ns);
         throw err;
       }

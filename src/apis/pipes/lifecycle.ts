@@ -20,7 +20,8 @@ export interface PipeLifecycleDeps {
   log: Logger;
   runner: PipeRunner;
   checkSource: SourceCheck;
-  persist: () => Promise<void>;
+  /** Writes the pipe's records (and whatever else was named). */
+  persist: (ns: NamespaceState, pipeName: string) => Promise<void>;
 }
 
 const failedState: Partial<Record<PipeState, PipeState>> = { CREATING: 'CREATE_FAILED', STARTING: 'START_FAILED', UPDATING: 'UPDATE_FAILED' };
@@ -86,7 +87,7 @@ export class PipeLifecycle {
       delete state.checkpoints[name];
       delete state.batches?.[name];
     } else settle(p, reason === undefined ? desiredStateOf(p) : (failedState[from] ?? 'CREATE_FAILED'), reason);
-    await this.deps.persist();
+    await this.deps.persist(ns, name);
     this.sync(ns);
   }
 }

@@ -34,7 +34,8 @@ export interface PipeRunnerDeps {
   createEnrichment: (pipe: PipeView) => PipeEnrichment;
   createTarget: (pipe: PipeView) => PipeTargetDelivery;
   /** Persist the control plane (checkpoints, batch records); resolves once on disk. */
-  persist: () => Promise<void>;
+  /** Writes the pipe's records (and whatever else was named). */
+  persist: (ns: NamespaceState, pipeName: string) => Promise<void>;
   /** How long a worker waits before polling again when the source had nothing (ms of the clock). */
   idlePollMs: number;
 }
@@ -203,7 +204,7 @@ export class PipeRunner {
     };
     recordBatch(ns, pipe.name, record);
     // A failed write is the store's to report (onWriteError); the worker goes on with the next batch.
-    await this.deps.persist().catch((err: unknown) => this.deps.log.warn('pipe batch record not persisted', { pipe: pipe.arn, error: String(err) }));
+    await this.deps.persist(ns, pipe.name).catch((err: unknown) => this.deps.log.warn('pipe batch record not persisted', { pipe: pipe.arn, error: String(err) }));
   }
 
   private checkpoints(ns: NamespaceState, pipeName: string): CheckpointStore {
@@ -214,7 +215,7 @@ export class PipeRunner {
         // The pipe was deleted meanwhile: its positions go with it.
         if (!state?.pipes[pipeName]) return;
         (state.checkpoints[pipeName] ??= Object.create(null) as Record<string, string>)[shardId] = sequenceNumber;
-        await this.deps.persist();
+        await this.deps.persist(ns, pipeName);
       },
     };
   }

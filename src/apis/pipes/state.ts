@@ -44,6 +44,19 @@ export function pipesOf(ns: NamespaceState): PipesState {
   return n.pipes;
 }
 
+/**
+ * Where one pipe's records are in the namespace (its record, tags, stream positions, batch
+ * records), for the store's journal: a change to a pipe names these, not the whole Pipes state.
+ */
+export function pipeRecordPaths(ns: NamespaceState, name: string): string[][] {
+  return [
+    ['pipes', 'pipes', name],
+    ['pipes', 'tags', pipeArn(ns, name)],
+    ['pipes', 'checkpoints', name],
+    ['pipes', 'batches', name],
+  ];
+}
+
 /** For reads that must not create state (the runner, the inspection API). */
 export const findPipes = (ns: NamespaceState): PipesState | undefined => (ns as WithPipes).pipes;
 

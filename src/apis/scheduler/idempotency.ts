@@ -36,7 +36,8 @@ export function withClientToken(operation: string, run: Operation): Operation {
     const response = run(ctx, input);
     delete tokens[token];
     tokens[token] = { operation, request, response, at: ctx.now };
-    forgetOld(tokens, ctx.now);
+    ctx.saved('clientTokens', token);
+    for (const old of forgetOld(tokens, ctx.now)) ctx.saved('clientTokens', old);
     return response;
   };
 }
@@ -58,12 +59,16 @@ function sorted(value: unknown): unknown {
   return out;
 }
 
-function forgetOld(tokens: Record<string, { at: number }>, now: number): void {
+/** Forget expired tokens and those past `maxTokens`, oldest first; returns the ones forgotten. */
+function forgetOld(tokens: Record<string, { at: number }>, now: number): string[] {
   const keys = Object.keys(tokens);
+  const forgotten: string[] = [];
   let excess = keys.length - maxTokens;
   for (const key of keys) {
     if (excess <= 0 && now - tokens[key].at < tokenLifeMs) break;
     delete tokens[key];
+    forgotten.push(key);
     excess--;
   }
+  return forgotten;
 }

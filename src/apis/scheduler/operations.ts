@@ -13,8 +13,10 @@ import type { SchedulerOperation } from './model.generated.js';
 export interface SchedulerContext {
   ns: NamespaceState;
   now: number;
-  /** Called after any change to schedules, so the runner re-arms. */
-  changed: (ns: NamespaceState, asOf: number) => void;
+  /** Called after any change to schedules, so the runner re-arms (only `schedule`'s timer when it names one). */
+  changed: (ns: NamespaceState, asOf: number, schedule?: { groupName: string; name: string }) => void;
+  /** Names a record of the namespace's Scheduler state that changed (`'schedules', group, name`), for the store's journal. */
+  saved: (...path: string[]) => void;
 }
 
 type Input = Record<string, unknown>;
@@ -122,6 +124,8 @@ export const schedulerOperations: Record<SchedulerOperation, Operation> = {
     const g: ScheduleGroupRecord = { name, arn: groupArn(ctx.ns, name), creationDate: ctx.now, lastModificationDate: ctx.now };
     state.groups[name] = g;
     state.tags[g.arn] = tagsOf(input.Tags);
+    ctx.saved('groups', name);
+    ctx.saved('tags', g.arn);
     return { ScheduleGroupArn: g.arn };
   },
   GetScheduleGroup(ctx, input) {
@@ -136,6 +140,7 @@ export const schedulerOperations: Record<SchedulerOperation, Operation> = {
     // The group stays DELETING until the runner has removed it and its schedules (API Reference,
     // DeleteScheduleGroup); its schedules may go on firing meanwhile, as AWS says they might.
     state.groups[name] = { ...g, state: 'DELETING', deletingSince: ctx.now, lastModificationDate: ctx.now };
+    ctx.saved('groups', name);
     ctx.changed(ctx.ns, ctx.now);
     return {};
   },
@@ -154,7 +159,8 @@ export const schedulerOperations: Record<SchedulerOperation, Operation> = {
     const dates = checkSchedule(input, ctx.now);
     const record: ScheduleRecord = { name, groupName, arn: scheduleArn(ctx.ns, groupName, name), creationDate: ctx.now, lastModificationDate: ctx.now, spec: specOf(input), ...dates };
     (state.schedules[groupName] ??= table())[name] = record;
-    ctx.changed(ctx.ns, ctx.now);
+    ctx.saved('schedules', groupName, name);
+    ctx.changed(ctx.ns, ctx.now, record);
     return { ScheduleArn: record.arn };
   },
   UpdateSchedule(ctx, input) {
@@ -166,7 +172,8 @@ export const schedulerOperations: Record<SchedulerOperation, Operation> = {
     // UpdateSchedule replaces every field: what the request leaves out is reset (API Reference).
     const updated: ScheduleRecord = { ...record, spec: specOf(input), lastModificationDate: ctx.now, startDate: dates.startDate, endDate: dates.endDate };
     state.schedules[groupName][record.name] = updated;
-    ctx.changed(ctx.ns, ctx.now);
+    ctx.saved('schedules', groupName, record.name);
+    ctx.changed(ctx.ns, ctx.now, updated);
     return { ScheduleArn: record.arn };
   },
   GetSchedule(ctx, input) {
@@ -193,7 +200,8 @@ export const schedulerOperations: Record<SchedulerOperation, Operation> = {
     activeGroup(state, groupName);
     const s = schedule(state, groupName, String(input.Name));
     delete state.schedules[groupName][s.name];
-    ctx.changed(ctx.ns, ctx.now);
+    ctx.saved('schedules', groupName, s.name);
+    ctx.changed(ctx.ns, ctx.now, s);
     return {};
   },
   ListSchedules(ctx, input) {
@@ -229,12 +237,14 @@ export const schedulerOperations: Record<SchedulerOperation, Operation> = {
     const merged = Object.assign(table<string>(), state.tags[g.arn], tagsOf(input.Tags));
     if (Object.keys(merged).length > 200) throw validation('A resource can have at most 200 tags.');
     state.tags[g.arn] = merged;
+    ctx.saved('tags', g.arn);
     return {};
   },
   UntagResource(ctx, input) {
     const state = schedulerOf(ctx.ns, ctx.now);
     const g = taggedGroup(ctx, state, String(input.ResourceArn));
     for (const key of input.TagKeys as string[]) delete state.tags[g.arn]?.[key];
+    ctx.saved('tags', g.arn);
     return {};
   },
   ListTagsForResource(ctx, input) {

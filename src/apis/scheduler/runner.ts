@@ -19,7 +19,7 @@ import type { Clock } from '../../util/clock.js';
 import type { Ids } from '../../util/ids.js';
 import { formatEventTime } from '../events/bus/envelope.js';
 import { nextInvocation, parseExpression } from './expressions.js';
-import { findScheduler, type ScheduleRecord } from './state.js';
+import { findScheduler, scheduleArn, type ScheduleRecord } from './state.js';
 import { checkUniversalTarget } from './universalTarget.js';
 
 export interface RunnerDeps {
@@ -27,6 +27,9 @@ export interface RunnerDeps {
   ids: Ids;
   random: () => number;
   engine: Pick<DeliveryEngine, 'enqueue' | 'failNow'>;
+  /** Names a record of a namespace that the runner changed (`'scheduler', 'schedules', group, name`). */
+  changed: (ns: NamespaceState, ...path: string[]) => void;
+  /** Writes what was named (and the delivery jobs enqueued). */
   persist: () => void;
 }
 
@@ -67,6 +70,22 @@ export class ScheduleRunner {
   private deletions = new Map<string, () => void>();
 
   constructor(private readonly deps: RunnerDeps) {}
+
+  /**
+   * Re-arm the one schedule a request changed (created, updated or deleted): a call's cost does
+   * not grow with the namespace's schedules, as sync()'s walk over all of them does.
+   */
+  syncSchedule(ns: NamespaceState, groupName: string, name: string, asOf = this.deps.clock.now()): void {
+    const s = findScheduler(ns)?.schedules[groupName]?.[name];
+    const key = `${ns.account}:${ns.region}:${s?.arn ?? scheduleArn(ns, groupName, name)}`;
+    const armed = this.armed.get(key);
+    const wanted = s !== undefined && (s.spec.State ?? 'ENABLED') === 'ENABLED';
+    if (armed && (!wanted || signatureOf(s) !== armed.signature)) {
+      armed.cancel();
+      this.armed.delete(key);
+    }
+    if (wanted && !this.armed.has(key)) this.arm(ns, key, s, asOf - 1);
+  }
 
   /** Re-arm one namespace's schedules; `asOf`: the time of the request that changed them (now by default). */
   sync(ns: NamespaceState, asOf = this.deps.clock.now()): void {
@@ -150,6 +169,9 @@ export class ScheduleRunner {
         delete state!.schedules[g.name];
         delete state!.groups[g.name];
         delete state!.tags[g.arn];
+        this.deps.changed(ns, 'scheduler', 'schedules', g.name);
+        this.deps.changed(ns, 'scheduler', 'groups', g.name);
+        this.deps.changed(ns, 'scheduler', 'tags', g.arn);
         this.sync(ns);
         this.deps.persist();
       });
@@ -172,7 +194,10 @@ export class ScheduleRunner {
   private arm(ns: NamespaceState, key: string, s: ScheduleRecord, afterMs: number): void {
     const nominal = this.nextTime(s, afterMs);
     if (nominal === undefined) return this.complete(ns, s);
-    s.armedFor = nominal;
+    if (s.armedFor !== nominal) {
+      s.armedFor = nominal;
+      this.deps.changed(ns, 'scheduler', 'schedules', s.groupName, s.name);
+    }
     const window = s.spec.FlexibleTimeWindow as { Mode: string; MaximumWindowInMinutes?: number };
     const delay = window.Mode === 'FLEXIBLE' ? Math.floor(this.deps.random() * (window.MaximumWindowInMinutes ?? 0) * 60_000) : 0;
     const signature = signatureOf(s);
@@ -191,6 +216,7 @@ export class ScheduleRunner {
     const group = findScheduler(ns)?.schedules[s.groupName];
     if (group?.[s.name] !== s) return;
     delete group[s.name];
+    this.deps.changed(ns, 'scheduler', 'schedules', s.groupName, s.name);
     this.deps.persist();
   }
 

@@ -8,7 +8,8 @@ export const cancelReplay: Action = async (ctx, input: { ReplayName: string }) =
     throw new IllegalStatusException(`Replay ${replay.name} is not in a state that can be cancelled.`);
   }
   replay.state = 'CANCELLING';
-  await ctx.store.persist();
+  ctx.store.changed(ctx.ns, 'replays', replay.name);
+  await ctx.store.persistChanges();
   ctx.replays.cancel(ctx.ns, replay);
   return { ReplayArn: replay.arn, State: replay.state, StateReason: replay.stateReason };
 };

@@ -41,6 +41,7 @@ export const createApiDestination: Action = async (ctx, input: Input) => {
     lastModifiedTime: now,
   };
   apiDestinationsOf(ns)[dest.name] = dest;
-  await ctx.store.persist();
+  ctx.store.changed(ctx.ns, 'apiDestinations', dest.name);
+  await ctx.store.persistChanges();
   return apiDestinationOutput(dest);
 };

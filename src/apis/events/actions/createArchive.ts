@@ -38,6 +38,8 @@ export const createArchive: Action = async (ctx, input: Input) => {
   const rule = newArchiveRule(ns, archive, now);
   (ns.rules[bus.name] ??= table())[rule.name] = rule;
   ctx.rulesChanged(ns, bus.name);
-  await ctx.store.persist();
+  ctx.store.changed(ns, 'archives', archive.name);
+  ctx.store.changed(ns, 'rules', bus.name, rule.name);
+  await ctx.store.persistChanges();
   return { ArchiveArn: archive.arn, State: archive.state, CreationTime: archive.creationTime / 1000 };
 };

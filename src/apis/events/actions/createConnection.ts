@@ -47,7 +47,9 @@ export const createConnection: Action = async (ctx, input: Input) => {
   connectionsOf(ns)[conn.name] = conn;
   setConnectionState(ctx, ns, conn, 'CREATING');
   await runtime.auth.authorize(ns, conn);
-  await ctx.store.persist();
+  ctx.store.changed(ctx.ns, 'connections', conn.name);
+  ctx.store.changed(ctx.ns, 'apiDestinations');
+  await ctx.store.persistChanges();
   return {
     ConnectionArn: conn.arn,
     ConnectionState: conn.authorizationType === 'OAUTH_CLIENT_CREDENTIALS' ? 'AUTHORIZING' : conn.state,

@@ -41,7 +41,8 @@ export const createEndpoint: Action = async (ctx, input: Input) => {
   };
   startTransition(endpoint, 'CREATING', now);
   endpointsOf(ns)[endpoint.name] = endpoint;
-  await ctx.store.persist();
+  ctx.store.changed(ns, 'endpoints', endpoint.name);
+  await ctx.store.persistChanges();
   // CreateEndpoint answers a subset of the Endpoint shape.
   const { Name, Arn, RoutingConfig, ReplicationConfig, EventBuses, RoleArn, State } = endpointToWire(endpoint);
   return { Name, Arn, RoutingConfig, ReplicationConfig, EventBuses, RoleArn, State };

@@ -15,6 +15,8 @@ export const deauthorizeConnection: Action = async (ctx, input: { Name: string }
   conn.oauthToken = undefined;
   conn.lastModifiedTime = ctx.clock.now();
   setConnectionState(ctx, ctx.ns, conn, 'DEAUTHORIZED');
-  await ctx.store.persist();
+  ctx.store.changed(ctx.ns, 'connections', conn.name);
+  ctx.store.changed(ctx.ns, 'apiDestinations');
+  await ctx.store.persistChanges();
   return connectionStateOutput(conn, 'DEAUTHORIZING');
 };

@@ -5,5 +5,6 @@ import type { Action } from './types.js';
 export const deleteApiDestination: Action = async (ctx, input: { Name: string }) => {
   const dest = getApiDestination(ctx.ns, input.Name, 'delete');
   delete apiDestinationsOf(ctx.ns)[dest.name];
-  await ctx.store.persist();
+  ctx.store.changed(ctx.ns, 'apiDestinations', dest.name);
+  await ctx.store.persistChanges();
 };

@@ -12,5 +12,8 @@ export const deleteArchive: Action = async (ctx, input: { ArchiveName: string })
     deleteRuleRecord(ctx.ns, rule);
     ctx.rulesChanged(ctx.ns, rule.eventBusName);
   }
-  await ctx.store.persist();
+  ctx.store.changed(ctx.ns, 'archives', archive.name);
+  ctx.store.changed(ctx.ns, 'rules', archive.eventBusName, archiveRuleName(archive.name));
+  if (rule?.managedBy === archiveManagedBy) ctx.store.changed(ctx.ns, 'tags', rule.arn);
+  await ctx.store.persistChanges();
 };

@@ -11,6 +11,8 @@ export const deleteConnection: Action = async (ctx, input: { Name: string }) => 
   setConnectionState(ctx, ctx.ns, conn, 'DELETING');
   delete connectionsOf(ctx.ns)[conn.name];
   syncApiDestinations(ctx, ctx.ns);
-  await ctx.store.persist();
+  ctx.store.changed(ctx.ns, 'connections', conn.name);
+  ctx.store.changed(ctx.ns, 'apiDestinations');
+  await ctx.store.persistChanges();
   return connectionStateOutput(conn, 'DELETING');
 };

@@ -7,5 +7,6 @@ export const deleteEndpoint: Action = async (ctx, input: { Name: string }) => {
   const endpoint = getEndpoint(ctx.ns, input.Name, now);
   checkEndpointIsSettled(endpoint);
   startTransition(endpoint, 'DELETING', now);
-  await ctx.store.persist();
+  ctx.store.changed(ctx.ns, 'endpoints', endpoint.name);
+  await ctx.store.persistChanges();
 };

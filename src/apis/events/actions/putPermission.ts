@@ -37,7 +37,8 @@ export const putPermission: Action = async (ctx, input: Input) => {
   }
   bus.policy = policy;
   bus.lastModifiedTime = ctx.clock.now();
-  await ctx.store.persist();
+  ctx.store.changed(ctx.ns, 'eventBuses', bus.name);
+  await ctx.store.persistChanges();
 };
 
 function replaceWholePolicy(text: string): string | undefined {

@@ -18,5 +18,6 @@ export const removePermission: Action = async (ctx, input: Input) => {
     bus.policy = serializePolicy(doc);
   }
   bus.lastModifiedTime = ctx.clock.now();
-  await ctx.store.persist();
+  ctx.store.changed(ctx.ns, 'eventBuses', bus.name);
+  await ctx.store.persistChanges();
 };

@@ -49,7 +49,8 @@ export const startReplay: Action = async (ctx, input: Input) => {
     replayedCount: 0,
   };
   ns.replays[replay.name] = replay;
-  await ctx.store.persist();
+  ctx.store.changed(ns, 'replays', replay.name);
+  await ctx.store.persistChanges();
   ctx.replays.start(ns, replay);
   return { ReplayArn: replay.arn, State: replay.state, ReplayStartTime: replay.replayStartTime / 1000 };
 };

@@ -28,6 +28,7 @@ export const updateApiDestination: Action = async (ctx, input: Input) => {
   if (input.InvocationRateLimitPerSecond !== undefined) dest.invocationRateLimitPerSecond = input.InvocationRateLimitPerSecond;
   dest.lastModifiedTime = ctx.clock.now();
   syncApiDestinations(ctx, ns);
-  await ctx.store.persist();
+  ctx.store.changed(ctx.ns, 'apiDestinations', dest.name);
+  await ctx.store.persistChanges();
   return apiDestinationOutput(dest);
 };

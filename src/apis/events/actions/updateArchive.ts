@@ -31,6 +31,8 @@ export const updateArchive: Action = async (ctx, input: Input) => {
   if (input.RetentionDays !== undefined) archive.retentionDays = input.RetentionDays;
   if (input.Description !== undefined) archive.description = input.Description;
   if (input.KmsKeyIdentifier !== undefined) archive.kmsKeyIdentifier = input.KmsKeyIdentifier || undefined;
-  await ctx.store.persist();
+  ctx.store.changed(ctx.ns, 'archives', archive.name);
+  ctx.store.changed(ctx.ns, 'rules', archive.eventBusName, archiveRuleName(archive.name));
+  await ctx.store.persistChanges();
   return { ArchiveArn: archive.arn, State: archive.state, CreationTime: archive.creationTime / 1000 };
 };

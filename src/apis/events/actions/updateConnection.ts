@@ -49,7 +49,9 @@ export const updateConnection: Action = async (ctx, input: Input) => {
   if (ownBlock && type === 'OAUTH_CLIENT_CREDENTIALS') conn.oauthToken = undefined;
   if (reauthorize) await runtime.auth.authorize(ns, conn);
   else setConnectionState(ctx, ns, conn, before.state, before.reason);
-  await ctx.store.persist();
+  ctx.store.changed(ctx.ns, 'connections', conn.name);
+  ctx.store.changed(ctx.ns, 'apiDestinations');
+  await ctx.store.persistChanges();
   return connectionStateOutput(conn, reauthorize && type === 'OAUTH_CLIENT_CREDENTIALS' ? 'AUTHORIZING' : conn.state);
 };
 

@@ -47,7 +47,8 @@ export const updateEndpoint: Action = async (ctx, input: Input) => {
     Object.assign(endpoint, after);
     startTransition(endpoint, 'UPDATING', now);
   }
-  await ctx.store.persist();
+  ctx.store.changed(ctx.ns, 'endpoints', endpoint.name);
+  await ctx.store.persistChanges();
   const { Name, Arn, RoutingConfig, ReplicationConfig, EventBuses, RoleArn, EndpointId, EndpointUrl, State } = endpointToWire(endpoint);
   return { Name, Arn, RoutingConfig, ReplicationConfig, EventBuses, RoleArn, EndpointId, EndpointUrl, State };
 };

@@ -17,7 +17,8 @@ export const updateEventBus: Action = async (ctx, input: Input) => {
   if (input.DeadLetterConfig !== undefined) bus.deadLetterConfig = input.DeadLetterConfig.Arn ? input.DeadLetterConfig : undefined;
   if (input.LogConfig !== undefined) bus.logConfig = input.LogConfig;
   bus.lastModifiedTime = ctx.clock.now();
-  await ctx.store.persist();
+  ctx.store.changed(ctx.ns, 'eventBuses', bus.name);
+  await ctx.store.persistChanges();
   return {
     Arn: bus.arn,
     Name: bus.name,

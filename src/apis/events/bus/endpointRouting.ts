@@ -95,7 +95,8 @@ export async function putThroughEndpoint<R extends PutEventsResultLike>(
   const result = await put(route.region, routed);
   if (endpoint.replicationState === 'ENABLED') {
     replicate(deps, route, routed, result);
-    await deps.store.persist();
+    // The replicas change the delivery side only (and may create the other Region's namespace, which names itself).
+    await deps.store.persistChanges();
   }
   return result;
 }

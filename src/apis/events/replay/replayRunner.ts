@@ -73,20 +73,20 @@ export class ReplayRunner {
     const replay = ns.replays[name];
     if (!replay) return;
     const now = this.clock.now();
-    if (replay.state === 'CANCELLING') return this.end(replay, 'CANCELLED', now);
+    if (replay.state === 'CANCELLING') return this.end(ns, replay, 'CANCELLED', now);
     if (replay.state !== 'STARTING' && replay.state !== 'RUNNING') return;
     const starting = replay.state === 'STARTING';
     replay.state = 'RUNNING';
     const archive = ns.archives[replay.archiveName];
     if (!archive) {
       replay.stateReason = `Archive ${replay.archiveName} does not exist.`;
-      return this.end(replay, 'FAILED', now);
+      return this.end(ns, replay, 'FAILED', now);
     }
     // Backpressure: a full delivery queue pauses the replay (its events wait in the archive).
     if (this.store.delivery.full) return this.wake(ns, replay, replayStepMs);
     const window = retainedEvents(this.store.delivery, archive, now).filter((e) => e.at >= replay.eventStartTime && e.at < replay.eventEndTime);
     // Every replay is RUNNING for at least one step, and COMPLETED the step after its last batch.
-    if (!starting && replay.replayedCount >= window.length) return this.end(replay, 'COMPLETED', now);
+    if (!starting && replay.replayedCount >= window.length) return this.end(ns, replay, 'COMPLETED', now);
     const batch = window.slice(replay.replayedCount, replay.replayedCount + replayBatchSize);
     const busName = replay.destination.Arn.slice(replay.destination.Arn.indexOf(':event-bus/') + ':event-bus/'.length);
     for (const archived of batch) {
@@ -94,15 +94,17 @@ export class ReplayRunner {
       replay.eventLastReplayedTime = archived.at;
     }
     replay.replayedCount += batch.length;
-    void this.store.persist();
+    this.store.changed(ns, 'replays', replay.name);
+    void this.store.persistChanges();
     this.wake(ns, replay, replayStepMs);
   }
 
-  private end(replay: ReplayRecord, state: 'COMPLETED' | 'CANCELLED' | 'FAILED', now: number): void {
+  private end(ns: NamespaceState, replay: ReplayRecord, state: 'COMPLETED' | 'CANCELLED' | 'FAILED', now: number): void {
     replay.state = state;
     replay.replayEndTime = now;
     this.log.info(`replay ${state.toLowerCase()}`, { replayName: replay.name, replayed: replay.replayedCount });
-    void this.store.persist();
+    this.store.changed(ns, 'replays', replay.name);
+    void this.store.persistChanges();
   }
 }
 
