@@ -69,7 +69,8 @@ async function main(): Promise<void> {
   // EVENTBRIDGE_LOCAL_WARM_UP=0 turns it off; a number sets how many events it sends.
   const warmUpEvents = Number(process.env.EVENTBRIDGE_LOCAL_WARM_UP ?? defaultWarmUpEvents);
   if (warmUpEvents > 0) {
-    warmUp(warmUpEvents).then(
+    const user = emulator;
+    warmUp(warmUpEvents, () => user.engine.pendingCount() > 0).then(
       (r) => log.debug('warm-up done', { events: r.events, delivered: r.delivered, ms: Math.round(r.ms) }),
       (err) => log.debug('warm-up failed (nothing depends on it)', { error: String(err) }),
     );

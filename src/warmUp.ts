@@ -10,8 +10,11 @@
  * loopback port — takes that phase: events through one rule to an API destination at a
  * throwaway loopback sink. V8 keeps the optimized code per function, not per instance, so the
  * user's emulator runs it from its first event, while nothing of the private one (resources,
- * events, deliveries, counters, logs) is ever in the user's state.
+ * events, deliveries, counters, logs) is ever in the user's state. It runs only while the user's
+ * emulator is idle: it pauses while requests reach it (node's `http.server.request.start`
+ * diagnostics channel), so it warms what it can before the first events and stays out of their way.
  */
+import diagnostics from 'node:diagnostics_channel';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createEmulator } from './index.js';
@@ -26,13 +29,16 @@ export interface WarmUpResult {
 export const defaultWarmUpEvents = 1_500;
 /** One request at a time: a closed loop of one takes a small share of the event loop once real requests arrive (they are many in flight; it is one). */
 const concurrency = 1;
-/** The pause after an answer that took over 4x the fastest one. */
-const backOffMs = 50;
+/** How long the warm-up waits after any request to the user's emulator (or any other server of the process). */
+const quietMs = 200;
+/** The warm-up gives up once it has waited this long in all. */
+const maxWaitMs = 60_000;
 
 // A SigV4-shaped header as the SDKs send (the private emulator does not verify it; it parses it for the account).
 const authorization = 'AWS4-HMAC-SHA256 Credential=AKIDWARMUP/20260101/us-east-1/events/aws4_request, SignedHeaders=host;x-amz-date, Signature=0';
 
-export async function warmUp(events = defaultWarmUpEvents): Promise<WarmUpResult> {
+/** `userBusy`: whether the user's emulator has work of its own (e.g. deliveries pending), checked before each warm-up event. */
+export async function warmUp(events = defaultWarmUpEvents, userBusy: () => boolean = () => false): Promise<WarmUpResult> {
   const started = performance.now();
   let delivered = 0;
   let allDelivered = () => {};
@@ -55,20 +61,31 @@ export async function warmUp(events = defaultWarmUpEvents): Promise<WarmUpResult
     const destination = JSON.parse(await call('CreateApiDestination', { Name: 'warm-up', ConnectionArn: connection.ConnectionArn, InvocationEndpoint: sinkUrl, HttpMethod: 'POST', InvocationRateLimitPerSecond: 100_000 }));
     await call('PutRule', { Name: 'warm-up', EventPattern: '{"source":["warm-up"]}' });
     await call('PutTargets', { Rule: 'warm-up', Targets: [{ Id: 'sink', Arn: destination.ApiDestinationArn, RoleArn: 'arn:aws:iam::000000000000:role/warm-up' }] });
-    let next = 0;
-    let fastest = Infinity;
-    const loop = async () => {
-      while (next < events) {
-        const seq = next++;
-        const sent = performance.now();
-        await call('PutEvents', { Entries: [{ Source: 'warm-up', DetailType: 'Tick', Detail: JSON.stringify({ seq }) }] });
-        const took = performance.now() - sent;
-        fastest = Math.min(fastest, took);
-        // A slow answer means the event loop is busy (the user's requests, most likely): step aside for a while.
-        if (took > 4 * fastest + 2) await new Promise((resolve) => setTimeout(resolve, backOffMs));
-      }
+    // The user's requests come first: none of the warm-up's while one arrived in the last `quietMs`.
+    const ownPorts = new Set([port, (sink.address() as AddressInfo).port]);
+    const noteRequest = (message: unknown) => {
+      if (!ownPorts.has((message as { socket?: { localPort?: number } }).socket?.localPort ?? -1)) lastUserRequest = performance.now();
     };
-    await Promise.all(Array.from({ length: concurrency }, loop));
+    let lastUserRequest = -Infinity;
+    diagnostics.subscribe('http.server.request.start', noteRequest);
+    try {
+      let next = 0;
+      let waited = 0;
+      const loop = async () => {
+        while (next < events) {
+          while ((performance.now() - lastUserRequest < quietMs || userBusy()) && waited < maxWaitMs) {
+            await new Promise((resolve) => setTimeout(resolve, quietMs));
+            waited += quietMs;
+          }
+          if (waited >= maxWaitMs) return; // a user's emulator that is never idle: give up, and free the private one
+          const seq = next++;
+          await call('PutEvents', { Entries: [{ Source: 'warm-up', DetailType: 'Tick', Detail: JSON.stringify({ seq }) }] });
+        }
+      };
+      await Promise.all(Array.from({ length: concurrency }, loop));
+    } finally {
+      diagnostics.unsubscribe('http.server.request.start', noteRequest);
+    }
     await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
   } finally {
     agent.destroy();
