@@ -40,6 +40,32 @@ const authorization = 'AWS4-HMAC-SHA256 Credential=AKIDWARMUP/20260101/us-east-1
 /** `userBusy`: whether the user's emulator has work of its own (e.g. deliveries pending), checked before each warm-up event. */
 export async function warmUp(events = defaultWarmUpEvents, userBusy: () => boolean = () => false): Promise<WarmUpResult> {
   const started = performance.now();
+  // The user's requests come first: nothing of the warm-up runs while one arrived in the last
+  // `quietMs` (the start counts as one: the first requests usually follow "listening" at once).
+  const ownPorts = new Set<number>();
+  let lastUserRequest = performance.now();
+  const noteRequest = (message: unknown) => {
+    if (!ownPorts.has((message as { socket?: { localPort?: number } }).socket?.localPort ?? -1)) lastUserRequest = performance.now();
+  };
+  let waited = 0;
+  /** Resolves once the user's emulator is idle; false when it never was within maxWaitMs. */
+  const quiet = async () => {
+    while ((performance.now() - lastUserRequest < quietMs || userBusy()) && waited < maxWaitMs) {
+      await new Promise((resolve) => setTimeout(resolve, quietMs));
+      waited += quietMs;
+    }
+    return waited < maxWaitMs;
+  };
+  diagnostics.subscribe('http.server.request.start', noteRequest);
+  try {
+    if (!(await quiet())) return { events, delivered: 0, ms: performance.now() - started };
+    return await warmUpPrivateEmulator(events, ownPorts, quiet, started);
+  } finally {
+    diagnostics.unsubscribe('http.server.request.start', noteRequest);
+  }
+}
+
+async function warmUpPrivateEmulator(events: number, ownPorts: Set<number>, quiet: () => Promise<boolean>, started: number): Promise<WarmUpResult> {
   let delivered = 0;
   let allDelivered = () => {};
   const done = new Promise<void>((resolve) => (allDelivered = resolve));
@@ -51,42 +77,28 @@ export async function warmUp(events = defaultWarmUpEvents, userBusy: () => boole
     });
   });
   await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+  const sinkPort = (sink.address() as AddressInfo).port;
+  ownPorts.add(sinkPort);
   const emulator = await createEmulator({ dataDir: undefined, host: '127.0.0.1', port: 0, logLevel: 'silent', requireAuth: false, strict: false });
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   try {
     const { port } = await emulator.listen();
+    ownPorts.add(port);
     const call = (operation: string, input: unknown) => post(agent, port, operation, JSON.stringify(input));
     const connection = JSON.parse(await call('CreateConnection', { Name: 'warm-up', AuthorizationType: 'API_KEY', AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'x-api-key', ApiKeyValue: 'warm-up' } } }));
-    const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/events`;
-    const destination = JSON.parse(await call('CreateApiDestination', { Name: 'warm-up', ConnectionArn: connection.ConnectionArn, InvocationEndpoint: sinkUrl, HttpMethod: 'POST', InvocationRateLimitPerSecond: 100_000 }));
+    const destination = JSON.parse(await call('CreateApiDestination', { Name: 'warm-up', ConnectionArn: connection.ConnectionArn, InvocationEndpoint: `http://127.0.0.1:${sinkPort}/events`, HttpMethod: 'POST', InvocationRateLimitPerSecond: 100_000 }));
     await call('PutRule', { Name: 'warm-up', EventPattern: '{"source":["warm-up"]}' });
     await call('PutTargets', { Rule: 'warm-up', Targets: [{ Id: 'sink', Arn: destination.ApiDestinationArn, RoleArn: 'arn:aws:iam::000000000000:role/warm-up' }] });
-    // The user's requests come first: none of the warm-up's while one arrived in the last `quietMs`.
-    const ownPorts = new Set([port, (sink.address() as AddressInfo).port]);
-    const noteRequest = (message: unknown) => {
-      if (!ownPorts.has((message as { socket?: { localPort?: number } }).socket?.localPort ?? -1)) lastUserRequest = performance.now();
+    let next = 0;
+    const loop = async () => {
+      while (next < events) {
+        if (!(await quiet())) return; // a user's emulator that is never idle: give up, and free the private one
+        const seq = next++;
+        await call('PutEvents', { Entries: [{ Source: 'warm-up', DetailType: 'Tick', Detail: JSON.stringify({ seq }) }] });
+      }
     };
-    let lastUserRequest = -Infinity;
-    diagnostics.subscribe('http.server.request.start', noteRequest);
-    try {
-      let next = 0;
-      let waited = 0;
-      const loop = async () => {
-        while (next < events) {
-          while ((performance.now() - lastUserRequest < quietMs || userBusy()) && waited < maxWaitMs) {
-            await new Promise((resolve) => setTimeout(resolve, quietMs));
-            waited += quietMs;
-          }
-          if (waited >= maxWaitMs) return; // a user's emulator that is never idle: give up, and free the private one
-          const seq = next++;
-          await call('PutEvents', { Entries: [{ Source: 'warm-up', DetailType: 'Tick', Detail: JSON.stringify({ seq }) }] });
-        }
-      };
-      await Promise.all(Array.from({ length: concurrency }, loop));
-    } finally {
-      diagnostics.unsubscribe('http.server.request.start', noteRequest);
-    }
-    await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
+    await Promise.all(Array.from({ length: concurrency }, loop));
+    if (next >= events) await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
   } finally {
     agent.destroy();
     await emulator.close();
