@@ -7,6 +7,7 @@ import { StateFileError } from './store/lowdbFile.js';
 import { runSend } from './send/sendCommand.js';
 import { version } from './version.js';
 import { staleBuildHint } from './util/buildFreshness.js';
+import { defaultWarmUpEvents, warmUp } from './warmUp.js';
 
 let emulator: Emulator | undefined;
 let stopping = false;
@@ -63,6 +64,16 @@ async function main(): Promise<void> {
     // A fresh token per start: only who can read this output (the user who started it) holds it.
     process.stdout.write(`admin token (Authorization: Bearer <token> on /_eventbridge-local/*): ${emulator.adminToken}\n`);
     process.stdout.write(`dashboard: ${url}/_eventbridge-local/ui/#token=${emulator.adminToken}\n`);
+  }
+  // After "listening", never before it: a private emulator takes the JIT's cold phase (src/warmUp.ts).
+  // EVENTBRIDGE_LOCAL_WARM_UP=0 turns it off; a number sets how many events it sends.
+  const warmUpEvents = Number(process.env.EVENTBRIDGE_LOCAL_WARM_UP ?? defaultWarmUpEvents);
+  if (warmUpEvents > 0) {
+    const user = emulator;
+    warmUp(warmUpEvents, () => user.engine.pendingCount() > 0).then(
+      (r) => log.debug('warm-up done', { events: r.events, delivered: r.delivered, ms: Math.round(r.ms) }),
+      (err) => log.debug('warm-up failed (nothing depends on it)', { error: String(err) }),
+    );
   }
 }
 

@@ -2,6 +2,8 @@
 // API destination, at a fixed offered rate, against the ceiling (the same body POSTed
 // straight to the sink). Run after `npm run build`:
 //   node bench/putevents/latency.mjs [events-per-second] [seconds per round] (LATENCY_ROUNDS=3 rounds per path)
+// LATENCY_AB=<script> adds a second emulator built from another bundle (e.g. a copy of dist/src/cli.js with a
+// change), set up and warmed the same way and measured in every round beside the first: an A/B in one run.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { awsCall, emulatorCommand, fmt, median, percentile, post, postClosing, quick, record, root, startServer, startSink, monotonicNow, tempDir } from '../lib/load.mjs';
@@ -36,6 +38,22 @@ async function statsOf(server) {
   server.child.kill('SIGUSR2');
   for (let i = 0; i < 400 && !existsSync(server.statsFile); i++) await new Promise((r) => setTimeout(r, 5));
   return JSON.parse(readFileSync(server.statsFile, 'utf8'));
+}
+
+/** A process's CPU time so far (user + system, all its threads), ms, from /proc/<pid>/stat (ticks of 10 ms). */
+function cpuMsOf(server) {
+  const fields = readFileSync(`/proc/${server.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** measure() of one server's path, with that server's CPU per event over the round (the load-insensitive figure). */
+async function measureWithCpu(server, send, stats) {
+  await statsOf(server);
+  const before = cpuMsOf(server);
+  const values = await measure(send);
+  const cpuPerEvent = (cpuMsOf(server) - before) / total;
+  stats.push({ ...(await statsOf(server)), cpuPerEvent });
+  return values;
 }
 
 /** Arrival times by seq, once `count` arrived (or the timeout passed). */
@@ -83,35 +101,39 @@ const toRelay = putEventTo(relay.url);
 await warm(toSink, 1);
 const ceiling = await measure(toSink);
 
-const emulator = await startServer([...emulatorCommand.slice(0, -1), ...loopStats, emulatorCommand.at(-1), '--port', '0', '--in-memory', '--log-level', 'silent'], { LOOP_STATS_FILE: join(statsDir, 'emulator.json') });
+/** A fresh emulator from `script` with the bench's destination, rule and target; `cold`: its first `coldSeconds`. */
+async function startEmulatorPath(script, name) {
+  const emulator = await startServer([...emulatorCommand.slice(0, -1), ...loopStats, script, '--port', '0', '--in-memory', '--log-level', 'silent'], { LOOP_STATS_FILE: join(statsDir, `${name}.json`) });
+  emulator.statsFile = join(statsDir, `${name}.json`);
+  const connection = JSON.parse((await awsCall(emulator.url, 'CreateConnection', { Name: 'bench', AuthorizationType: 'API_KEY', AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'x-api-key', ApiKeyValue: 'k' } } })).body);
+  const destination = JSON.parse(
+    (await awsCall(emulator.url, 'CreateApiDestination', { Name: 'sink', ConnectionArn: connection.ConnectionArn, InvocationEndpoint: sink.url + '/events', HttpMethod: 'POST', InvocationRateLimitPerSecond: rate * 10 })).body,
+  );
+  await awsCall(emulator.url, 'PutRule', { Name: 'to-sink', EventPattern: '{"source":["bench"]}' });
+  await awsCall(emulator.url, 'PutTargets', { Rule: 'to-sink', Targets: [{ Id: 'sink', Arn: destination.ApiDestinationArn, RoleArn: 'arn:aws:iam::000000000000:role/r' }] });
+  const putEvent = putEventTo(emulator.url);
+  const coldSent = await offer(putEvent, coldSeconds);
+  const cold = latencies(coldSent, await settle(rate * coldSeconds));
+  await sink.reset();
+  await warm(putEvent);
+  return { emulator, putEvent, cold };
+}
 relay.statsFile = join(statsDir, 'relay.json');
-emulator.statsFile = join(statsDir, 'emulator.json');
-const connection = JSON.parse((await awsCall(emulator.url, 'CreateConnection', { Name: 'bench', AuthorizationType: 'API_KEY', AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'x-api-key', ApiKeyValue: 'k' } } })).body);
-const destination = JSON.parse(
-  (await awsCall(emulator.url, 'CreateApiDestination', { Name: 'sink', ConnectionArn: connection.ConnectionArn, InvocationEndpoint: sink.url + '/events', HttpMethod: 'POST', InvocationRateLimitPerSecond: rate * 10 })).body,
-);
-await awsCall(emulator.url, 'PutRule', { Name: 'to-sink', EventPattern: '{"source":["bench"]}' });
-await awsCall(emulator.url, 'PutTargets', { Rule: 'to-sink', Targets: [{ Id: 'sink', Arn: destination.ApiDestinationArn, RoleArn: 'arn:aws:iam::000000000000:role/r' }] });
-const putEvent = putEventTo(emulator.url);
-const coldSent = await offer(putEvent, coldSeconds);
-const cold = latencies(coldSent, await settle(rate * coldSeconds));
-await sink.reset();
-await warm(putEvent);
+const { emulator, putEvent, cold } = await startEmulatorPath(emulatorCommand.at(-1), 'emulator');
+const ab = process.env.LATENCY_AB ? await startEmulatorPath(process.env.LATENCY_AB, 'emulatorB') : undefined;
 await warm(toSinkClosing, 1);
 await warm(toRelay, 2);
 
 // Alternating rounds: one round of each path in turn, so the machine's slow spells fall on all of them.
-const paths = { closing: [], relay: [], emulator: [] };
-const stalls = { relay: [], emulator: [] };
+const paths = { closing: [], relay: [], emulator: [], ...(ab ? { emulatorB: [] } : {}) };
+const stalls = { relay: [], emulator: [], ...(ab ? { emulatorB: [] } : {}) };
 for (let round = 0; round < rounds; round++) {
   paths.closing.push(await measure(toSinkClosing));
-  await statsOf(relay);
-  paths.relay.push(await measure(toRelay));
-  stalls.relay.push(await statsOf(relay));
-  await statsOf(emulator);
-  paths.emulator.push(await measure(putEvent));
-  stalls.emulator.push(await statsOf(emulator));
+  paths.relay.push(await measureWithCpu(relay, toRelay, stalls.relay));
+  paths.emulator.push(await measureWithCpu(emulator, putEvent, stalls.emulator));
+  if (ab) paths.emulatorB.push(await measureWithCpu(ab.emulator, ab.putEvent, stalls.emulatorB));
 }
+await ab?.emulator.stop();
 await emulator.stop();
 await relay.stop();
 await sink.close();
@@ -133,17 +155,24 @@ console.log(row('ceiling: client -> sink, a new connection per event', paths.clo
 console.log(row('ceiling: PutEvents -> bare Node relay -> sink (new connection per event)', paths.relay));
 console.log(row(`PutEvents -> fresh emulator -> API destination -> sink (its first ${coldSeconds} s)`, [cold], rate * coldSeconds));
 console.log(row('PutEvents -> emulator -> API destination -> sink (steady state)', paths.emulator));
+if (ab) {
+  console.log(row(`B (${process.env.LATENCY_AB}): its first ${coldSeconds} s`, [ab.cold], rate * coldSeconds));
+  console.log(row(`B (${process.env.LATENCY_AB}): steady state`, paths.emulatorB));
+  const bOverA = paths.emulatorB.map((v, i) => percentile(v, 99) / percentile(paths.emulator[i], 99));
+  console.log(`B's p99 over A's, per round: ${bOverA.map((r) => fmt(r, 2)).join(', ')} (median ${fmt(median(bOverA), 2)})`);
+}
 
 // Where the tail comes from: what stalled each server's event loop in the measured rounds.
 console.log(`\nWhat stalled the event loop in the measured rounds (medians over rounds; bench/lib/loopStats.mjs):`);
-console.log('| server | loop delay p99 ms | loop delay max ms | minor GCs per round (total / max ms) | major GCs per round (total / max ms) |');
-console.log('|---|---:|---:|---:|---:|');
+console.log('| server | CPU ms per event (rounds) | loop delay p99 ms | loop delay max ms | minor GCs per round (total / max ms) | major GCs per round (total / max ms) |');
+console.log('|---|---:|---:|---:|---:|---:|');
 for (const [name, list] of Object.entries(stalls)) {
   const m = (f) => median(list.map(f));
   const gcCell = (kind) => `${fmt(m((s) => s.gc[kind]?.count ?? 0))} (${fmt(m((s) => s.gc[kind]?.totalMs ?? 0), 1)} / ${fmt(m((s) => s.gc[kind]?.maxMs ?? 0), 1)})`;
-  console.log(`| ${name} | ${fmt(m((s) => s.loopDelay.p99), 1)} | ${fmt(m((s) => s.loopDelay.max), 1)} | ${gcCell('minor')} | ${gcCell('major')} |`);
+  console.log(`| ${name} | ${fmt(m((s) => s.cpuPerEvent), 3)} (${list.map((s) => fmt(s.cpuPerEvent, 3)).join(', ')}) | ${fmt(m((s) => s.loopDelay.p99), 1)} | ${fmt(m((s) => s.loopDelay.max), 1)} | ${gcCell('minor')} | ${gcCell('major')} |`);
 }
 
+const cpuOf = (name) => median(stalls[name].map((s) => s.cpuPerEvent));
 const p50 = perRound(paths.emulator, 50).median;
 const p99 = perRound(paths.emulator, 99);
 const missing = total * rounds - paths.emulator.reduce((n, v) => n + v.length, 0);
@@ -155,8 +184,8 @@ record({
   row: 'latency',
   metric: `Delivery latency PutEvents -> API destination -> sink at ${fmt(rate)} events/s (steady state; ${rounds} rounds), p50 / p99 ms`,
   today: '34 and 87 ms p99 vs the relay 17.6 and 31.6 ms: 1.9–2.7x',
-  emulator: `${fmt(p50, 2)} / ${fmt(p99.median, 2)} (rounds' p99: ${p99.each})${missing ? ` (${missing} missing!)` : ''}`,
-  competitors: `bare relay ${fmt(perRound(paths.relay, 50).median, 2)} / ${fmt(relayP99, 2)}; client -> sink ${closingP(50)} / ${closingP(99)} (new connection per event), ${fmt(percentile(ceiling, 50), 2)} / ${fmt(percentile(ceiling, 99), 2)} (kept alive)`,
+  emulator: `${fmt(p50, 2)} / ${fmt(p99.median, 2)} (rounds' p99: ${p99.each})${missing ? ` (${missing} missing!)` : ''}; server CPU ${fmt(cpuOf('emulator'), 3)} ms per event`,
+  competitors: `bare relay ${fmt(perRound(paths.relay, 50).median, 2)} / ${fmt(relayP99, 2)} (CPU ${fmt(cpuOf('relay'), 3)} ms per event); client -> sink ${closingP(50)} / ${closingP(99)} (new connection per event), ${fmt(percentile(ceiling, 50), 2)} / ${fmt(percentile(ceiling, 99), 2)} (kept alive)`,
   ratio: `p99 ${fmt(ratio, 2)}x the relay (${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)})`,
   goal: '≤ 1.3x the relay',
   met: !missing && ratio <= 1.3,
@@ -166,7 +195,7 @@ const coldRatio = percentile(cold, 99) / relayP99;
 record({
   row: 'latency',
   metric: `Delivery latency, a fresh emulator's first ${coldSeconds} s at ${fmt(rate)} events/s, p50 / p99 ms`,
-  today: 'p50 ~1 s behind (JIT warm-up)',
+  today: 'p50 3.5 s, p99 3.8 s behind (the previous round, docs/performance.md; the issue: p50 ~1 s)',
   emulator: `${fmt(percentile(cold, 50), 2)} / ${fmt(percentile(cold, 99), 2)}`,
   competitors: `bare relay (warm) ${fmt(relayP50, 2)} / ${fmt(relayP99, 2)}`,
   ratio: `p50 ${fmt(percentile(cold, 50) / relayP50, 1)}x, p99 ${fmt(coldRatio, 1)}x the relay`,
