@@ -14,8 +14,13 @@ export interface ServerProcess {
 }
 
 /** `nodeArgs`: flags for node itself, before the script (e.g. `--unhandled-rejections=strict`). */
+// The CLI's start-up warm-up (src/warmUp.ts) burns a second or two of CPU per process; CI's two
+// cores are shared by every test file, so spawned servers skip it unless a test asks for it
+// (test/e2e/warmUp.test.ts; the README tests run `npm start` as a user does, with it).
+const noWarmUp = { EVENTBRIDGE_LOCAL_WARM_UP: '0' };
+
 export function startProcess(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, cliPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, cliPath, ...args], { env: { ...process.env, ...noWarmUp, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
@@ -45,7 +50,7 @@ export function startProcess(args: string[], env: NodeJS.ProcessEnv = {}, nodeAr
 
 /** Run the CLI to completion (for start-up failures). */
 export function runProcess(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [...nodeArgs, cliPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, cliPath, ...args], { env: { ...process.env, ...noWarmUp, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
