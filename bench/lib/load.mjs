@@ -92,12 +92,13 @@ export function postClosing(url, body) {
 
 function send(url, options, body) {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, options, (res) => {
+    const onResponse = (res) => {
       let data = '';
       res.setEncoding('utf8');
       res.on('data', (d) => (data += d));
       res.on('end', () => resolve({ status: res.statusCode, body: data }));
-    });
+    };
+    const req = options === undefined ? http.request(url, onResponse) : http.request(url, options, onResponse);
     req.on('error', reject);
     req.end(body);
   });
@@ -109,6 +110,19 @@ export const authorization = 'AWS4-HMAC-SHA256 Credential=AKIDBENCH/20260101/us-
 
 export function awsCall(url, operation, input, target = `AWSEvents.${operation}`, contentType = 'application/x-amz-json-1.1') {
   return post(url + '/', { 'Content-Type': contentType, 'X-Amz-Target': target, Authorization: authorization }, JSON.stringify(input));
+}
+
+/**
+ * The same AWS call over and over, its body serialized and its headers built once: a load
+ * generator that re-serializes every request spends more CPU per request than the bare server
+ * it measures (0.08-0.15 vs 0.07-0.10 ms, measured), and on 2 cores that caps the ceiling.
+ */
+export function preparedAwsCall(url, operation, input) {
+  const body = JSON.stringify(input);
+  const { hostname, port } = new URL(url);
+  const headers = { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `AWSEvents.${operation}`, Authorization: authorization, 'Content-Length': Buffer.byteLength(body) };
+  const options = { method: 'POST', agent, hostname, port, path: '/', headers };
+  return () => send(options, undefined, body);
 }
 
 /** An AWS call that must succeed; returns the parsed answer. */

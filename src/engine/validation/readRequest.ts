@@ -74,11 +74,14 @@ function readValue(value: unknown, shape: ShapeSpec): unknown {
 
 function readStructure(value: Record<string, unknown>, members: Readonly<Record<string, string>>) {
   const read: Record<string, unknown> = {};
-  for (const [name, member] of Object.entries(value)) {
+  // Keys, not entries: no [name, value] pair allocated per member of every entry of every request.
+  for (const name of Object.keys(value)) {
     // Own members only: a key such as `__proto__` or `toString` would otherwise find
     // Object.prototype's and fail as an unknown shape (a 500); AWS ignores unknown members.
     const memberShape = Object.hasOwn(members, name) ? members[name] : undefined;
-    if (memberShape === undefined || member === null) continue;
+    if (memberShape === undefined) continue;
+    const member = value[name];
+    if (member === null) continue;
     read[name] = readValue(member, shapeNamed(memberShape));
   }
   return read;

@@ -70,12 +70,12 @@ function parseJsonObject(text: string): Record<string, unknown> | undefined {
  * bytes of Source, DetailType, Detail and each Resources item.
  */
 export function entrySize(entry: PutEventsEntry): number {
-  let size = entry.Time !== undefined ? 14 : 0;
-  for (const text of [entry.Source, entry.DetailType, entry.Detail, ...(entry.Resources ?? [])]) {
-    if (text) size += Buffer.byteLength(text, 'utf8');
-  }
+  let size = (entry.Time !== undefined ? 14 : 0) + utf8Bytes(entry.Source) + utf8Bytes(entry.DetailType) + utf8Bytes(entry.Detail);
+  if (entry.Resources) for (const resource of entry.Resources) size += utf8Bytes(resource);
   return size;
 }
+
+const utf8Bytes = (text: string | undefined) => (text ? Buffer.byteLength(text, 'utf8') : 0);
 
 export function envelopeOf({ entry, detail }: CheckedEntry, id: string, account: string, region: string, nowMs: number): EventEnvelope {
   return {

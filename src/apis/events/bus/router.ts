@@ -113,49 +113,50 @@ export class EventRouter {
   }
 
   /** Match and enqueue. Returns the names of the rules the event reached; undefined when the bus does not exist. */
-  route(ns: NamespaceState, busName: string, event: EventEnvelope, options: RouteOptions = {}): string[] | undefined {
+  route(ns: NamespaceState, busName: string, event: EventEnvelope, options?: RouteOptions): string[] | undefined {
+    // Runs for every entry of every PutEvents: no closures or throw-away objects per event here.
     const { history, log, clock } = this.deps;
     const receivedAt = clock.now();
-    const recorded = (matchedRules: string[], dropped?: string) => ({
-      account: ns.account,
-      region: ns.region,
-      eventBusName: busName,
-      receivedAt,
-      event: event as unknown as Record<string, unknown>,
-      matchedRules,
-      ...(dropped ? { dropped } : {}),
-    });
+    const recordedEvent = event as unknown as Record<string, unknown>;
     if (!ns.eventBuses[busName]) {
       // AWS accepts the entry (it gets an EventId) and the event goes nowhere; say so where users look.
       const dropped = `Event bus ${busName} does not exist in account ${ns.account}, region ${ns.region}; the event was dropped.`;
       log.warn('event dropped', { eventId: event.id, eventBusName: busName, reason: dropped });
-      history.recordEvent(recorded([], dropped));
+      history.recordEvent({ account: ns.account, region: ns.region, eventBusName: busName, receivedAt, event: recordedEvent, matchedRules: [], dropped });
       return undefined;
     }
     const rules = this.matchingRules(ns, busName, event, options);
+    if (rules.length > 0) this.deliver(ns, rules, event, receivedAt, options?.hops ?? 0);
+    const matchedRules = namesOf(rules);
+    history.recordEvent({ account: ns.account, region: ns.region, eventBusName: busName, receivedAt, event: recordedEvent, matchedRules });
+    if (log.enabled('info')) log.info('event accepted', { eventId: event.id, eventBusName: busName, source: event.source, detailType: event['detail-type'], matchedRules });
+    return matchedRules;
+  }
+
+  /** Each matching rule's targets get the event (an archive's managed rule fills its archive). */
+  private deliver(ns: NamespaceState, rules: RuleRecord[], event: EventEnvelope, receivedAt: number, hops: number): void {
     const ingestionTime = isoTime(receivedAt);
+    // The event's JSON, made at most once for all the targets that receive the whole event.
     const eventJson = {};
     // Only events that reach another bus can multiply (forward() counts the rest of the way). Counted
     // before enqueueing: a due job may be attempted, and forwarded, inside enqueue.
-    if (!options.hops && rules.some((rule) => rule.targets.some((target) => target.Arn.includes(':event-bus/')))) {
-      this.trackFanOut(String(event.id), deliveriesOf(rules));
-    }
+    if (!hops && rules.some(reachesAnotherBus)) this.trackFanOut(String(event.id), deliveriesOf(rules));
     for (const rule of rules) {
       const ruleContext = { ruleArn: rule.arn, ruleName: rule.name, ingestionTime, eventJson };
       for (const target of rule.targets) {
         // An archive is filled through its managed rule's target (its pattern keeps replayed events out).
         if (rule.managedBy === archiveManagedBy) this.archive(ns, target, event, ruleContext, receivedAt);
-        else this.enqueue(ns, rule, target, event, ruleContext, options.hops ?? 0);
+        else this.enqueue(ns, rule, target, event, ruleContext, hops);
       }
     }
-    const matchedRules = rules.map((rule) => rule.name);
-    history.recordEvent(recorded(matchedRules));
-    if (log.enabled('info')) log.info('event accepted', { eventId: event.id, eventBusName: busName, source: event.source, detailType: event['detail-type'], matchedRules });
-    return matchedRules;
   }
 
-  private matchingRules(ns: NamespaceState, busName: string, event: EventEnvelope, options: RouteOptions): RuleRecord[] {
-    let rules = [...this.index(ns, busName).match(event)];
+  private matchingRules(ns: NamespaceState, busName: string, event: EventEnvelope, options: RouteOptions | undefined): RuleRecord[] {
+    // A new list on every call (RuleIndex.match), so a delivery that routes again, inside the
+    // loop over these rules, cannot change it.
+    const matched = this.index(ns, busName).match(event);
+    if (options === undefined) return matched;
+    let rules = [...matched];
     if (options.ownerRule && !rules.includes(options.ownerRule)) rules.unshift(options.ownerRule);
     const filterArns = options.replay?.filterArns;
     if (filterArns?.length) rules = rules.filter((rule) => filterArns.includes(rule.arn));
@@ -217,6 +218,15 @@ export class EventRouter {
     }
     return index;
   }
+}
+
+const reachesAnotherBus = (rule: RuleRecord) => rule.targets.some((target) => target.Arn.includes(':event-bus/'));
+
+/** The rules' names, a new list (it is kept in the recent-events list). */
+function namesOf(rules: RuleRecord[]): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < rules.length; i++) names.push(rules[i]!.name);
+  return names;
 }
 
 /** Deliveries these rules make of one event (an archive's managed rule fills the archive, not a delivery). */

@@ -1,0 +1,58 @@
+// A/B of two built checkouts under the ingest bench's load, alternating round by round:
+//   node bench/putevents/ab.mjs <checkout-A> <checkout-B> [rounds] [seconds] [--no-rules] [--no-targets] [--json-store]
+// Prints each build's server CPU per request (user + system, /proc/<pid>/stat) per round and the
+// median with min–max: on a shared machine requests/s follow the neighbours, CPU per request much less.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { awsOk, closedLoop, fmt, freePort, median, preparedAwsCall, spawnAndWait, tempDir, awsCall } from '../lib/load.mjs';
+
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const [a, b] = args;
+if (!a || !b) throw new Error('usage: ab.mjs <checkout-A> <checkout-B> [rounds] [seconds] [--no-rules] [--no-targets] [--json-store]');
+const rounds = Number(args[2] ?? 4);
+const seconds = Number(args[3] ?? 3);
+const ruleCount = process.argv.includes('--no-rules') ? 0 : 100;
+const withTargets = !process.argv.includes('--no-targets');
+const jsonStore = process.argv.includes('--json-store');
+
+const entries = Array.from({ length: 10 }, (_, i) => ({ Source: i % 5 === 0 ? 'bench.orders' : `bench.other${i}`, DetailType: 'Order Placed', Detail: JSON.stringify({ orderId: `o-${i}`, total: 10 + i, items: [{ sku: 'a', qty: 1 }] }) }));
+
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function start(checkout) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const flags = JSON.parse(readFileSync(join(checkout, 'package.json'), 'utf8')).scripts.start.split(/\s+/).slice(1, -1);
+  const store = jsonStore ? ['--data-dir', tempDir()] : ['--in-memory'];
+  const server = await spawnAndWait(process.execPath, [...flags, join(checkout, 'dist/src/cli.js'), '--port', String(port), '--log-level', 'silent', ...store], url, (u) => awsCall(u, 'ListRules', {}));
+  for (let i = 0; i < ruleCount; i++) {
+    const matching = i < 2;
+    await awsOk(url, 'PutRule', { Name: `rule-${i}`, EventPattern: JSON.stringify(matching ? { source: ['bench.orders'], detail: { total: [{ numeric: ['>', 0] }] } } : { source: [`nomatch.${i}`], 'detail-type': ['Order Placed'] }) });
+    if (matching && withTargets) await awsOk(url, 'PutTargets', { Rule: `rule-${i}`, Targets: [{ Id: 't', Arn: `arn:aws:sqs:us-east-1:000000000000:q${i}` }] });
+  }
+  return server;
+}
+
+const cpu = { A: [], B: [] };
+for (let round = 0; round < rounds; round++) {
+  for (const [name, checkout] of round % 2 ? [['B', b], ['A', a]] : [['A', a], ['B', b]]) {
+    const server = await start(checkout);
+    try {
+      const call = preparedAwsCall(server.url, 'PutEvents', { Entries: entries });
+      await closedLoop(call, { seconds: 0.5 });
+      const cpu0 = cpuMs(server.child.pid);
+      const r = await closedLoop(call, { seconds });
+      if (r.failed) throw new Error(`${name}: ${r.failed} requests failed`);
+      const perRequest = (cpuMs(server.child.pid) - cpu0) / (r.rps * r.seconds);
+      cpu[name].push(perRequest);
+      console.log(`round ${round + 1} ${name}: ${fmt(r.rps)} requests/s, server CPU ${fmt(perRequest, 3)} ms per request`);
+    } finally {
+      await server.stop();
+    }
+  }
+}
+const text = (v) => `${fmt(median(v), 3)} ms (${fmt(Math.min(...v), 3)}–${fmt(Math.max(...v), 3)})`;
+console.log(`A ${a}: ${text(cpu.A)}\nB ${b}: ${text(cpu.B)}\nB/A per round: ${cpu.B.map((x, i) => fmt(x / cpu.A[i], 2)).join(', ')}`);
