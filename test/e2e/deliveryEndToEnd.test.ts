@@ -10,6 +10,7 @@ import { CreateEventBusCommand, PutEventsCommand, PutRuleCommand, PutTargetsComm
 import { startEmulator } from '../helpers/emulator.js';
 import { startHttpSink, type HttpSink } from '../helpers/httpSink.js';
 import { basicConnection, createDestination, roleArn } from '../helpers/apiDestinations.js';
+import { VirtualClock } from '../../src/util/clock.js';
 import { inspect } from '../helpers/inspect.js';
 
 let sink: HttpSink;
@@ -63,7 +64,10 @@ test('an event crosses to another bus and reaches the API destination as exactly
 
 test('a restart in the middle of a retry schedule loses nothing: the retry is delivered after the restart', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ebl-restart-'));
-  const first = await startEmulator({ dataDir, random: () => 0.5 });
+  // Virtual time stands still but for advance(): the first retry (750 ms after the first attempt)
+  // must not come due in real time while a loaded machine is still sending the fifth event.
+  const t0 = Date.now();
+  const first = await startEmulator({ dataDir, random: () => 0.5, clock: new VirtualClock(() => t0) });
   const destination = await createDestination(first, 'flaky', await basicConnection(first), `${sink.url}/hook`);
   await first.client.send(new PutRuleCommand({ Name: 'to-flaky', EventPattern: '{"source":["shop"]}' }));
   await first.client.send(new PutTargetsCommand({ Rule: 'to-flaky', Targets: [{ Id: 'api', Arn: destination, RoleArn: roleArn }] }));
@@ -80,7 +84,7 @@ test('a restart in the middle of a retry schedule loses nothing: the retry is de
   await first.close();
 
   sink.clear(); // the API recovers while the emulator is down
-  const second = await startEmulator({ dataDir, random: () => 0.5 });
+  const second = await startEmulator({ dataDir, random: () => 0.5, clock: new VirtualClock(() => t0) });
   try {
     const resumed = (await inspect(second.url, 'deliveries?status=pending')).deliveries;
     expect(resumed.map((d: any) => d.eventId).sort()).toEqual([...ids].sort());
