@@ -7,9 +7,9 @@
  * retries, dead letters and de-authorization), deauthorize, delete. The state file may hold
  * them, readable by its owner only (0600).
  */
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { rawCall, startEmulator, type Running } from '../helpers/emulator.js';
 import { startHttpSink, type HttpSink } from '../helpers/httpSink.js';
 
@@ -163,8 +163,10 @@ test('no secret value leaks through responses, logs, the inspection API or expor
   expect(logLines.some((l) => l.includes('"level":"info"'))).toBe(true);
   expect(logLines.some((l) => l.includes('"level":"warn"'))).toBe(true);
 
-  // The state file holds them (it must, to sign requests after a restart), owner-only.
-  const stateFile = join(dataDir, 'state.json');
-  expect(statSync(stateFile).mode & 0o777).toBe(0o600);
-  expect(readFileSync(stateFile, 'utf8')).toContain(secrets.rotatedPassword);
+  // The state on disk holds them (it must, to sign requests after a restart), owner-only: state.json
+  // and the control-plane journal (state-<G>.journal), where a connection's changes go between compactions.
+  const stateFiles = readdirSync(dataDir).filter((f) => f === 'state.json' || /^state-\d+\.journal$/.test(f)).map((f) => join(dataDir, f));
+  expect(stateFiles.map((f) => basename(f))).toContain('state.json');
+  for (const f of stateFiles) expect(statSync(f).mode & 0o777).toBe(0o600);
+  expect(stateFiles.map((f) => readFileSync(f, 'utf8')).join('\n')).toContain(secrets.rotatedPassword);
 }, 240_000);
