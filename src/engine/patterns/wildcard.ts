@@ -65,26 +65,16 @@ export function compileWildcard(value: string): WildcardPattern {
  * unquoted value is matched against `inner` without building `"value"`.
  */
 export function wildcardMatches(pattern: WildcardPattern, value: string): boolean {
-  const segs = pattern.inner;
-  const first = segs[0]!;
-  if (segs.length === 1) return value === first;
-  const last = segs[segs.length - 1]!;
-  if (value.length < first.length + last.length) return false;
-  if (!value.startsWith(first) || !value.endsWith(last)) return false;
-  let at = first.length;
-  const end = value.length - last.length;
-  for (let i = 1; i < segs.length - 1; i++) {
-    const found = value.indexOf(segs[i]!, at);
-    if (found < 0 || found + segs[i]!.length > end) return false;
-    at = found + segs[i]!.length;
-  }
-  return true;
+  return segmentsMatch(pattern.inner, value);
 }
 
 /** The definition on the quoted form, kept for the property test that checks wildcardMatches against it. */
 export function wildcardMatchesQuoted(pattern: WildcardPattern, value: string): boolean {
-  const text = `"${value}"`;
-  const segs = pattern.segments;
+  return segmentsMatch(pattern.segments, `"${value}"`);
+}
+
+/** The first segment anchored at the start, the last at the end, the others in order between them. */
+function segmentsMatch(segs: readonly string[], text: string): boolean {
   const first = segs[0]!;
   if (segs.length === 1) return text === first;
   const last = segs[segs.length - 1]!;
