@@ -30,10 +30,9 @@
 import { open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StateFileError } from './errors.js';
-import { forEachLine, parseJson, syncDir } from './journalLines.js';
+import { createViaTemp, forEachLine, parseJson, syncDir, writeFully } from './journalLines.js';
 import { seal, unseal } from './lineSeal.js';
 import { reviveTables } from './schema.js';
-import { enospc } from './writeFaults.js';
 import type { JournalOptions } from './journal.js';
 
 const journalPattern = /^state-(\d+)\.journal$/;
@@ -242,18 +241,8 @@ export class ControlJournal {
   async prepare(): Promise<number> {
     const generation = this.generation + 1;
     const target = join(this.dir, controlJournalName(generation));
-    const temp = `${target}.tmp`;
     const header = Buffer.from(headerLine(generation, headerBytes(generation)));
-    const out = await open(temp, 'w', 0o600);
-    try {
-      await this.writeAt(out, header, 0, target);
-    } catch (err) {
-      await out.close();
-      await rm(temp, { force: true });
-      throw err;
-    }
-    await out.close();
-    await rename(temp, target);
+    await createViaTemp(target, (out) => this.writeAt(out, header, 0, target));
     await syncDir(this.dir);
     return generation;
   }
@@ -322,13 +311,7 @@ export class ControlJournal {
     );
   }
 
-  private async writeAt(handle: FileHandle, bytes: Buffer, position: number, path = this.path): Promise<void> {
-    const answer = this.options.faults?.beforeWrite(path, bytes.length);
-    const allowed = typeof answer === 'number' ? Math.min(answer, bytes.length) : bytes.length;
-    for (let done = 0; done < allowed; ) {
-      const { bytesWritten } = await handle.write(bytes, done, allowed - done, position + done);
-      done += bytesWritten;
-    }
-    if (allowed < bytes.length) throw enospc(path);
+  private writeAt(handle: FileHandle, bytes: Buffer, position: number, path = this.path): Promise<void> {
+    return writeFully(handle, bytes, position, path, this.options.faults);
   }
 }

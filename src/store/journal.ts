@@ -37,11 +37,11 @@
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JournalFormatError, type JournalBatch } from './deliveryRecords.js';
-import { apply, countLines, forEachLine, parseJson, parseOp, syncDir } from './journalLines.js';
+import { apply, countLines, createViaTemp, forEachLine, parseJson, parseOp, syncDir, writeFully } from './journalLines.js';
 import { StateFileError } from './errors.js';
 import { seal, unseal } from './lineSeal.js';
 import { emptyDeliveryData, type DeliveryData } from './schema.js';
-import { enospc, type WriteFaults } from './writeFaults.js';
+import type { WriteFaults } from './writeFaults.js';
 
 export const snapshotFileName = 'deliveries.snapshot';
 const journalPattern = /^deliveries-(\d+)\.journal$/;
@@ -195,17 +195,14 @@ export class DeliveryJournal {
 
   /** Write the snapshot for `generation` (chunks of sealed lines), atomically, then delete the journals it replaces. */
   async writeSnapshot(generation: number, chunks: Iterable<string>): Promise<void> {
-    const target = join(this.dir, snapshotFileName);
-    const temp = `${target}.tmp`;
-    const out = await open(temp, 'w', 0o600);
-    let count = 0;
-    let at = 0;
-    const write = async (text: string) => {
-      const bytes = Buffer.from(text);
-      await this.writeAt(out, bytes, at);
-      at += bytes.length;
-    };
-    try {
+    await createViaTemp(join(this.dir, snapshotFileName), async (out) => {
+      let count = 0;
+      let at = 0;
+      const write = async (text: string) => {
+        const bytes = Buffer.from(text);
+        await this.writeAt(out, bytes, at);
+        at += bytes.length;
+      };
       await write(`${seal(JSON.stringify({ snapshot: 2, generation }))}\n`);
       for (const chunk of chunks) {
         count += countLines(chunk);
@@ -213,13 +210,7 @@ export class DeliveryJournal {
       }
       await write(`${seal(JSON.stringify({ end: count }))}\n`);
       await out.sync();
-    } catch (err) {
-      await out.close();
-      await rm(temp, { force: true });
-      throw err;
-    }
-    await out.close();
-    await rename(temp, target);
+    });
     await syncDir(this.dir);
     for (const name of await readdir(this.dir)) {
       const m = journalPattern.exec(name);
@@ -245,18 +236,8 @@ export class DeliveryJournal {
   /** Create journal `generation` whole (header in a temp file, renamed into place) and make it the current one. */
   private async startGeneration(generation: number): Promise<void> {
     const path = join(this.dir, journalName(generation));
-    const temp = `${path}.tmp`;
     const header = Buffer.from(headerLine(generation, headerBytes(generation)));
-    const out = await open(temp, 'w', 0o600);
-    try {
-      await this.writeAt(out, header, 0);
-    } catch (err) {
-      await out.close();
-      await rm(temp, { force: true });
-      throw err;
-    }
-    await out.close();
-    await rename(temp, path);
+    await createViaTemp(path, (out) => this.writeAt(out, header, 0));
     this.handle = await open(path, 'r+');
     this.generation = generation;
     this.end = header.length;
@@ -268,15 +249,8 @@ export class DeliveryJournal {
     await this.writeAt(handle, Buffer.from(headerLine(this.generation, length).slice(prefix)), prefix);
   }
 
-  private async writeAt(handle: FileHandle, bytes: Buffer, position: number): Promise<void> {
-    let allowed = bytes.length;
-    const limit = this.options.faults?.beforeWrite(this.path, bytes.length);
-    if (typeof limit === 'number' && limit < bytes.length) allowed = Math.max(0, limit);
-    for (let done = 0; done < allowed; ) {
-      const { bytesWritten } = await handle.write(bytes, done, allowed - done, position + done);
-      done += bytesWritten;
-    }
-    if (allowed < bytes.length) throw enospc(this.path);
+  private writeAt(handle: FileHandle, bytes: Buffer, position: number): Promise<void> {
+    return writeFully(handle, bytes, position, this.path, this.options.faults);
   }
 
   private async replay(onDamage: (file: string, why: string) => void): Promise<LoadedJournal> {

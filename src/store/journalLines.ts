@@ -1,8 +1,9 @@
 /** Reading and parsing the delivery files' lines (journal.ts): in chunks, each line checked against its seal. */
-import { open } from 'node:fs/promises';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { applyOperation, JournalFormatError, type JournalOperation } from './deliveryRecords.js';
 import { unseal } from './lineSeal.js';
 import type { DeliveryData } from './schema.js';
+import { enospc, type WriteFaults } from './writeFaults.js';
 
 const readChunkBytes = 4 * 1024 * 1024;
 
@@ -85,4 +86,33 @@ export async function syncDir(dir: string): Promise<void> {
   } catch {
     /* best effort */
   }
+}
+
+/**
+ * Write all of `bytes` at `position`. The fault seam may cut the write short (a full disk):
+ * then what it allowed is written and ENOSPC is thrown for `path`.
+ */
+export async function writeFully(handle: FileHandle, bytes: Buffer, position: number, path: string, faults: WriteFaults | undefined): Promise<void> {
+  const answer = faults?.beforeWrite(path, bytes.length);
+  const allowed = typeof answer === 'number' ? Math.max(0, Math.min(answer, bytes.length)) : bytes.length;
+  for (let done = 0; done < allowed; ) {
+    const { bytesWritten } = await handle.write(bytes, done, allowed - done, position + done);
+    done += bytesWritten;
+  }
+  if (allowed < bytes.length) throw enospc(path);
+}
+
+/** Make `path` whole or not at all: `fill` writes `path`.tmp (removed if it fails), which is then renamed into place. */
+export async function createViaTemp(path: string, fill: (out: FileHandle) => Promise<void>): Promise<void> {
+  const temp = `${path}.tmp`;
+  const out = await open(temp, 'w', 0o600);
+  try {
+    await fill(out);
+  } catch (err) {
+    await out.close();
+    await rm(temp, { force: true });
+    throw err;
+  }
+  await out.close();
+  await rename(temp, path);
 }
