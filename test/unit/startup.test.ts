@@ -92,4 +92,6 @@ test('the build bundles the server: dist/src/cli.js loads no other module of our
   // Imported on first use from node_modules, not parsed at every start.
   for (const lazy of ['@smithy/signature-v4', '@aws-sdk/client-sqs']) expect(built).toMatch(new RegExp(`import\\(["']${lazy}["']\\)`));
   expect(built).not.toContain('class SignatureV4');
+  // Loaded at first use (scripts/bundle.mjs's lazy plugins): express's qs, body-parser, mime-types and what they pull in.
+  for (const lazy of ['qs', 'object-inspect', 'side-channel', 'body-parser', 'iconv-lite', 'mime-db']) expect(built).not.toContain(`// node_modules/${lazy}/`);
 });
