@@ -35,6 +35,12 @@ describe('a build older than src/ is refused', () => {
     expect(hint).toBe('src/ changed since the last build: run `npm run build` first (or `npm run dev`, which builds and starts)');
   });
 
+  test('a folder changed since the build (a file removed or renamed in it): the hint too', () => {
+    setTimes(1_000, 2_000);
+    at('src/engine', 3_000);
+    expect(staleBuildHint(dir, join(dir, 'dist', 'src', 'cli.js'))).toMatch(/^src\/ changed since the last build/);
+  });
+
   test('a build newer than every source: nothing to say', () => {
     setTimes(1_000, 2_000);
     expect(staleBuildHint(dir, join(dir, 'dist', 'src', 'cli.js'))).toBeUndefined();
