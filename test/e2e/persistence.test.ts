@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateEventBusCommand, DescribeEventBusCommand, ListTagsForResourceCommand } from '@aws-sdk/client-eventbridge';
+import { CreateEventBusCommand, DescribeEventBusCommand, ListTagsForResourceCommand, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { startEmulator } from '../helpers/emulator.js';
 import { createEmulator } from '../../src/index.js';
 import { StateFileError } from '../../src/store/lowdbFile.js';
@@ -63,4 +63,32 @@ test('a JSON file that is not emulator state is refused', async () => {
   const dataDir = tempDir();
   writeFileSync(join(dataDir, 'state.json'), '[1,2,3]');
   await expect(createEmulator({ dataDir, port: 0, logLevel: 'silent' })).rejects.toThrow(/does not hold eventbridge-local state/);
+});
+
+// reviveState (src/store/schema.ts): a restart rebuilds the objects PutRule and PutTargets made,
+// down to their prototypes: tables and a caller's maps without one, rule records and targets
+// with Object.prototype (as an object literal and the request's structures have it). The
+// structures inside a target (InputTransformer ...) come back without one, as before.
+test('a restart gives rules, targets and the caller\'s maps the prototypes the API gave them', async () => {
+  const dataDir = tempDir();
+  const first = await startEmulator({ dataDir });
+  await first.client.send(new PutRuleCommand({ Name: 'r', EventPattern: '{"source":["a"]}' }));
+  await first.client.send(new PutTargetsCommand({ Rule: 'r', Targets: [{ Id: 't', Arn: 'arn:aws:sqs:us-east-1:000000000000:q', InputTransformer: { InputPathsMap: { constructor: '$.source' }, InputTemplate: '<constructor>' } }] }));
+  const prototypes = (emu: typeof first) => {
+    const ns = emu.emulator.store.findNamespace('000000000000', 'us-east-1')!;
+    const rule = ns.rules.default.r;
+    const target = rule.targets[0] as unknown as { InputTransformer: { InputPathsMap: object } };
+    return [ns.rules, ns.rules.default, rule, target, target.InputTransformer.InputPathsMap].map((o) => Object.getPrototypeOf(o));
+  };
+  const made = prototypes(first);
+  expect(made).toEqual([null, null, Object.prototype, Object.prototype, null]);
+  await first.close();
+  const second = await startEmulator({ dataDir });
+  try {
+    expect(prototypes(second)).toEqual(made);
+    const { Targets } = await second.client.send(new ListTargetsByRuleCommand({ Rule: 'r' }));
+    expect(Targets?.[0].InputTransformer?.InputPathsMap).toEqual({ constructor: '$.source' });
+  } finally {
+    await second.close();
+  }
 });

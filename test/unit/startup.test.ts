@@ -35,6 +35,12 @@ describe('a build older than src/ is refused', () => {
     expect(hint).toBe('src/ changed since the last build: run `npm run build` first (or `npm run dev`, which builds and starts)');
   });
 
+  test('a folder changed since the build (a file removed or renamed in it): the hint too', () => {
+    setTimes(1_000, 2_000);
+    at('src/engine', 3_000);
+    expect(staleBuildHint(dir, join(dir, 'dist', 'src', 'cli.js'))).toMatch(/^src\/ changed since the last build/);
+  });
+
   test('a build newer than every source: nothing to say', () => {
     setTimes(1_000, 2_000);
     expect(staleBuildHint(dir, join(dir, 'dist', 'src', 'cli.js'))).toBeUndefined();
@@ -92,4 +98,6 @@ test('the build bundles the server: dist/src/cli.js loads no other module of our
   // Imported on first use from node_modules, not parsed at every start.
   for (const lazy of ['@smithy/signature-v4', '@aws-sdk/client-sqs']) expect(built).toMatch(new RegExp(`import\\(["']${lazy}["']\\)`));
   expect(built).not.toContain('class SignatureV4');
+  // Loaded at first use (scripts/bundle.mjs's lazy plugins): express's qs, body-parser, mime-types and what they pull in.
+  for (const lazy of ['qs', 'object-inspect', 'side-channel', 'body-parser', 'iconv-lite', 'mime-db']) expect(built).not.toContain(`// node_modules/${lazy}/`);
 });
