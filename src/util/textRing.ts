@@ -31,6 +31,7 @@ export class TextRing {
   }
 
   push(text: string): void {
+    if (this.pushInPlace(text)) return;
     const bytes = Buffer.byteLength(text, 'utf8');
     const buffer = this.room(bytes);
     if (this.count === this.maxRecords) this.dropOldest();
@@ -48,6 +49,28 @@ export class TextRing {
     this.count++;
     this.used += bytes;
     this.write = end;
+  }
+
+  /**
+   * The usual case without measuring the text first (a second pass over it): by its largest
+   * possible size (3 UTF-8 bytes per UTF-16 unit) it fits before the buffer's end, and the buffer
+   * need not grow for it. The records it overwrote are dropped after, by its real size.
+   */
+  private pushInPlace(text: string): boolean {
+    const buffer = this.buffer;
+    const largest = text.length * 3;
+    if (!buffer || this.write + largest > buffer.length || (buffer.length < this.maxBytes && this.used + largest > buffer.length)) return false;
+    if (this.count === this.maxRecords) this.dropOldest();
+    const bytes = buffer.write(text, this.write, 'utf8');
+    const end = this.write + bytes;
+    while (this.count && this.starts[this.first] >= this.write && this.starts[this.first] < end) this.dropOldest();
+    const slot = (this.first + this.count) % this.maxRecords;
+    this.starts[slot] = this.write;
+    this.lengths[slot] = bytes;
+    this.count++;
+    this.used += bytes;
+    this.write = end;
+    return true;
   }
 
   /** How many texts are kept. */

@@ -62,3 +62,20 @@ test('clear empties it, and it fills again', () => {
   ring.push('a');
   expect(ring.toArray()).toEqual(['a']);
 });
+
+test('records written in place (no measuring first) keep every bound: count, bytes, multi-byte text, wrap', () => {
+  // A buffer at its full size from the start: every push that fits before the end is written in place.
+  const ring = new TextRing(7, 200, 200);
+  const pushed: string[] = [];
+  for (let i = 0; i < 400; i++) {
+    const text = (i % 3 === 0 ? `${i}✓ü` : `${i}|`).padEnd(3 + (i % 17), i % 5 ? '-' : 'é');
+    ring.push(text);
+    pushed.push(text);
+    const kept = ring.toArray();
+    expect(kept).toEqual(pushed.slice(pushed.length - kept.length));
+    expect(kept.length).toBeLessThanOrEqual(7);
+    expect(Buffer.byteLength(kept.join(''))).toBeLessThanOrEqual(200);
+    expect(ring.textAt(kept.length - 1)).toBe(text);
+  }
+  expect(ring.size).toBeGreaterThanOrEqual(4);
+});

@@ -161,8 +161,10 @@ export class DeliveryHistory {
    * Finished deliveries as JSON, outside the JS heap. At 1,000 deliveries a second each kept one
    * lived ~10 s: long enough to reach the old generation, where thousands a second of them became
    * garbage only a full collection clears (one every few seconds, each a latency spike).
+   * Made at its full size at once: growing by doubling copied it four times in a busy emulator's
+   * first seconds (profile), and the pages of a buffer not yet written to are not resident.
    */
-  private finished = new TextRing(limits.deliveryHistory, limits.deliveryHistoryBytes);
+  private finished = new TextRing(limits.deliveryHistory, limits.deliveryHistoryBytes, limits.deliveryHistoryBytes);
   private columns = new FinishedColumns(limits.deliveryHistory);
   private nextSeq = 1;
   /** Records looked at by the last finishedMatching() (tests). */
@@ -287,25 +289,67 @@ export const payloadIsEvent = new WeakSet<DeliveryJob>();
 const targetTexts = new WeakMap<object, string>();
 
 /**
- * A finished delivery as kept: `{"p":payload,"t":target,"r":the rest}`, plus `"e":event` unless
- * the payload is the event itself (payloadIsEvent: most are, a target without input
- * configuration), so the event is not serialized a second time; a target's text is made once.
- * Writing this record was the largest cost of an immediate delivery (profile, docs/performance.md).
+ * Every field of a job, so that a field added to DeliveryJob fails to compile here until
+ * finishedText writes it (the record is built by hand, not by JSON.stringify of the job).
+ */
+const jobFields: Record<keyof DeliveryJob, true> = {
+  id: true,
+  account: true,
+  region: true,
+  ruleArn: true,
+  ruleName: true,
+  eventBusName: true,
+  target: true,
+  event: true,
+  payload: true,
+  hops: true,
+  createdAt: true,
+  nextAttemptAt: true,
+  attempts: true,
+  httpParametersResolved: true,
+  invocation: true,
+};
+void jobFields;
+
+const str = JSON.stringify;
+
+/**
+ * A finished delivery as kept: four parts separated by newlines (JSON text never holds a raw
+ * one), the payload last and as it is, so it may hold any:
+ *   {"s":status,"f":finishedAt,"q":seq,"d":deadLetterQueueArn?,"j":{the job's other fields}}
+ *   the target's JSON (made once per target object)
+ *   the event's JSON, or nothing when the payload is the event itself (payloadIsEvent)
+ *   the payload
+ * Writing this record was the largest cost of an immediate delivery (profile, docs/performance.md):
+ * the payload is no longer escaped into a JSON string (nor unescaped on read), the event not
+ * serialized a second time, and the job's fields are written without copying the job first.
  */
 function finishedText(d: FinishedDelivery, seq: number): string {
-  const { event, payload, target, ...job } = d.job;
+  const job = d.job;
+  const target = job.target;
   let targetText = targetTexts.get(target);
-  if (targetText === undefined) targetTexts.set(target, (targetText = JSON.stringify(target)));
-  const rest = JSON.stringify({ status: d.status, finishedAt: d.finishedAt, deadLetterQueueArn: d.deadLetterQueueArn, seq, job });
-  const eventPart = payloadIsEvent.has(d.job) ? '' : `"e":${JSON.stringify(event)},`;
-  return `{${eventPart}"p":${JSON.stringify(payload)},"t":${targetText},"r":${rest}}`;
+  if (targetText === undefined) targetTexts.set(target, (targetText = str(target)));
+  let head = `{"s":${finishedStatuses.indexOf(d.status)},"f":${str(d.finishedAt)},"q":${seq}`;
+  if (d.deadLetterQueueArn !== undefined) head += `,"d":${str(d.deadLetterQueueArn)}`;
+  head +=
+    `,"j":{"id":${str(job.id)},"account":${str(job.account)},"region":${str(job.region)},"ruleArn":${str(job.ruleArn)},"ruleName":${str(job.ruleName)},` +
+    `"eventBusName":${str(job.eventBusName)},"hops":${str(job.hops)},"createdAt":${str(job.createdAt)},"nextAttemptAt":${str(job.nextAttemptAt)},"attempts":${str(job.attempts)}`;
+  if (job.httpParametersResolved !== undefined) head += `,"httpParametersResolved":${str(job.httpParametersResolved)}`;
+  if (job.invocation !== undefined) head += `,"invocation":${str(job.invocation)}`;
+  const eventText = payloadIsEvent.has(job) ? '' : str(job.event);
+  return `${head}}}\n${targetText}\n${eventText}\n${job.payload}`;
 }
 
 function parseFinished(text: string): FinishedDelivery {
-  const { e, p, t, r } = JSON.parse(text) as { e?: Record<string, unknown>; p: string; t: DeliveryJob['target']; r: FinishedDelivery & { job: Omit<DeliveryJob, 'event' | 'payload' | 'target'> } };
-  const job: DeliveryJob = { ...r.job, target: t, event: e ?? (JSON.parse(p) as Record<string, unknown>), payload: p };
-  const d: FinishedDelivery = { job, status: r.status, finishedAt: r.finishedAt, seq: r.seq };
-  if (r.deadLetterQueueArn !== undefined) d.deadLetterQueueArn = r.deadLetterQueueArn;
+  const afterHead = text.indexOf('\n');
+  const afterTarget = text.indexOf('\n', afterHead + 1);
+  const afterEvent = text.indexOf('\n', afterTarget + 1);
+  const head = JSON.parse(text.slice(0, afterHead)) as { s: number; f: number; q: number; d?: string; j: Omit<DeliveryJob, 'event' | 'payload' | 'target'> };
+  const payload = text.slice(afterEvent + 1);
+  const event = JSON.parse(afterEvent > afterTarget + 1 ? text.slice(afterTarget + 1, afterEvent) : payload) as Record<string, unknown>;
+  const job: DeliveryJob = { ...head.j, target: JSON.parse(text.slice(afterHead + 1, afterTarget)) as DeliveryJob['target'], event, payload };
+  const d: FinishedDelivery = { job, status: finishedStatuses[head.s]!, finishedAt: head.f, seq: head.q };
+  if (head.d !== undefined) d.deadLetterQueueArn = head.d;
   return d;
 }
 
