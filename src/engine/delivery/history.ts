@@ -205,7 +205,7 @@ export class DeliveryHistory {
   /** Keeps a copy: the job as it is now (a finished job does not change afterwards). */
   recordFinished(delivery: FinishedDelivery): void {
     const seq = delivery.seq ?? this.nextSeq++;
-    this.finished.push(finishedText(delivery, seq));
+    this.finished.pushParts(finishedText(delivery, seq));
     this.columns.push(delivery, seq);
     if (this.listeners.size) this.notify({ kind: 'finished', delivery });
   }
@@ -321,10 +321,11 @@ const str = JSON.stringify;
  *   the event's JSON, or nothing when the payload is the event itself (payloadIsEvent)
  *   the payload
  * Writing this record was the largest cost of an immediate delivery (profile, docs/performance.md):
- * the payload is no longer escaped into a JSON string (nor unescaped on read), the event not
- * serialized a second time, and the job's fields are written without copying the job first.
+ * the payload is no longer escaped into a JSON string (nor unescaped on read), nor copied into one
+ * string with the rest before it is encoded (TextRing.pushParts), the event not serialized a
+ * second time, and the job's fields are written without copying the job first.
  */
-function finishedText(d: FinishedDelivery, seq: number): string {
+function finishedText(d: FinishedDelivery, seq: number): [string, string] {
   const job = d.job;
   const target = job.target;
   let targetText = targetTexts.get(target);
@@ -337,7 +338,7 @@ function finishedText(d: FinishedDelivery, seq: number): string {
   if (job.httpParametersResolved !== undefined) head += `,"httpParametersResolved":${str(job.httpParametersResolved)}`;
   if (job.invocation !== undefined) head += `,"invocation":${str(job.invocation)}`;
   const eventText = payloadIsEvent.has(job) ? '' : str(job.event);
-  return `${head}}}\n${targetText}\n${eventText}\n${job.payload}`;
+  return [`${head}}}\n${targetText}\n${eventText}\n`, job.payload];
 }
 
 function parseFinished(text: string): FinishedDelivery {
