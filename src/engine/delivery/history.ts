@@ -161,10 +161,10 @@ export class DeliveryHistory {
    * Finished deliveries as JSON, outside the JS heap. At 1,000 deliveries a second each kept one
    * lived ~10 s: long enough to reach the old generation, where thousands a second of them became
    * garbage only a full collection clears (one every few seconds, each a latency spike).
-   * Made at its full size at once: growing by doubling copied it four times in a busy emulator's
-   * first seconds (profile), and the pages of a buffer not yet written to are not resident.
+   * (Not made at its full size at once: the write position then walks all 32 MiB before it wraps,
+   * making every page of it resident, where growing stops at twice the bytes the records hold.)
    */
-  private finished = new TextRing(limits.deliveryHistory, limits.deliveryHistoryBytes, limits.deliveryHistoryBytes);
+  private finished = new TextRing(limits.deliveryHistory, limits.deliveryHistoryBytes);
   private columns = new FinishedColumns(limits.deliveryHistory);
   private nextSeq = 1;
   /** Records looked at by the last finishedMatching() (tests). */
