@@ -84,3 +84,26 @@ test('recent events are kept per bus, newest first, filtered by account, region 
   history.clear();
   expect(history.recentEvents({})).toEqual([]);
 });
+
+test('a finished record reads back exactly, whatever its payload holds and whichever optional fields the job has', () => {
+  const history = new DeliveryHistory();
+  const full = job('3');
+  full.payload = 'line one\nline "two"\n\n{"é":"日本"}\\n\u2028';
+  full.httpParametersResolved = true;
+  full.invocation = { executionId: 'x-1', scheduledTime: 1234, missed: true };
+  full.event = { id: 'e-3', detail: { text: 'a\nb', nested: [1, { k: null }] } };
+  full.attempts.push({ at: 1002, latencyMs: 0.125, ok: true, statusCode: 200, response: { body: 'ok\n' } });
+  const whole = job('4');
+  whole.payload = JSON.stringify(whole.event);
+  payloadIsEvent.add(whole);
+  history.recordFinished({ job: full, status: 'dead-lettered', finishedAt: 2000.5, deadLetterQueueArn: 'arn:aws:sqs:us-east-1:123456789012:dlq' });
+  history.recordFinished({ job: whole, status: 'dropped', finishedAt: 3000, seq: 42 });
+  const expectedFull = { ...job('3'), payload: full.payload, httpParametersResolved: true, invocation: full.invocation, event: full.event, attempts: [...job('3').attempts, full.attempts[1]] };
+  expect(history.finishedDeliveries()).toEqual([
+    { job: expectedFull, status: 'dead-lettered', finishedAt: 2000.5, deadLetterQueueArn: 'arn:aws:sqs:us-east-1:123456789012:dlq', seq: 1 },
+    { job: { ...job('4'), payload: whole.payload }, status: 'dropped', finishedAt: 3000, seq: 42 },
+  ]);
+  expect(history.finishedAt(1).job.payload).toBe(full.payload);
+  expect(history.finishedAt(0).job.event).toEqual(job('4').event);
+  expect(history.finishedMatching({ status: 'dead-lettered', eventId: 'e-3' }).map((m) => m.seq)).toEqual([1]);
+});

@@ -62,3 +62,38 @@ test('clear empties it, and it fills again', () => {
   ring.push('a');
   expect(ring.toArray()).toEqual(['a']);
 });
+
+test('records written in place (no measuring first) keep every bound: count, bytes, multi-byte text, wrap', () => {
+  // A buffer at its full size from the start: every push that fits before the end is written in place.
+  const ring = new TextRing(7, 200, 200);
+  const pushed: string[] = [];
+  for (let i = 0; i < 400; i++) {
+    const text = (i % 3 === 0 ? `${i}✓ü` : `${i}|`).padEnd(3 + (i % 17), i % 5 ? '-' : 'é');
+    ring.push(text);
+    pushed.push(text);
+    const kept = ring.toArray();
+    expect(kept).toEqual(pushed.slice(pushed.length - kept.length));
+    expect(kept.length).toBeLessThanOrEqual(7);
+    expect(Buffer.byteLength(kept.join(''))).toBeLessThanOrEqual(200);
+    expect(ring.textAt(kept.length - 1)).toBe(text);
+  }
+  expect(ring.size).toBeGreaterThanOrEqual(4);
+});
+
+test('a record pushed in parts is kept as the joined text, in place or not (growing, wrapping, past maxBytes)', () => {
+  for (const initial of [16, 256]) {
+    const ring = new TextRing(6, 256, initial);
+    const pushed: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const parts = [`${i}{"a":1}\n`, i % 4 ? '' : 'ü✓\n', 'payload-'.repeat(i % 9)];
+      if (i === 150) parts.push('x'.repeat(300)); // longer than maxBytes: kept alone
+      ring.pushParts(parts);
+      pushed.push(parts.join(''));
+      const kept = ring.toArray();
+      expect(kept).toEqual(pushed.slice(pushed.length - kept.length));
+      expect(kept.at(-1)).toBe(pushed.at(-1));
+      // (After the oversized record the buffer stays at its size: the byte bound is checked before it.)
+      if (i < 150) expect(Buffer.byteLength(kept.join(''))).toBeLessThanOrEqual(256);
+    }
+  }
+});

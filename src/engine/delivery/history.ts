@@ -161,6 +161,8 @@ export class DeliveryHistory {
    * Finished deliveries as JSON, outside the JS heap. At 1,000 deliveries a second each kept one
    * lived ~10 s: long enough to reach the old generation, where thousands a second of them became
    * garbage only a full collection clears (one every few seconds, each a latency spike).
+   * (Not made at its full size at once: the write position then walks all 32 MiB before it wraps,
+   * making every page of it resident, where growing stops at twice the bytes the records hold.)
    */
   private finished = new TextRing(limits.deliveryHistory, limits.deliveryHistoryBytes);
   private columns = new FinishedColumns(limits.deliveryHistory);
@@ -203,7 +205,7 @@ export class DeliveryHistory {
   /** Keeps a copy: the job as it is now (a finished job does not change afterwards). */
   recordFinished(delivery: FinishedDelivery): void {
     const seq = delivery.seq ?? this.nextSeq++;
-    this.finished.push(finishedText(delivery, seq));
+    this.finished.pushParts(finishedText(delivery, seq));
     this.columns.push(delivery, seq);
     if (this.listeners.size) this.notify({ kind: 'finished', delivery });
   }
@@ -283,29 +285,87 @@ export class DeliveryHistory {
  */
 export const payloadIsEvent = new WeakSet<DeliveryJob>();
 
-/** Targets as JSON, by the (shared, never changed) target object: thousands of deliveries share one. */
+/** Targets as JSON between newlines, by the (shared, never changed) target object: thousands of deliveries share one. */
 const targetTexts = new WeakMap<object, string>();
 
 /**
- * A finished delivery as kept: `{"p":payload,"t":target,"r":the rest}`, plus `"e":event` unless
- * the payload is the event itself (payloadIsEvent: most are, a target without input
- * configuration), so the event is not serialized a second time; a target's text is made once.
- * Writing this record was the largest cost of an immediate delivery (profile, docs/performance.md).
+ * Every field of a job, so that a field added to DeliveryJob fails to compile here until
+ * finishedText writes it (the record is built by hand, not by JSON.stringify of the job).
  */
-function finishedText(d: FinishedDelivery, seq: number): string {
-  const { event, payload, target, ...job } = d.job;
+const jobFields: Record<keyof DeliveryJob, true> = {
+  id: true,
+  account: true,
+  region: true,
+  ruleArn: true,
+  ruleName: true,
+  eventBusName: true,
+  target: true,
+  event: true,
+  payload: true,
+  hops: true,
+  createdAt: true,
+  nextAttemptAt: true,
+  attempts: true,
+  httpParametersResolved: true,
+  invocation: true,
+};
+void jobFields;
+
+const str = JSON.stringify;
+
+/**
+ * A finished delivery as kept: four parts separated by newlines (JSON text never holds a raw
+ * one), the payload last and as it is, so it may hold any:
+ *   {"s":status,"f":finishedAt,"q":seq,"d":deadLetterQueueArn?,"j":{the job's other fields}}
+ *   the target's JSON (made once per target object)
+ *   the event's JSON, or nothing when the payload is the event itself (payloadIsEvent)
+ *   the payload
+ * Writing this record was the largest cost of an immediate delivery (profile, docs/performance.md):
+ * the payload is no longer escaped into a JSON string (nor unescaped on read), nor copied into one
+ * string with the rest before it is encoded (TextRing.pushParts), the event not serialized a
+ * second time, and the job's fields are not copied out of the job by an object rest first.
+ */
+function finishedText(d: FinishedDelivery, seq: number): string[] {
+  const job = d.job;
+  const target = job.target;
   let targetText = targetTexts.get(target);
-  if (targetText === undefined) targetTexts.set(target, (targetText = JSON.stringify(target)));
-  const rest = JSON.stringify({ status: d.status, finishedAt: d.finishedAt, deadLetterQueueArn: d.deadLetterQueueArn, seq, job });
-  const eventPart = payloadIsEvent.has(d.job) ? '' : `"e":${JSON.stringify(event)},`;
-  return `{${eventPart}"p":${JSON.stringify(payload)},"t":${targetText},"r":${rest}}`;
+  if (targetText === undefined) targetTexts.set(target, (targetText = `\n${str(target)}\n`));
+  // One stringify of a literal of fixed shape (undefined fields left out as before): 40 % less
+  // allocated and ~25 % less time than a dozen stringified fields joined by hand (allocation sampling, micro-benchmark).
+  const head = str({
+    s: finishedStatuses.indexOf(d.status),
+    f: d.finishedAt,
+    q: seq,
+    d: d.deadLetterQueueArn,
+    j: {
+      id: job.id,
+      account: job.account,
+      region: job.region,
+      ruleArn: job.ruleArn,
+      ruleName: job.ruleName,
+      eventBusName: job.eventBusName,
+      hops: job.hops,
+      createdAt: job.createdAt,
+      nextAttemptAt: job.nextAttemptAt,
+      attempts: job.attempts,
+      httpParametersResolved: job.httpParametersResolved,
+      invocation: job.invocation,
+    },
+  });
+  // Parts, not one concatenation: each is encoded from its own flat string (TextRing.pushParts).
+  return [head, targetText, payloadIsEvent.has(job) ? '\n' : `${str(job.event)}\n`, job.payload];
 }
 
 function parseFinished(text: string): FinishedDelivery {
-  const { e, p, t, r } = JSON.parse(text) as { e?: Record<string, unknown>; p: string; t: DeliveryJob['target']; r: FinishedDelivery & { job: Omit<DeliveryJob, 'event' | 'payload' | 'target'> } };
-  const job: DeliveryJob = { ...r.job, target: t, event: e ?? (JSON.parse(p) as Record<string, unknown>), payload: p };
-  const d: FinishedDelivery = { job, status: r.status, finishedAt: r.finishedAt, seq: r.seq };
-  if (r.deadLetterQueueArn !== undefined) d.deadLetterQueueArn = r.deadLetterQueueArn;
+  const afterHead = text.indexOf('\n');
+  const afterTarget = text.indexOf('\n', afterHead + 1);
+  const afterEvent = text.indexOf('\n', afterTarget + 1);
+  const head = JSON.parse(text.slice(0, afterHead)) as { s: number; f: number; q: number; d?: string; j: Omit<DeliveryJob, 'event' | 'payload' | 'target'> };
+  const payload = text.slice(afterEvent + 1);
+  const event = JSON.parse(afterEvent > afterTarget + 1 ? text.slice(afterTarget + 1, afterEvent) : payload) as Record<string, unknown>;
+  const job: DeliveryJob = { ...head.j, target: JSON.parse(text.slice(afterHead + 1, afterTarget)) as DeliveryJob['target'], event, payload };
+  const d: FinishedDelivery = { job, status: finishedStatuses[head.s]!, finishedAt: head.f, seq: head.q };
+  if (head.d !== undefined) d.deadLetterQueueArn = head.d;
   return d;
 }
 
