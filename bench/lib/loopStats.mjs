@@ -3,7 +3,7 @@
 // delay (perf_hooks monitorEventLoopDelay, 1 ms resolution) and the GC pauses (PerformanceObserver
 // 'gc' entries) since the previous signal, then starts over. Nothing else in the process changes.
 import { monitorEventLoopDelay, PerformanceObserver, constants } from 'node:perf_hooks';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 
 const file = process.env.LOOP_STATS_FILE;
 const delay = monitorEventLoopDelay({ resolution: 1 });
@@ -23,7 +23,11 @@ process.on('SIGUSR2', () => {
   }
   const ms = (ns) => ns / 1e6;
   const stats = { loopDelay: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) }, gc: byKind };
-  if (file) writeFileSync(file, JSON.stringify(stats));
+  // Written aside, then renamed: the bench reads the file as soon as it exists (a loaded machine caught it half written).
+  if (file) {
+    writeFileSync(`${file}.part`, JSON.stringify(stats));
+    renameSync(`${file}.part`, file);
+  }
   delay.reset();
   gc = [];
 });

@@ -106,6 +106,9 @@ const warmArrivals = (await sink.until(total)).arrivals;
 const warmCpu = cpuMs() - cpuAtWarm;
 const threadsWarm = threadCpu();
 const warmEnd = monotonicNow();
+// Resident memory after both phases (now and its peak): a tiering flag must not cost the RSS row (issue 24 row 6).
+const memory = readFileSync(`/proc/${emulator.child.pid}/status`, 'utf8');
+const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(memory)?.[1] ?? NaN);
 await emulator.stop();
 await sink.close();
 
@@ -122,6 +125,7 @@ console.log(`first delivery ${fmt(Math.min(...arrivals.values()) - startMono, 1)
 console.log(`latency p50 ${fmt(percentile(latencies, 50), 1)} p99 ${fmt(percentile(latencies, 99), 1)} ms; PutEvents answer p50 ${fmt(percentile(answerMs, 50), 1)} p99 ${fmt(percentile(answerMs, 99), 1)} ms`);
 const warmLatencies = [...warm.sent].filter(([s]) => warmArrivals.has(s)).map(([s, at]) => warmArrivals.get(s) - at);
 console.log(`server CPU per event: first ${seconds} s ${fmt(phaseCpu / total, 3)} ms, next ${seconds} s ${fmt(warmCpu / total, 3)} ms (latency then p50 ${fmt(percentile(warmLatencies, 50), 1)} p99 ${fmt(percentile(warmLatencies, 99), 1)} ms)${traceOpt ? `; V8: ${counts.optimized} optimizations, ${counts.deoptimized} deoptimizations` : ''}`);
+console.log(`RSS after both phases ${fmt(kb('VmRSS') / 1024)} MB (peak ${fmt(kb('VmHWM') / 1024)} MB)`);
 console.log(`CPU ms by thread: first ${seconds} s: ${diff(threadsAtStart, threadsCold)}; next ${seconds} s: ${diff(threadsCold, threadsWarm)}`);
 if (profDir) console.log(`phases on CLOCK_MONOTONIC, ms: cold ${startMono.toFixed(1)}-${coldEnd.toFixed(1)}, warm -${warmEnd.toFixed(1)} (node bench/putevents/profileWindow.mjs <profile> <from> <to>)`);
 console.log('| ms | sent | answered | delivered |');

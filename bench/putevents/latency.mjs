@@ -4,6 +4,8 @@
 //   node bench/putevents/latency.mjs [events-per-second] [seconds per round] (LATENCY_ROUNDS=3 rounds per path)
 // LATENCY_AB=<script> adds a second emulator built from another bundle (e.g. a copy of dist/src/cli.js with a
 // change), set up and warmed the same way and measured in every round beside the first: an A/B in one run.
+// LATENCY_AB_FLAGS='<node flags>' gives B those node flags too (after npm start's); with LATENCY_AB unset, B is
+// the same bundle with those flags (an A/B of a command-line flag).
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { awsCall, emulatorCommand, fmt, median, percentile, post, postClosing, quick, record, root, startServer, startSink, monotonicNow, tempDir } from '../lib/load.mjs';
@@ -102,8 +104,8 @@ await warm(toSink, 1);
 const ceiling = await measure(toSink);
 
 /** A fresh emulator from `script` with the bench's destination, rule and target; `cold`: its first `coldSeconds`. */
-async function startEmulatorPath(script, name) {
-  const emulator = await startServer([...emulatorCommand.slice(0, -1), ...loopStats, script, '--port', '0', '--in-memory', '--log-level', 'silent'], { LOOP_STATS_FILE: join(statsDir, `${name}.json`) });
+async function startEmulatorPath(script, name, extraFlags = []) {
+  const emulator = await startServer([...emulatorCommand.slice(0, -1), ...extraFlags, ...loopStats, script, '--port', '0', '--in-memory', '--log-level', 'silent'], { LOOP_STATS_FILE: join(statsDir, `${name}.json`) });
   emulator.statsFile = join(statsDir, `${name}.json`);
   const connection = JSON.parse((await awsCall(emulator.url, 'CreateConnection', { Name: 'bench', AuthorizationType: 'API_KEY', AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'x-api-key', ApiKeyValue: 'k' } } })).body);
   const destination = JSON.parse(
@@ -120,7 +122,9 @@ async function startEmulatorPath(script, name) {
 }
 relay.statsFile = join(statsDir, 'relay.json');
 const { emulator, putEvent, cold } = await startEmulatorPath(emulatorCommand.at(-1), 'emulator');
-const ab = process.env.LATENCY_AB ? await startEmulatorPath(process.env.LATENCY_AB, 'emulatorB') : undefined;
+const abFlags = process.env.LATENCY_AB_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+const abName = [process.env.LATENCY_AB, ...abFlags].filter(Boolean).join(' ');
+const ab = abName ? await startEmulatorPath(process.env.LATENCY_AB ?? emulatorCommand.at(-1), 'emulatorB', abFlags) : undefined;
 await warm(toSinkClosing, 1);
 await warm(toRelay, 2);
 
@@ -156,8 +160,8 @@ console.log(row('ceiling: PutEvents -> bare Node relay -> sink (new connection p
 console.log(row(`PutEvents -> fresh emulator -> API destination -> sink (its first ${coldSeconds} s)`, [cold], rate * coldSeconds));
 console.log(row('PutEvents -> emulator -> API destination -> sink (steady state)', paths.emulator));
 if (ab) {
-  console.log(row(`B (${process.env.LATENCY_AB}): its first ${coldSeconds} s`, [ab.cold], rate * coldSeconds));
-  console.log(row(`B (${process.env.LATENCY_AB}): steady state`, paths.emulatorB));
+  console.log(row(`B (${abName}): its first ${coldSeconds} s`, [ab.cold], rate * coldSeconds));
+  console.log(row(`B (${abName}): steady state`, paths.emulatorB));
   const bOverA = paths.emulatorB.map((v, i) => percentile(v, 99) / percentile(paths.emulator[i], 99));
   console.log(`B's p99 over A's, per round: ${bOverA.map((r) => fmt(r, 2)).join(', ')} (median ${fmt(median(bOverA), 2)})`);
 }

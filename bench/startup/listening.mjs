@@ -12,6 +12,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { emulatorCommand } from '../lib/load.mjs';
 import { bareNodeServer, ensureBundle, medianOf, npmCommand, npmNoopProject, spreadOf, untilListening } from '../lib/startupTiming.mjs';
 
 const here = fileURLToPath(new URL('../..', import.meta.url));
@@ -33,7 +34,8 @@ const baselineStore = join(scratch, 'store-10k-baseline');
 if (baseline && existsSync(storeDir)) cpSync(storeDir, baselineStore, { recursive: true });
 const npmPeer = npmNoopProject(join(scratch, 'npm-peer'));
 const flags = ['--port', '0', '--log-level', 'silent'];
-const node = [process.execPath, ['--v8-pool-size=1', 'dist/src/cli.js', ...flags]];
+// npm start's own command line (its node flags included).
+const node = [process.execPath, [...emulatorCommand, ...flags]];
 
 const paths = {
   'bare Node server (peer)': () => [process.execPath, ['-e', bareNodeServer], root],

@@ -22,7 +22,7 @@ const masked = '***';
 const hiddenHeaders = new Set(['set-cookie', 'authorization', 'proxy-authorization', 'www-authenticate', 'proxy-authenticate']);
 
 export function attemptResponse(status: number, statusText: string, headers: IncomingHttpHeaders, body: Buffer, secrets: readonly string[]): AttemptResponse {
-  const hide = maskSecrets(secrets);
+  const hide = maskerOf(secrets);
   const shown = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
@@ -37,6 +37,17 @@ export function attemptResponse(status: number, statusText: string, headers: Inc
     bodyBytes: body.length,
     bodyTruncated: cut,
   };
+}
+
+/** One connection's deliveries in a row have the same secrets: their masker is made once for the run. */
+let lastSecrets: readonly string[] = [];
+let lastMasker = maskSecrets(lastSecrets);
+function maskerOf(secrets: readonly string[]): (text: string) => string {
+  if (secrets.length !== lastSecrets.length || secrets.some((secret, i) => secret !== lastSecrets[i])) {
+    lastMasker = maskSecrets(secrets);
+    lastSecrets = [...secrets];
+  }
+  return lastMasker;
 }
 
 /** Replaces each secret (and, for `Basic x` / `Bearer x`, the token alone) with ***. Short values are left: they would mask ordinary text. */

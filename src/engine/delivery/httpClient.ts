@@ -10,6 +10,7 @@ import { Socket, type NetConnectOpts } from 'node:net';
 import { urlToHttpOptions } from 'node:url';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { HttpRequestSpec } from './httpRequest.js';
+import { rememberLast } from '../../util/rememberLast.js';
 
 /** "EventBridge requests to an API destination endpoint must have a maximum client execution timeout of 5 seconds." */
 export const invocationTimeoutMs = limits.invocationTimeoutMs;
@@ -34,10 +35,18 @@ const ownConnection = (options: ClientRequestArgs) => new Socket().connect(optio
  * give every request's options object a hidden class of its own, made in old space: garbage that
  * only a full collection clears.
  */
-function plainHttpOptions(url: URL, spec: HttpRequestSpec): ClientRequestArgs {
-  const { protocol, hostname, port, path, auth } = urlToHttpOptions(url);
+function plainHttpOptions(target: RequestTarget, spec: HttpRequestSpec): ClientRequestArgs {
+  const { protocol, hostname, port, path, auth } = target;
   return { protocol, hostname, port, path, auth, method: spec.method, headers: spec.headers, createConnection: ownConnection };
 }
+
+type RequestTarget = ReturnType<typeof urlToHttpOptions> & { url: URL };
+
+/** A URL's request options, parsed once for a run of requests to the same URL (one destination's deliveries). Never mutated. */
+const targetOf = rememberLast((url: string): RequestTarget => {
+  const parsed = new URL(url);
+  return { ...urlToHttpOptions(parsed), url: parsed };
+});
 
 const dnsErrors = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
 
@@ -50,7 +59,7 @@ export const sendHttp: HttpSend = (spec, timeoutMs) =>
       clearTimeout(timer);
       resolve(result);
     };
-    const url = new URL(spec.url);
+    const target = targetOf(spec.url);
     const timer = setTimeout(() => {
       finish({ kind: 'timeout', message: `No answer within ${timeoutMs / 1000} seconds.` });
       req?.destroy();
@@ -58,9 +67,9 @@ export const sendHttp: HttpSend = (spec, timeoutMs) =>
     let req: ReturnType<typeof httpRequest> | undefined;
     try {
       req =
-        url.protocol === 'https:'
-          ? httpsRequest(url, { method: spec.method, headers: spec.headers, agent: httpsAgent })
-          : httpRequest(plainHttpOptions(url, spec));
+        target.protocol === 'https:'
+          ? httpsRequest(target.url, { method: spec.method, headers: spec.headers, agent: httpsAgent })
+          : httpRequest(plainHttpOptions(target, spec));
     } catch (err) {
       finish({ kind: 'invalid', message: (err as Error).message });
       return;

@@ -22,6 +22,7 @@
  */
 import { evaluateJsonPath } from '../transform/index.js';
 import type { ConnectionHttpParameter, ConnectionHttpParameters } from '../../store/schema.js';
+import { rememberLast } from '../../util/rememberLast.js';
 
 export interface HttpRequestSpec {
   method: string;
@@ -81,29 +82,40 @@ export function buildInvocationRequest(input: InvocationInput): BuiltInvocation 
   if (!url.ok) return url;
   const body = methodsWithoutBody.has(input.httpMethod) ? '' : mergeBodyParameters(input.payload, input.connectionParameters?.BodyParameters, false);
   const shownBody = methodsWithoutBody.has(input.httpMethod) ? '' : mergeBodyParameters(input.payload, input.connectionParameters?.BodyParameters, true);
+  const headers = buildHeaders(input, body);
   return {
     ok: true,
-    request: { method: input.httpMethod, url: url.url, headers: buildHeaders(input, body, false), body },
-    shown: { method: input.httpMethod, url: url.shownUrl, headers: buildHeaders(input, body, true), body: shownBody },
+    request: { method: input.httpMethod, url: url.url, headers: headers.sent, body },
+    shown: { method: input.httpMethod, url: url.shownUrl, headers: headers.shown, body: shownBody },
   };
 }
 
+/** The parts of an endpoint the request is built from; one destination's endpoint is parsed once for a run of its deliveries. */
+const endpointParts = rememberLast((endpoint: string) => {
+  const url = new URL(endpoint);
+  return { base: `${url.protocol}//${url.host}`, pathname: url.pathname, ownQuery: url.search.slice(1) };
+});
+
 function buildUrl(input: InvocationInput): { ok: true; url: string; shownUrl: string } | { ok: false; reason: string } {
-  const url = new URL(input.invocationEndpoint);
-  const path = fillPath(url.pathname, input.targetParameters?.PathParameterValues ?? [], input.event, valueResolver(input));
+  const endpoint = endpointParts(input.invocationEndpoint);
+  const path = fillPath(endpoint.pathname, input.targetParameters?.PathParameterValues ?? [], input.event, valueResolver(input));
   if (!path.ok) return path;
-  const base = `${url.protocol}//${url.host}${path.path}`;
-  const query = (masked: boolean) => {
-    const pairs = queryPairs(input, masked).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
-    const own = url.search.slice(1);
-    const all = [...(own ? [own] : []), ...pairs].join('&');
-    return all ? `?${all}` : '';
+  const base = endpoint.base + path.path;
+  const pairs = queryPairs(input);
+  if (pairs.length === 0) {
+    const own = endpoint.ownQuery ? `?${endpoint.ownQuery}` : '';
+    return { ok: true, url: base + own, shownUrl: base + own };
+  }
+  const query = (value: 1 | 2) => {
+    const encoded = pairs.map((pair) => `${encodeURIComponent(pair[0])}=${encodeURIComponent(pair[value])}`);
+    return `?${(endpoint.ownQuery ? [endpoint.ownQuery, ...encoded] : encoded).join('&')}`;
   };
-  return { ok: true, url: base + query(false), shownUrl: base + query(true) };
+  return { ok: true, url: base + query(1), shownUrl: base + query(2) };
 }
 
 /** Fill each `*` of the path, in order, from the path parameter values. */
 export function fillPath(pathname: string, values: string[], event: unknown, resolve: ValueResolver = resolveTargetValue): { ok: true; path: string } | { ok: false; reason: string } {
+  if (!pathname.includes('*')) return { ok: true, path: pathname };
   const wildcards = pathname.split('*').length - 1;
   if (wildcards > values.length) {
     return { ok: false, reason: `The API destination endpoint has ${wildcards} path wildcard(s) (*) but the target gives ${values.length} PathParameterValues.` };
@@ -119,50 +131,74 @@ export function fillPath(pathname: string, values: string[], event: unknown, res
   return failure ? { ok: false, reason: failure } : { ok: true, path };
 }
 
+/** A name, the value sent and the value shown (a secret masked): each target value is resolved once for both. */
+type Sent = [name: string, value: string, shown: string];
+
 /** Target query parameters (minus keys the connection sets), then the connection's. */
-function queryPairs(input: InvocationInput, masked: boolean): Array<[string, string]> {
+function queryPairs(input: InvocationInput): Sent[] {
   const connection = input.connectionParameters?.QueryStringParameters ?? [];
-  const connectionKeys = new Set(connection.map((p) => p.Key));
-  const pairs: Array<[string, string]> = [];
-  const resolve = valueResolver(input);
-  for (const [key, raw] of Object.entries(input.targetParameters?.QueryStringParameters ?? {})) {
-    if (connectionKeys.has(key)) continue;
-    const value = resolve(raw, input.event);
-    if (value !== undefined) pairs.push([key, value]);
+  const target = input.targetParameters?.QueryStringParameters;
+  const pairs: Sent[] = [];
+  if (target) {
+    const connectionKeys = new Set(connection.map((p) => p.Key));
+    const resolve = valueResolver(input);
+    for (const [key, raw] of Object.entries(target)) {
+      if (connectionKeys.has(key)) continue;
+      const value = resolve(raw, input.event);
+      if (value !== undefined) pairs.push([key, value, value]);
+    }
   }
-  for (const p of connection) pairs.push([p.Key, valueOf(p, masked)]);
+  for (const p of connection) pairs.push([p.Key, valueOf(p, false), valueOf(p, true)]);
   return pairs;
 }
 
 /**
  * Precedence, lowest first: target headers, connection headers, the connection's auth
  * header; then EventBridge's own headers, which the removed-headers list keeps the others
- * from touching (Content-Type aside: a custom one replaces the default).
+ * from touching (Content-Type aside: a custom one replaces the default). `sent` and `shown`
+ * differ only in masked values.
  */
-function buildHeaders(input: InvocationInput, body: string, masked: boolean): Record<string, string> {
-  const custom = new Map<string, [string, string]>();
-  const put = (name: string, value: string) => {
-    if (!removedHeaders.has(name.toLowerCase())) custom.set(name.toLowerCase(), [name, value]);
+function buildHeaders(input: InvocationInput, body: string): { sent: Record<string, string>; shown: Record<string, string> } {
+  const custom = new Map<string, Sent>();
+  const put = (name: string, value: string, shown: string) => {
+    const lower = name.toLowerCase();
+    if (!removedHeaders.has(lower)) custom.set(lower, [name, value, shown]);
   };
-  const resolve = valueResolver(input);
-  for (const [name, raw] of Object.entries(input.targetParameters?.HeaderParameters ?? {})) {
-    const value = resolve(raw, input.event);
-    if (value !== undefined) put(name, value);
+  const targetHeaders = input.targetParameters?.HeaderParameters;
+  if (targetHeaders) {
+    const resolve = valueResolver(input);
+    for (const [name, raw] of Object.entries(targetHeaders)) {
+      const value = resolve(raw, input.event);
+      if (value !== undefined) put(name, value, value);
+    }
   }
-  for (const p of input.connectionParameters?.HeaderParameters ?? []) put(p.Key, valueOf(p, masked));
-  if (input.auth) put(input.auth.name, masked ? input.auth.shown : input.auth.value);
+  for (const p of input.connectionParameters?.HeaderParameters ?? []) put(p.Key, valueOf(p, false), valueOf(p, true));
+  if (input.auth) put(input.auth.name, input.auth.value, input.auth.shown);
   const contentType = custom.get('content-type');
   custom.delete('content-type');
-  const headers: Record<string, string> = {
+  const contentTypeName = contentType?.[0] ?? 'Content-Type';
+  const sent: Record<string, string> = {
     'User-Agent': userAgent,
-    [contentType?.[0] ?? 'Content-Type']: contentType?.[1] ?? defaultContentType,
+    [contentTypeName]: contentType?.[1] ?? defaultContentType,
     Range: 'bytes=0-1048575',
     'Accept-Encoding': 'gzip,deflate',
     Connection: 'close',
   };
-  for (const [name, value] of custom.values()) headers[name] = value;
-  headers['Content-Length'] = String(Buffer.byteLength(body));
-  return headers;
+  const shown: Record<string, string> = {
+    'User-Agent': userAgent,
+    [contentTypeName]: contentType?.[2] ?? defaultContentType,
+    Range: 'bytes=0-1048575',
+    'Accept-Encoding': 'gzip,deflate',
+    Connection: 'close',
+  };
+  for (const [name, value, shownValue] of custom.values()) {
+    sent[name] = value;
+    shown[name] = shownValue;
+  }
+  const length = String(Buffer.byteLength(body));
+  sent['Content-Length'] = length;
+  shown['Content-Length'] = length;
+  return { sent, shown };
 }
 
 /**

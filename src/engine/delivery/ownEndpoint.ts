@@ -5,21 +5,27 @@
  * listening port on a name or address of this machine.
  */
 import { hostname, networkInterfaces } from 'node:os';
+import { rememberLast } from '../../util/rememberLast.js';
 
 export function ownEndpointCheck(listening: () => { host: string; port: number } | undefined): (url: string) => boolean {
   return (url) => {
     const self = listening();
     if (!self) return false;
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      return false;
-    }
-    const port = Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
-    return port === self.port && isThisMachine(parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase(), self.host);
+    const parsed = hostAndPort(url);
+    return parsed !== undefined && parsed.port === self.port && isThisMachine(parsed.host, self.host);
   };
 }
+
+/** Asked per delivery, mostly for the same endpoint again: parsed once for a run of them. */
+const hostAndPort = rememberLast((url: string): { host: string; port: number } | undefined => {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  return { host: parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase(), port: Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80)) };
+});
 
 function isThisMachine(host: string, listeningHost: string): boolean {
   if (host === 'localhost' || host.endsWith('.localhost') || host === listeningHost.toLowerCase()) return true;
