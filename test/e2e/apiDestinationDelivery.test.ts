@@ -144,6 +144,23 @@ describe('the request, byte for byte', () => {
     expect(req.body).toBe(delivery.payload.slice(0, -1) + ',"source_system":"eventbridge","webhook_secret":"b-s3cret"}');
   });
 
+  test('headers named __proto__ and constructor (valid header tokens) reach the API', async () => {
+    const conn = await apiKeyConnection(emu, 'proto-names', 'x-api-key', 'k3y', {
+      InvocationHttpParameters: { HeaderParameters: [{ Key: '__proto__', Value: 'from-connection' }] },
+    });
+    const dest = await createDestination(emu, 'orders', conn, `${api.url}/orders`);
+    await ruleToDestination(emu, dest, { HttpParameters: { HeaderParameters: { constructor: '$.detail.orderId' } } });
+    await putShopEvent(emu, { orderId: 'o-9' });
+    await settle();
+    expect(api.requests).toHaveLength(1);
+    // The sink's own req.headers is a plain object (node's), so read the raw pairs.
+    const raw = api.requests[0].rawHeaders;
+    const valueOf = (name: string) => raw[raw.indexOf(name) + 1];
+    expect(raw).toContain('__proto__');
+    expect(valueOf('__proto__')).toBe('from-connection');
+    expect(valueOf('constructor')).toBe('o-9');
+  });
+
   test('the inspection API shows the request with every secret masked', async () => {
     const conn = await apiKeyConnection(emu, 'keyed', 'x-api-key', 'k3y-value', {
       InvocationHttpParameters: {

@@ -62,6 +62,11 @@ describe('the token request', () => {
     const req = buildTokenRequest({ ...oauth, OAuthHttpParameters: { BodyParameters: [{ Key: 'grant_type', Value: 'password' }, { Key: 'username', Value: 'u' }] } });
     expect(req.body).toBe('client_id=id+1&client_secret=s%26cret&grant_type=password&username=u');
   });
+  test('a header parameter named __proto__ (a valid token) is sent, not lost to the prototype', () => {
+    const req = buildTokenRequest({ ...oauth, OAuthHttpParameters: { HeaderParameters: [{ Key: '__proto__', Value: 'p' }] } });
+    expect(Object.keys(req.headers)).toContain('__proto__');
+    expect(req.headers['__proto__']).toBe('p');
+  });
   test('GET: the form goes in the query; no body', () => {
     const req = buildTokenRequest({ ...oauth, HttpMethod: 'GET', OAuthHttpParameters: undefined });
     expect(req.url).toBe('https://auth.example.com/oauth2/token?tenant=t1&grant_type=client_credentials&client_id=id+1&client_secret=s%26cret');

@@ -178,3 +178,26 @@ describe('outcomeOf', () => {
     expect(outcomeOf(result, shown, 0, 5_000)).toMatchObject({ ...expected, request: shown });
   });
 });
+
+describe('header and body-parameter names that are Object.prototype names', () => {
+  // '__proto__' and 'constructor' are valid header tokens (the model's HeaderKey pattern allows
+  // '_'); assigned to a plain object, '__proto__' would set its prototype and vanish from the request.
+  test('a target header named __proto__ is sent and shown', () => {
+    const built = build({ targetParameters: { HeaderParameters: JSON.parse('{"__proto__":"p","constructor":"c"}') as Record<string, string> } });
+    expect(Object.keys(built.request.headers)).toEqual(expect.arrayContaining(['__proto__', 'constructor']));
+    expect(built.request.headers['__proto__']).toBe('p');
+    expect(built.shown.headers['__proto__']).toBe('p');
+  });
+
+  test('a connection header named __proto__ is sent, its secret masked where shown', () => {
+    const built = build({ connectionParameters: { HeaderParameters: [{ Key: '__proto__', Value: 's3cret', IsValueSecret: true }] } });
+    expect(built.request.headers['__proto__']).toBe('s3cret');
+    expect(built.shown.headers['__proto__']).toBe('***');
+  });
+
+  test('a connection body parameter named __proto__ that clashes with nothing, and one that clashes', () => {
+    expect(JSON.parse(mergeBodyParameters('{"a":1}', [{ Key: '__proto__', Value: 'x' }], false))).toEqual(JSON.parse('{"a":1,"__proto__":"x"}'));
+    const clash = mergeBodyParameters('{"a":1}', [{ Key: 'a', Value: '2' }, { Key: '__proto__', Value: 'x' }], false);
+    expect(Object.getOwnPropertyDescriptor(JSON.parse(clash), '__proto__')?.value).toBe('x');
+  });
+});

@@ -177,20 +177,10 @@ function buildHeaders(input: InvocationInput, body: string): { sent: Record<stri
   const contentType = custom.get('content-type');
   custom.delete('content-type');
   const contentTypeName = contentType?.[0] ?? 'Content-Type';
-  const sent: Record<string, string> = {
-    'User-Agent': userAgent,
-    [contentTypeName]: contentType?.[1] ?? defaultContentType,
-    Range: 'bytes=0-1048575',
-    'Accept-Encoding': 'gzip,deflate',
-    Connection: 'close',
-  };
-  const shown: Record<string, string> = {
-    'User-Agent': userAgent,
-    [contentTypeName]: contentType?.[2] ?? defaultContentType,
-    Range: 'bytes=0-1048575',
-    'Accept-Encoding': 'gzip,deflate',
-    Connection: 'close',
-  };
+  // Null-prototype: a header may be named `__proto__` (a valid token), which would set a plain
+  // object's prototype instead of adding the header.
+  const sent = fixedHeaders(contentTypeName, contentType?.[1] ?? defaultContentType);
+  const shown = fixedHeaders(contentTypeName, contentType?.[2] ?? defaultContentType);
   for (const [name, value, shownValue] of custom.values()) {
     sent[name] = value;
     shown[name] = shownValue;
@@ -199,6 +189,16 @@ function buildHeaders(input: InvocationInput, body: string): { sent: Record<stri
   sent['Content-Length'] = length;
   shown['Content-Length'] = length;
   return { sent, shown };
+}
+
+function fixedHeaders(contentTypeName: string, contentType: string): Record<string, string> {
+  const headers = Object.create(null) as Record<string, string>;
+  headers['User-Agent'] = userAgent;
+  headers[contentTypeName] = contentType;
+  headers.Range = 'bytes=0-1048575';
+  headers['Accept-Encoding'] = 'gzip,deflate';
+  headers.Connection = 'close';
+  return headers;
 }
 
 /**
@@ -216,7 +216,7 @@ export function mergeBodyParameters(payload: string, params: ConnectionHttpParam
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return payload;
   const object = parsed as Record<string, unknown>;
   if (params.some((p) => Object.prototype.hasOwnProperty.call(object, p.Key))) {
-    for (const p of params) object[p.Key] = valueOf(p, masked);
+    for (const p of params) Object.defineProperty(object, p.Key, { value: valueOf(p, masked), enumerable: true, writable: true, configurable: true });
     return JSON.stringify(object);
   }
   const end = payload.lastIndexOf('}');

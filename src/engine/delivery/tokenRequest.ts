@@ -36,7 +36,10 @@ export function buildTokenRequest(oauth: OAuthParameters): HttpRequestSpec {
   if (method === 'GET') for (const [k, v] of form) url.searchParams.append(k, v);
   const body = method === 'GET' ? '' : form.toString();
 
-  const headers: Record<string, string> = { 'User-Agent': userAgent, Accept: 'application/json' };
+  // Null-prototype: a header parameter may be named `__proto__`.
+  const headers = Object.create(null) as Record<string, string>;
+  headers['User-Agent'] = userAgent;
+  headers.Accept = 'application/json';
   if (method !== 'GET') headers['Content-Type'] = 'application/x-www-form-urlencoded';
   for (const p of extra.HeaderParameters ?? []) {
     if (!removedHeaders.has(p.Key.toLowerCase())) headers[p.Key] = p.Value ?? '';
