@@ -2,9 +2,10 @@
 //   node bench/putevents/ab.mjs <checkout-A> <checkout-B> [rounds] [seconds] [--no-rules] [--no-targets] [--json-store]
 // Prints each build's server CPU per request (user + system, /proc/<pid>/stat) per round and the
 // median with min–max: on a shared machine requests/s follow the neighbours, CPU per request much less.
+// A checkout named `bare` is the ingest bench's ceiling (bench/putevents/bareServer.mjs) instead.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { awsOk, closedLoop, fmt, freePort, median, preparedAwsCall, spawnAndWait, tempDir, awsCall } from '../lib/load.mjs';
+import { awsOk, closedLoop, fmt, freePort, median, preparedAwsCall, spawnAndWait, startServer, tempDir, awsCall } from '../lib/load.mjs';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const [a, b] = args;
@@ -17,12 +18,14 @@ const jsonStore = process.argv.includes('--json-store');
 
 const entries = Array.from({ length: 10 }, (_, i) => ({ Source: i % 5 === 0 ? 'bench.orders' : `bench.other${i}`, DetailType: 'Order Placed', Detail: JSON.stringify({ orderId: `o-${i}`, total: 10 + i, items: [{ sku: 'a', qty: 1 }] }) }));
 
+/** User and system CPU time of a process so far, ms (clock ticks of 10 ms). */
 function cpuMs(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
 }
 
 async function start(checkout) {
+  if (checkout === 'bare') return startServer(['bench/putevents/bareServer.mjs']);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const flags = JSON.parse(readFileSync(join(checkout, 'package.json'), 'utf8')).scripts.start.split(/\s+/).slice(1, -1);
@@ -37,6 +40,7 @@ async function start(checkout) {
 }
 
 const cpu = { A: [], B: [] };
+const userCpu = { A: [], B: [] };
 for (let round = 0; round < rounds; round++) {
   for (const [name, checkout] of round % 2 ? [['B', b], ['A', a]] : [['A', a], ['B', b]]) {
     const server = await start(checkout);
@@ -46,13 +50,18 @@ for (let round = 0; round < rounds; round++) {
       const cpu0 = cpuMs(server.child.pid);
       const r = await closedLoop(call, { seconds });
       if (r.failed) throw new Error(`${name}: ${r.failed} requests failed`);
-      const perRequest = (cpuMs(server.child.pid) - cpu0) / (r.rps * r.seconds);
+      const cpu1 = cpuMs(server.child.pid);
+      const requests = r.rps * r.seconds;
+      const perRequest = (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / requests;
+      const userPerRequest = (cpu1.user - cpu0.user) / requests;
       cpu[name].push(perRequest);
-      console.log(`round ${round + 1} ${name}: ${fmt(r.rps)} requests/s, server CPU ${fmt(perRequest, 3)} ms per request`);
+      userCpu[name].push(userPerRequest);
+      console.log(`round ${round + 1} ${name}: ${fmt(r.rps)} requests/s, server CPU ${fmt(perRequest, 3)} ms per request (user ${fmt(userPerRequest, 3)})`);
     } finally {
       await server.stop();
     }
   }
 }
 const text = (v) => `${fmt(median(v), 3)} ms (${fmt(Math.min(...v), 3)}–${fmt(Math.max(...v), 3)})`;
-console.log(`A ${a}: ${text(cpu.A)}\nB ${b}: ${text(cpu.B)}\nB/A per round: ${cpu.B.map((x, i) => fmt(x / cpu.A[i], 2)).join(', ')}`);
+console.log(`A ${a}: ${text(cpu.A)}, user ${text(userCpu.A)}\nB ${b}: ${text(cpu.B)}, user ${text(userCpu.B)}`);
+console.log(`B/A per round: ${cpu.B.map((x, i) => fmt(x / cpu.A[i], 2)).join(', ')}`);

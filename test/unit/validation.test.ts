@@ -335,6 +335,41 @@ describe('what AWS accepts', () => {
     expect(parseRequest('RemoveTargets', { Rule: 'r', Ids: ['a', null, 'b'] })).toEqual({ Rule: 'r', Ids: ['a', 'b'] });
   });
 
+  it('reads what differs wherever it is: first, middle or last member or item, nested', () => {
+    const input = {
+      Rule: 'r',
+      Targets: [
+        { Id: 'a', Arn: 'arn:a' },
+        { Unknown: 1, Id: 'b', Arn: 'arn:b' },
+        null,
+        { Id: 'c', RoleArn: null, Arn: 'arn:c', RetryPolicy: { MaximumRetryAttempts: 2.5, MaximumEventAgeInSeconds: 60 } },
+        { Id: 'd', Arn: 'arn:d', Extra: null },
+      ],
+      EventBusName: null,
+    };
+    const before = JSON.stringify(input);
+    expect(parseRequest('PutTargets', input)).toEqual({
+      Rule: 'r',
+      Targets: [
+        { Id: 'a', Arn: 'arn:a' },
+        { Id: 'b', Arn: 'arn:b' },
+        { Id: 'c', Arn: 'arn:c', RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60 } },
+        { Id: 'd', Arn: 'arn:d' },
+      ],
+    });
+    // The caller's value is read, never changed.
+    expect(JSON.stringify(input)).toBe(before);
+    const valid = { Rule: 'r', Targets: [{ Id: 'a', Arn: 'arn:a' }] };
+    expect(parseRequest('PutTargets', valid)).toEqual(valid);
+  });
+
+  it('reports the path of a failing value deep in lists, after valid siblings', () => {
+    const targets = [target({}), target({}), target({ RetryPolicy: { MaximumRetryAttempts: 200 } })];
+    expect(rejection('PutTargets', { Rule: 'r', Targets: targets }).message).toBe(
+      "1 validation error detected: Value '200' at 'targets.3.member.retryPolicy.maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 185",
+    );
+  });
+
   it('takes timestamps as epoch seconds, fractions included', () => {
     expect(() => validateRequest('PutEvents', { Entries: [{ Time: 1700000000.123, Source: 's' }] })).not.toThrow();
   });

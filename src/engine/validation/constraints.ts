@@ -10,81 +10,102 @@
 import type { ListShape, MapShape, NumberShape, ShapeSpec, StringShape, StructureShape } from '../../apis/events/model/shapeTypes.js';
 import { OBSERVED_ENUM_ORDER } from './awsQuirks.js';
 import { compileJavaPattern } from './javaRegex.js';
-import { javaToString } from './javaToString.js';
+import { javaToString, type RenderedValue } from './javaToString.js';
 import { constraintText, violation } from './messages.js';
-import { type MemberInfo, membersOf, shapeNamed } from './shapeLookup.js';
+import { membersOf, shapeNamed } from './shapeLookup.js';
 
 export function collectViolations(input: Record<string, unknown>, inputShape: string): string[] {
   const violations: string[] = [];
-  checkStructure(input, shapeNamed(inputShape) as StructureShape, '', violations);
+  path.length = 0;
+  checkStructure(input, shapeNamed(inputShape) as StructureShape, violations);
   return violations;
 }
 
-function check(value: unknown, shapeName: string, path: string, out: string[]): void {
+/**
+ * Where the check is, as the segments of its message path (`entries`, 3, `member`, `source`):
+ * the walk is synchronous and depth first, so one stack serves every request, and a path is
+ * spelled only for a value that fails (a PutEvents of 10 entries spelled 10 item paths before).
+ */
+const path: (string | number)[] = [];
+const at = (): string => path.join('.');
+
+function check(value: unknown, shapeName: string, out: string[]): void {
   const shape = shapeNamed(shapeName);
   switch (shape.type) {
     case 'structure':
-      return checkStructure(value as Record<string, unknown>, shape, path, out);
+      return checkStructure(value as Record<string, unknown>, shape, out);
     case 'list':
-      return checkList(value as unknown[], shapeName, shape, path, out);
+      return checkList(value as unknown[], shapeName, shape, out);
     case 'map':
-      return checkMap(value as Record<string, unknown>, shapeName, shape, path, out);
+      return checkMap(value as Record<string, unknown>, shapeName, shape, out);
     default: {
       const failed = scalarFailures(value, shapeName, shape);
-      for (const constraint of failed) out.push(violation(path, javaToString(value, shapeName), constraint));
+      for (const constraint of failed) out.push(violation(at(), javaToString(value, shapeName), constraint));
     }
   }
 }
 
-function checkStructure(value: Record<string, unknown>, shape: StructureShape, path: string, out: string[]) {
+function checkStructure(value: Record<string, unknown>, shape: StructureShape, out: string[]) {
   for (const member of membersOf(shape)) {
     const memberValue = value[member.name];
     if (memberValue === undefined) {
-      if (member.required) out.push(violation(memberPath(path, member), null, constraintText.notNull));
+      if (member.required) failedAt(member.messageName, null, [constraintText.notNull], out);
       continue;
     }
-    const memberShape = shapeNamed(member.shape);
-    if (memberShape.type === 'structure' || memberShape.type === 'list' || memberShape.type === 'map') {
-      check(memberValue, member.shape, memberPath(path, member), out);
+    const memberShape = member.spec;
+    if (isAggregate(memberShape)) {
+      path.push(member.messageName);
+      check(memberValue, member.shape, out);
+      path.pop();
       continue;
     }
-    // A scalar (most members): its path is spelled only when it fails (this runs for every
-    // member of every PutEvents entry, 70 paths per 10-entry request).
+    // A scalar (most members): its path is spelled only when it fails.
     const failed = scalarFailures(memberValue, member.shape, memberShape);
-    if (failed.length === 0) continue;
-    const at = memberPath(path, member);
-    for (const constraint of failed) out.push(violation(at, javaToString(memberValue, member.shape), constraint));
+    if (failed.length > 0) failedAt(member.messageName, javaToString(memberValue, member.shape), failed, out);
   }
 }
 
-const memberPath = (path: string, member: MemberInfo) => (path === '' ? member.messageName : `${path}.${member.messageName}`);
+function failedAt(memberName: string, rendered: RenderedValue | null, constraints: string[], out: string[]): void {
+  path.push(memberName);
+  const where = at();
+  path.pop();
+  for (const constraint of constraints) out.push(violation(where, rendered, constraint));
+}
 
-function checkList(items: unknown[], shapeName: string, shape: ListShape, path: string, out: string[]) {
+const isAggregate = (shape: ShapeSpec) => shape.type === 'structure' || shape.type === 'list' || shape.type === 'map';
+
+function checkList(items: unknown[], shapeName: string, shape: ListShape, out: string[]) {
   const lengthFailure = sizeFailure(items.length, shape);
-  if (lengthFailure) out.push(violation(path, javaToString(items, shapeName), lengthFailure));
+  if (lengthFailure) out.push(violation(at(), javaToString(items, shapeName), lengthFailure));
   const itemShape = shapeNamed(shape.member);
-  const scalarItems = itemShape.type !== 'structure' && itemShape.type !== 'list' && itemShape.type !== 'map';
+  const scalarItems = !isAggregate(itemShape);
   for (let index = 0; index < items.length; index++) {
-    // As for structure members: a scalar item's path is spelled only when it fails.
+    // As for structure members: a valid scalar item is not visited.
     if (scalarItems && scalarFailures(items[index], shape.member, itemShape).length === 0) continue;
-    check(items[index], shape.member, `${path}.${index + 1}.member`, out);
+    path.push(index + 1, 'member');
+    check(items[index], shape.member, out);
+    path.length -= 2;
   }
 }
 
-function checkMap(entries: Record<string, unknown>, shapeName: string, shape: MapShape, path: string, out: string[]) {
+function checkMap(entries: Record<string, unknown>, shapeName: string, shape: MapShape, out: string[]) {
   const keys = Object.keys(entries);
   const rendered = () => javaToString(entries, shapeName);
   const lengthFailure = sizeFailure(keys.length, shape);
-  if (lengthFailure) out.push(violation(path, rendered(), lengthFailure));
+  if (lengthFailure) out.push(violation(at(), rendered(), lengthFailure));
   if (keys.some((key) => scalarFailures(key, shape.key, shapeNamed(shape.key)).length > 0)) {
-    out.push(violation(path, rendered(), constraintText.mapKeys(allConstraints(shape.key))));
+    out.push(violation(at(), rendered(), constraintText.mapKeys(allConstraints(shape.key))));
   }
   const valueShape = shapeNamed(shape.value);
-  if (valueShape.type === 'structure' || valueShape.type === 'list' || valueShape.type === 'map') {
+  if (isAggregate(valueShape)) {
     // Unobserved: the events model has only string-to-string maps.
-    for (const key of keys) check(entries[key], shape.value, `${path}.${key}`, out);
+    for (const key of keys) {
+      path.push(key);
+      check(entries[key], shape.value, out);
+      path.pop();
+    }
   } else if (keys.some((key) => scalarFailures(entries[key], shape.value, valueShape).length > 0)) {
-    out.push(violation(path, rendered(), constraintText.mapValues(allConstraints(shape.value))));
+    out.push(violation(at(), rendered(), constraintText.mapValues(allConstraints(shape.value))));
   }
 }
 

@@ -19,6 +19,7 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
 export interface MemberInfo {
   readonly name: string;
   readonly shape: string;
+  readonly spec: ShapeSpec;
   readonly messageName: string;
   readonly required: boolean;
 }
@@ -33,10 +34,23 @@ export function membersOf(shape: StructureShape): readonly MemberInfo[] {
     members = Object.entries(shape.members).map(([name, memberShape]) => ({
       name,
       shape: memberShape,
+      spec: shapeNamed(memberShape),
       messageName: messageName(name),
       required: required.has(name),
     }));
     memberLists.set(shape, members);
   }
   return members;
+}
+
+const memberSpecs = new Map<StructureShape, ReadonlyMap<string, ShapeSpec>>();
+
+/** A structure's member shapes by wire name, prepared once: no lookup in the shape table per member read. */
+export function memberSpecsOf(shape: StructureShape): ReadonlyMap<string, ShapeSpec> {
+  let specs = memberSpecs.get(shape);
+  if (specs === undefined) {
+    specs = new Map(Object.entries(shape.members).map(([name, memberShape]) => [name, shapeNamed(memberShape)]));
+    memberSpecs.set(shape, specs);
+  }
+  return specs;
 }
