@@ -13,6 +13,8 @@
 // 3. One bus with 1 / 10 / 100 / 1,000 / 10,000 rules of mixed operators, parse + match from text,
 //    rounds alternating over the rule counts; the fall from 1 to 10,000 rules per round.
 // BENCH_ROOT=<checkout> measures another built checkout's matcher (e.g. a build of an older commit).
+// BENCH_BASELINE=<checkout> adds that build's matcher as a third side, taking its turns in the same rounds
+// (counts checked too): before -> after per category, each against event-ruler, from one run.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -27,8 +29,14 @@ const root = resolve(here, '../..');
 const measured = process.env.BENCH_ROOT ?? root;
 const shared = process.env.BENCH_SHARED ?? '/work/shared/bench';
 // An older checkout (BENCH_ROOT) may predate the src/engine layout.
-const patternsDir = ['dist/src/engine/patterns', 'dist/src/patterns'].find((d) => existsSync(join(measured, d, 'index.js')));
-const { compilePattern, RuleIndex } = await import(join(measured, patternsDir, 'index.js'));
+const patternsOf = async (checkout) => {
+  const dir = ['dist/src/engine/patterns', 'dist/src/patterns'].find((d) => existsSync(join(checkout, d, 'index.js')));
+  if (dir === undefined) throw new Error(`no built matcher under ${checkout} (npm run build there first)`);
+  return import(join(checkout, dir, 'index.js'));
+};
+const { compilePattern, RuleIndex } = await patternsOf(measured);
+const baselineRoot = process.env.BENCH_BASELINE;
+const baseline = baselineRoot ? await patternsOf(resolve(baselineRoot)) : undefined;
 
 const SOURCES = 100;
 const DETAIL_TYPES = ['Lot Created', 'Lot Updated', 'Lot Deleted'];
@@ -61,11 +69,12 @@ const CATEGORIES = Object.keys(expected);
 const java = args.includes('--skip-reference') ? false : javaAvailable();
 
 const indexes = new Map(CATEGORIES.map((category) => [category, indexOf(rulesOf(category))]));
+const baseIndexes = baseline && new Map(CATEGORIES.map((category) => [category, indexOf(rulesOf(category), baseline)]));
 // Warm up the JIT on every operator before timing anything (event-ruler's harness does the same).
-{
-  const warm = indexes.get('COMBO');
-  for (const line of lines.slice(0, 30_000)) warm.match(line);
+for (const warm of [indexes.get('COMBO'), baseIndexes?.get('COMBO')]) {
+  if (warm) for (const line of lines.slice(0, 30_000)) warm.match(line);
 }
+if (baseline) console.log(`baseline (third side): the matcher of ${resolve(baselineRoot)}`);
 const reference = java ? await startReference() : undefined;
 const perRound = Math.min(lines.length, option('--events-per-round', 30_000));
 console.log(`timed rounds: ${perRound} events per category per side (the first ${perRound}); counts checked on ${fullSet ? 'all' : 'the subset of'} ${lines.length} events`);
@@ -76,8 +85,12 @@ const began = Date.now();
 for (const category of CATEGORIES) {
   const names = rulesOf(category).map(([name]) => name);
   const want = expectedCounts(category, names);
-  const got = ourCounts(category);
+  const got = ourCounts(indexes.get(category));
   checkCounts('ours', category, names, want, names.map((name) => got.get(name) ?? 0));
+  if (baseIndexes) {
+    const base = ourCounts(baseIndexes.get(category));
+    checkCounts('baseline', category, names, want, names.map((name) => base.get(name) ?? 0));
+  }
   if (reference) {
     const answer = await reference.ask(`count ${category}`);
     const theirCounts = new Map(answer.split(' ').slice(2).map((pair) => pair.split('=')).map(([n, c]) => [n, Number(c)]));
@@ -94,11 +107,16 @@ console.log(`counts ${fullSet ? 'checked' : 'not checked (subset)'}, both sides 
 // (who goes first flips per category and per round); each side's total matches must agree.
 const ours = new Map(CATEGORIES.map((c) => [c, []]));
 const theirs = new Map(CATEGORIES.map((c) => [c, []]));
+const base = new Map(CATEGORIES.map((c) => [c, []]));
+const SIDES = baseIndexes ? ['ours', 'theirs', 'base'] : ['ours', 'theirs'];
 for (let round = 0; round < rounds; round++) {
   for (const [c, category] of CATEGORIES.entries()) {
-    const order = (round + c) % 2 === 0 ? ['ours', 'theirs'] : ['theirs', 'ours'];
+    // Who goes first moves on per category and per round.
+    const turn = (round + c) % SIDES.length;
+    const order = [...SIDES.slice(turn), ...SIDES.slice(0, turn)];
     for (const side of order) {
-      if (side === 'ours') ours.get(category).push(timeOurs(category));
+      if (side === 'ours') ours.get(category).push(timeOurs(indexes.get(category)));
+      else if (side === 'base') base.get(category).push(timeOurs(baseIndexes.get(category)));
       else if (reference) theirs.get(category).push(await timeTheirs(category));
     }
     const o = ours.get(category).at(-1);
@@ -106,6 +124,11 @@ for (let round = 0; round < rounds; round++) {
     if (t && o.matched !== t.matched) {
       failures++;
       console.error(`${category}: ours matched ${o.matched} times on the timed events, event-ruler ${t.matched}`);
+    }
+    const b = base.get(category).at(-1);
+    if (b && o.matched !== b.matched) {
+      failures++;
+      console.error(`${category}: ours matched ${o.matched} times on the timed events, the baseline ${b.matched}`);
     }
   }
   console.log(`round ${round + 1}/${rounds} done (load average ${os.loadavg()[0].toFixed(2)}, ${((Date.now() - began) / 1000).toFixed(0)} s)`);
@@ -134,6 +157,19 @@ for (const category of CATEGORIES) {
   });
 }
 
+if (baseIndexes) {
+  console.log('\nbefore (BENCH_BASELINE) -> after (this build), each / event-ruler per round in the same rounds, median (min-max)');
+  console.log('| category | before, wall | before, CPU | after, wall | after, CPU | after / before (CPU) |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const category of CATEGORIES) {
+    const o = ours.get(category);
+    const b = base.get(category);
+    const t = theirs.get(category);
+    const cell = (side, key) => (t.length ? spread(ratios(side, t, key), times) : '-');
+    console.log(`| ${category} | ${cell(b, 'eps')} | ${cell(b, 'cpu')} | ${cell(o, 'eps')} | ${cell(o, 'cpu')} | ${spread(ratios(o, b, 'cpu'), times)} |`);
+  }
+}
+
 if (!skipScaling) scaling();
 console.log(`\nmatching bench: ${((Date.now() - began) / 1000).toFixed(0)} s after loading`);
 
@@ -143,8 +179,7 @@ if (failures > 0) {
 }
 console.log(fullSet ? '\nevery category reproduces citylots2-synth.expected.json exactly (ours and event-ruler)' : '\n(subset of events: match counts not checked)');
 
-function ourCounts(category) {
-  const index = indexes.get(category);
+function ourCounts(index) {
   const counts = new Map();
   for (let i = 0; i < lines.length; i++) {
     for (const name of index.match(lines[i])) counts.set(name, (counts.get(name) ?? 0) + 1);
@@ -159,8 +194,7 @@ function checkCounts(side, category, names, want, got) {
   console.error(`${side} ${category}: COUNTS WRONG got ${got} want ${want}`);
 }
 
-function timeOurs(category) {
-  const index = indexes.get(category);
+function timeOurs(index) {
   let matched = 0;
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
@@ -281,9 +315,9 @@ function javaAvailable() {
   return false;
 }
 
-function indexOf(ruleSet) {
-  const index = new RuleIndex();
-  for (const [name, pattern] of ruleSet) index.add(name, compilePattern(JSON.stringify(pattern)), name);
+function indexOf(ruleSet, matcher = { compilePattern, RuleIndex }) {
+  const index = new matcher.RuleIndex();
+  for (const [name, pattern] of ruleSet) index.add(name, matcher.compilePattern(JSON.stringify(pattern)), name);
   return index;
 }
 

@@ -164,3 +164,47 @@ describe('RuleIndex returns matches in the order the rules were added, across gr
     expect(merged).toBeGreaterThan(1000); // results from several groups, merged
   });
 });
+
+describe('the scanner reads digits four at a time as the parse reads them one by one', () => {
+  // Digits, the bytes 0x3a-0x3f and '/' just past them (a 4-byte test of the high nibble alone would pass those),
+  // and what may follow or break a number.
+  const NUMBER_CHARS = ['0', '1', '5', '9', '0', '7', ':', ';', '<', '=', '>', '?', '/', '.', 'e', 'E', '-', '+', ' ', ',', 'x'];
+  const digitsFirst = fc.array(fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '7', '8', '9'), { minLength: 1, maxLength: 22 });
+  const numberLike = fc
+    .tuple(fc.constantFrom('', '-'), digitsFirst, fc.array(fc.constantFrom(...NUMBER_CHARS), { maxLength: 22 }))
+    .map(([sign, digits, rest]) => sign + digits.join('') + rest.join(''));
+  const PLACES = [
+    (n: string) => `{"s":${n},"a":"x"}`, // a skipped scalar of a visited object
+    (n: string) => `{"g":[[{"x":${n},"y":1}]],"a":"x"}`, // inside a skipped container
+    (n: string) => `{"a":"x","n":${n}}`, // the wanted value itself
+    (n: string) => `{"a":"x","s":${n}`, // cut: the text ends in the number
+    (n: string) => `{"a":"x","s":[${n}]}`,
+  ];
+
+  test('same rules or the same error, wherever the number stands', () => {
+    const index = new RuleIndex<string>();
+    index.add('a', compilePattern('{"a": ["x"]}'), 'a');
+    index.add('n', compilePattern('{"n": [{"numeric": [">", 1000]}]}'), 'n');
+    index.add('exact', compilePattern('{"n": [12345678901234567890]}'), 'exact');
+    const seen = { ok: 0, errors: 0 };
+    const outcome = (run: () => string[]) => {
+      try {
+        return { rules: run() };
+      } catch (error) {
+        return { error: `${(error as Error).constructor.name}: ${(error as Error).message}` };
+      }
+    };
+    fc.assert(
+      fc.property(numberLike, fc.nat(PLACES.length - 1), (n, place) => {
+        const text = PLACES[place]!(n);
+        const viaParse = outcome(() => index.match(parseEventJson(text)));
+        if ('error' in viaParse) seen.errors++;
+        else seen.ok++;
+        expect(outcome(() => index.match(text))).toEqual(viaParse);
+      }),
+      { numRuns: 6000 },
+    );
+    expect(seen.ok).toBeGreaterThan(600);
+    expect(seen.errors).toBeGreaterThan(600);
+  });
+});

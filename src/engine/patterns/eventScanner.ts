@@ -40,11 +40,16 @@ export function scanEventText(text: string, paths: PathNode, into: FlatEvent): b
 
 const encoder = new TextEncoder();
 let bytes = Buffer.allocUnsafeSlow(1 << 16);
+/** `bytes` read 4 at a time (digitsEnd). */
+let view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
 
 /** The text's UTF-8 into `bytes`, then a 0 byte; its length, or -1 when it holds lone surrogates. */
 function encode(text: string): number {
   // UTF-8 takes at most 3 bytes per UTF-16 unit; spare room for lookahead past the end.
-  if (bytes.length < text.length * 3 + 8) bytes = Buffer.allocUnsafeSlow(text.length * 3 + 1024);
+  if (bytes.length < text.length * 3 + 8) {
+    bytes = Buffer.allocUnsafeSlow(text.length * 3 + 1024);
+    view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  }
   const { written } = encoder.encodeInto(text, bytes);
   if (written !== text.length && !(text as unknown as { isWellFormed(): boolean }).isWellFormed()) return -1;
   bytes[written] = 0;
@@ -97,49 +102,69 @@ class Scanner {
     if (depth > MAX_DEPTH) return this.fail();
     const src = this.src;
     const children = node.children;
-    this.pos++;
-    this.space();
-    if (src[this.pos] === CLOSE_BRACE) {
-      this.pos++;
+    const compareBytes = node.keyBytes.length <= MAX_COMPARED_KEYS;
+    // The position stays in a local across the members (profile: this loop was ~25% of a single-operator category).
+    let p = this.pos + 1;
+    if (src[p]! <= 32) p = spaceEnd(src, p);
+    if (src[p] === CLOSE_BRACE) {
+      this.pos = p + 1;
       return;
     }
     let seen: string[] | undefined;
     for (;;) {
-      this.space();
-      if (src[this.pos] !== QUOTE) return this.fail();
-      const keyStart = this.pos;
-      const escaped = this.skipString();
-      if (!this.ok) return;
-      const keyEnd = this.pos;
-      this.space();
-      if (src[this.pos] !== COLON) return this.fail();
-      this.pos++;
-      this.space();
+      if (src[p]! <= 32) p = spaceEnd(src, p);
+      if (src[p] !== QUOTE) return this.fail();
+      const keyStart = p + 1;
+      let c = src[++p]!;
+      while (c !== QUOTE && c >= 32 && c !== BACKSLASH) c = src[++p]!;
+      let escaped = false;
+      if (c === QUOTE) {
+        p++;
+      } else {
+        this.pos = keyStart - 1;
+        escaped = this.skipString();
+        if (!this.ok) return;
+        p = this.pos;
+      }
+      const keyEnd = p - 1;
+      if (src[p]! <= 32) p = spaceEnd(src, p);
+      if (src[p] !== COLON) return this.fail();
+      p++;
+      if (src[p]! <= 32) p = spaceEnd(src, p);
       let child: PathNode | undefined;
       let key = '';
-      if (!escaped && node.keyBytes.length <= MAX_COMPARED_KEYS) {
+      if (!escaped && compareBytes) {
         // Most keys lead nowhere: compare their bytes with the few wanted ones before making a string.
-        child = childByBytes(node, src, keyStart + 1, keyEnd - 1);
-        if (child !== undefined || hasDot(src, keyStart + 1, keyEnd - 1)) key = this.slice(keyStart + 1, keyEnd - 1);
+        child = childByBytes(node, src, keyStart, keyEnd);
+        if (child !== undefined) key = this.slice(keyStart, keyEnd);
+        if (child === DOTTED) child = undefined;
       } else {
-        key = escaped ? (JSON.parse(this.slice(keyStart, keyEnd)) as string) : this.slice(keyStart + 1, keyEnd - 1);
+        key = escaped ? (JSON.parse(this.slice(keyStart - 1, keyEnd + 1)) as string) : this.slice(keyStart, keyEnd);
         child = children.get(key);
       }
       // A dot in an event key reads as nesting: {"a.b": 1} is the path a.b.
       if (child === undefined && key.indexOf('.') >= 0) child = descend(node, key);
       if (child === undefined) {
-        this.skip(depth);
+        // Most unread values of a visited object are scalars: stepped over here, without a container stack.
+        c = src[p]!;
+        p = c === QUOTE ? plainStringEnd(src, p) : c === MINUS || (c >= 48 && c <= 57) ? numberEnd(src, p) : skipValue(src, p, MAX_DEPTH - depth);
+        if (p < 0) return this.fail();
       } else {
         // The parse keeps only the last of repeated keys; leave that case to it.
         if (seen === undefined) seen = [key];
         else if (seen.includes(key)) return this.fail();
         else seen.push(key);
+        this.pos = p;
         this.value(child, membership, depth);
+        if (!this.ok) return;
+        p = this.pos;
       }
-      if (!this.ok) return;
-      this.space();
-      const c = src[this.pos++]!;
-      if (c === CLOSE_BRACE) return;
+      if (src[p]! <= 32) p = spaceEnd(src, p);
+      c = src[p++]!;
+      if (c === CLOSE_BRACE) {
+        this.pos = p;
+        return;
+      }
       if (c !== COMMA) return this.fail();
     }
   }
@@ -409,15 +434,11 @@ function numberEnd(src: Bytes, p: number): number {
   if (c === 48) {
     p++;
   } else if (c >= 49 && c <= 57) {
-    p++;
-    while (isDigit(src[p]!)) p++;
+    p = digitsEnd(src, p + 1);
   } else {
     return -1;
   }
-  if (src[p]! === DOT && isDigit(src[p + 1]!)) {
-    p += 2;
-    while (isDigit(src[p]!)) p++;
-  }
+  if (src[p]! === DOT && isDigit(src[p + 1]!)) p = digitsEnd(src, p + 2);
   c = src[p]!;
   if (c === 101 || c === 69) {
     let q = p + 1;
@@ -428,6 +449,24 @@ function numberEnd(src: Bytes, p: number): number {
       while (isDigit(src[p]!)) p++;
     }
   }
+  return p;
+}
+
+/**
+ * Past the digits from `p`, four bytes at a time while all four are digits
+ * (each byte 0x30-0x39: high nibble 3, and adding 6 leaves it 3). Digits are
+ * most of an event's bytes (coordinates): profile, ~25% of a scan one byte at
+ * a time; ~20% less time stepping over a geometry this way. The 0 byte after
+ * the text ends a run, and `bytes` has room to read 4 bytes past it.
+ */
+function digitsEnd(src: Bytes, p: number): number {
+  const v = view;
+  for (;;) {
+    const x = v.getInt32(p, true);
+    if ((x & 0xf0f0f0f0) !== 0x30303030 || ((x + 0x06060606) & 0xf0f0f0f0) !== 0x30303030) break;
+    p += 4;
+  }
+  while (isDigit(src[p]!)) p++;
   return p;
 }
 
@@ -455,22 +494,30 @@ function hexDigit(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 }
 
+/** Stands for a key that is not wanted itself but starts with a wanted key and a dot (see childByBytes). */
+const DOTTED: PathNode = { children: new Map(), slot: -1, keyBytes: [], keyNodes: [] };
+
+/**
+ * The wanted child whose key has the bytes [start, end); DOTTED when the key
+ * starts with a wanted key and a dot, the only keys descend() can lead
+ * anywhere (wanted keys hold no dots: paths are split at them), so no other
+ * unwanted key is made into a string or searched for a dot.
+ */
 function childByBytes(node: PathNode, src: Bytes, start: number, end: number): PathNode | undefined {
   const keys = node.keyBytes;
   const length = end - start;
+  let dotted = false;
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k]!;
-    if (key.length !== length) continue;
+    const n = key.length;
+    if (n > length || (n < length && src[start + n] !== DOT)) continue;
     let i = 0;
-    while (i < length && key[i] === src[start + i]) i++;
-    if (i === length) return node.keyNodes[k];
+    while (i < n && key[i] === src[start + i]) i++;
+    if (i < n) continue;
+    if (n === length) return node.keyNodes[k];
+    dotted = true;
   }
-  return undefined;
-}
-
-function hasDot(src: Bytes, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (src[i] === DOT) return true;
-  return false;
+  return dotted ? DOTTED : undefined;
 }
 
 function descend(node: PathNode, dottedKey: string): PathNode | undefined {

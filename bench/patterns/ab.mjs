@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// Two builds' matchers in ONE process, alternating pass by pass (docs/performance.md, "Pattern matching (issue 24)"):
+//   node bench/patterns/ab.mjs <before checkout> <after checkout> [categories|all] [events] [passes]
+// Both checkouts must be built (dist/). Every category is warmed on both, then each pass times each build
+// over the first `events` lines (default 30,000) per category, the order flipping per pass and category.
+// Printed per category: events per CPU-second, median (min-max), and after / before per pass.
+// Counts are not checked here: bench/patterns/run.mjs does that (and BENCH_BASELINE there compares two builds
+// against event-ruler in the same rounds).
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const shared = process.env.BENCH_SHARED ?? '/work/shared/bench';
+const [before, after, which = 'all', events = '30000', passes = '6'] = process.argv.slice(2);
+if (!before || !after) throw new Error('usage: node bench/patterns/ab.mjs <before checkout> <after checkout> [categories|all] [events] [passes]');
+const builds = await Promise.all([before, after].map((checkout) => import(join(resolve(checkout), 'dist/src/engine/patterns/index.js'))));
+const dataFile = join(here, '../.data/citylots2-synth.json.gz');
+if (!existsSync(dataFile)) throw new Error(`${dataFile} is missing: run bench/patterns/run.mjs once to generate it`);
+const all = gunzipSync(readFileSync(dataFile)).toString('utf8');
+const lines = [];
+for (let start = 0, i = 0; i < Number(events); i++) {
+  const end = all.indexOf('\n', start);
+  if (end < 0) break;
+  lines.push(Buffer.from(all.slice(start, end), 'utf8').toString('utf8')); // a string of its own (see run.mjs)
+  start = end + 1;
+}
+const rules = JSON.parse(readFileSync(join(shared, 'ruler_bench_rules.json'), 'utf8'));
+const CATEGORIES = Object.keys(JSON.parse(readFileSync(join(shared, 'citylots2-synth.expected.json'), 'utf8')).expected_matches);
+const rulesOf = (category) => {
+  const spec = rules[category];
+  if (Array.isArray(spec)) return spec.map((pattern, i) => [`r${i}`, pattern]);
+  return spec.consists_of.flatMap((part) => rules[part].map((pattern, i) => [`${part}:r${i}`, pattern]));
+};
+const indexes = builds.map(({ compilePattern, RuleIndex }) => {
+  const byCategory = new Map();
+  for (const category of CATEGORIES) {
+    const index = new RuleIndex();
+    for (const [name, pattern] of rulesOf(category)) index.add(name, compilePattern(JSON.stringify(pattern)), name);
+    for (const line of lines) index.match(line);
+    byCategory.set(category, index);
+  }
+  return byCategory;
+});
+const wanted = which === 'all' ? CATEGORIES : which.split(',');
+const rates = new Map(wanted.map((category) => [category, [[], []]]));
+for (let pass = 0; pass < Number(passes); pass++) {
+  for (const [c, category] of wanted.entries()) {
+    for (const side of (pass + c) % 2 ? [1, 0] : [0, 1]) {
+      const index = indexes[side].get(category);
+      const c0 = process.cpuUsage();
+      for (let i = 0; i < lines.length; i++) index.match(lines[i]);
+      const cpu = process.cpuUsage(c0);
+      rates.get(category)[side].push(lines.length / ((cpu.user + cpu.system) / 1e6));
+    }
+  }
+}
+const median = (values) => {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const k = (n) => `${Math.round(n / 1000)}K`;
+const spread = (values, f) => `${f(median(values))} (${f(Math.min(...values))}–${f(Math.max(...values))})`;
+console.log(`${lines.length} events per pass, ${passes} passes; events per CPU-second`);
+console.log('| category | before | after | after / before |\n|---|---:|---:|---:|');
+for (const [category, [b, a]] of rates) {
+  console.log(`| ${category} | ${spread(b, k)} | ${spread(a, k)} | ${spread(a.map((x, i) => x / b[i]), (r) => `${r.toFixed(2)}×`)} |`);
+}
