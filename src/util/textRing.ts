@@ -40,15 +40,8 @@ export class TextRing {
       while (this.count && this.starts[this.first] >= this.write) this.dropOldest();
       this.write = 0;
     }
-    const end = this.write + bytes;
-    while (this.count && this.starts[this.first] >= this.write && this.starts[this.first] < end) this.dropOldest();
     buffer.write(text, this.write);
-    const slot = (this.first + this.count) % this.maxRecords;
-    this.starts[slot] = this.write;
-    this.lengths[slot] = bytes;
-    this.count++;
-    this.used += bytes;
-    this.write = end;
+    this.written(this.write + bytes);
   }
 
   /**
@@ -78,15 +71,20 @@ export class TextRing {
     let end = this.write;
     if (typeof text === 'string') end += buffer.write(text, end);
     else for (let i = 0; i < text.length; i++) end += buffer.write(text[i]!, end);
-    const bytes = end - this.write;
-    while (this.count && this.starts[this.first] >= this.write && this.starts[this.first] < end) this.dropOldest();
-    const slot = (this.first + this.count) % this.maxRecords;
-    this.starts[slot] = this.write;
-    this.lengths[slot] = bytes;
-    this.count++;
-    this.used += bytes;
-    this.write = end;
+    this.written(end);
     return true;
+  }
+
+  /** A record now fills write..end: drop the older records it overwrote and count it. */
+  private written(end: number): void {
+    const start = this.write;
+    while (this.count && this.starts[this.first] >= start && this.starts[this.first] < end) this.dropOldest();
+    const slot = (this.first + this.count) % this.maxRecords;
+    this.starts[slot] = start;
+    this.lengths[slot] = end - start;
+    this.count++;
+    this.used += end - start;
+    this.write = end;
   }
 
   /** How many texts are kept. */
