@@ -92,18 +92,20 @@ const skipped = fc.letrec<{ value: string }>((tie) => ({
   ),
 })).value;
 
+/** What a matcher gave: its rules, or the error it threw (class and message), to compare two paths. */
+const outcome = (run: () => string[]): { rules: string[] } | { error: string } => {
+  try {
+    return { rules: run() };
+  } catch (error) {
+    return { error: `${(error as Error).constructor.name}: ${(error as Error).message}` };
+  }
+};
+
 describe('the scanner steps over unread strings as the parse reads them', () => {
   test('raw control characters and escapes in skipped keys and values: same rules or same error', () => {
     const index = new RuleIndex<string>();
     index.add('a', compilePattern('{"a": ["x"]}'), 'a');
     const seen = { ok: 0, errors: 0 };
-    const outcome = (run: () => string[]) => {
-      try {
-        return { rules: run() };
-      } catch (error) {
-        return { error: `${(error as Error).constructor.name}: ${(error as Error).message}` };
-      }
-    };
     fc.assert(
       fc.property(skipped, skipped, fc.boolean(), (before, after, first) => {
         const text = first ? `{"a":"x","s":${before},"t":${after}}` : `{"s":${before},"a":"x","t":${after}}`;
@@ -187,13 +189,6 @@ describe('the scanner reads digits four at a time as the parse reads them one by
     index.add('n', compilePattern('{"n": [{"numeric": [">", 1000]}]}'), 'n');
     index.add('exact', compilePattern('{"n": [12345678901234567890]}'), 'exact');
     const seen = { ok: 0, errors: 0 };
-    const outcome = (run: () => string[]) => {
-      try {
-        return { rules: run() };
-      } catch (error) {
-        return { error: `${(error as Error).constructor.name}: ${(error as Error).message}` };
-      }
-    };
     fc.assert(
       fc.property(numberLike, fc.nat(PLACES.length - 1), (n, place) => {
         const text = PLACES[place]!(n);
