@@ -57,6 +57,8 @@ const rounds = option('--rounds', process.env.BENCH_QUICK === '1' ? 3 : 5);
 const skipScaling = args.includes('--skip-scaling');
 const fullSet = !Number.isFinite(eventLimit);
 const failedCategories = new Set();
+// BENCH_TRACE=1: our timed windows marked on stdout (run with --trace-gc / --trace-deopt to see what lands inside).
+const trace = process.env.BENCH_TRACE === '1';
 
 const eventsFile = ensureEvents();
 const lines = loadEventLines(eventsFile);
@@ -115,7 +117,7 @@ for (let round = 0; round < rounds; round++) {
     const turn = (round + c) % SIDES.length;
     const order = [...SIDES.slice(turn), ...SIDES.slice(0, turn)];
     for (const side of order) {
-      if (side === 'ours') ours.get(category).push(timeOurs(indexes.get(category)));
+      if (side === 'ours') ours.get(category).push(timeOurs(indexes.get(category), `${round} ${category}`));
       else if (side === 'base') base.get(category).push(timeOurs(baseIndexes.get(category)));
       else if (reference) theirs.get(category).push(await timeTheirs(category));
     }
@@ -194,13 +196,15 @@ function checkCounts(side, category, names, want, got) {
   console.error(`${side} ${category}: COUNTS WRONG got ${got} want ${want}`);
 }
 
-function timeOurs(index) {
+function timeOurs(index, label = '') {
+  if (trace) console.log(`trace begin ${label}`);
   let matched = 0;
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < perRound; i++) matched += index.match(lines[i]).length;
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = process.cpuUsage(c0);
+  if (trace) console.log(`trace end ${label} ${Math.round(perRound / seconds)}`);
   return { eps: perRound / seconds, cpu: perRound / ((cpu.user + cpu.system) / 1e6), matched };
 }
 
