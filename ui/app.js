@@ -147,6 +147,9 @@ class VirtualList {
 
 // ---------- paged, filtered lists (events, deliveries) ----------
 
+/** How far a delivery has got (events never change: 0), to keep the later of two copies of it. */
+const progress = (item) => (item.attempts ? (item.status === 'pending' ? 0 : 1e6) + item.attempts.length : 0);
+
 class PagedList {
   constructor({ kind, path, listEl, countEl, renderRow, onSelect, params }) {
     Object.assign(this, { kind, path, countEl, params });
@@ -154,13 +157,25 @@ class PagedList {
     this.byId = new Map();
     this.total = 0;
     this.generation = 0;
+    this.reloads = 0;
     this.list = new VirtualList(listEl, { renderRow, onSelect: (item) => onSelect(item), onNearEnd: () => this.more() });
   }
   async reload() {
     const generation = ++this.generation;
+    // Live items that arrive while the page is on its way may be newer than what it holds for them
+    // (the server read it earlier): they go back on top of it, or a pending delivery's first attempt,
+    // streamed before the page came, would be replaced by the page's older copy (and a row under
+    // the pointer would move away between a click's aim and the click).
+    const live = (this.liveDuringReload = new Map());
     const page = await getJson(`${this.path}?${query({ ...this.params(), limit: pageSize })}`);
     if (generation !== this.generation) return;
+    this.liveDuringReload = undefined;
     this.fill(page);
+    for (const item of live.values()) {
+      const known = this.byId.get(item.id);
+      if (!known || progress(item) >= progress(known)) this.upsert(item);
+    }
+    this.countEl.dataset.reloads = String(++this.reloads); // for the tests: a page has been read and shown
   }
   /** Show a first page (from a fetch, or the one the server put in the page). */
   fill(page) {
@@ -186,6 +201,7 @@ class PagedList {
   }
   /** A live item: replace it where it is, or add it at the top. */
   upsert(item) {
+    this.liveDuringReload?.set(item.id, item);
     const known = this.byId.get(item.id);
     if (known) this.items[this.items.indexOf(known)] = item;
     else {
@@ -292,7 +308,10 @@ async function selectEvent(e) {
   renderEventDetail();
   const page = await getJson(`activity/deliveries?${query({ ...nsParams(), eventId: e.event.id, limit: 100 })}`);
   if (state.selectedEvent !== e) return;
-  for (const d of page.deliveries) state.eventDeliveries.set(d.id, d);
+  for (const d of page.deliveries) {
+    const streamed = state.eventDeliveries.get(d.id); // arrived while the page was on its way
+    if (!streamed || progress(d) > progress(streamed)) state.eventDeliveries.set(d.id, d);
+  }
   renderEventDetail();
 }
 
