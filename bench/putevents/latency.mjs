@@ -4,6 +4,8 @@
 //   node bench/putevents/latency.mjs [events-per-second] [seconds per round] (LATENCY_ROUNDS=3 rounds per path)
 // LATENCY_AB=<script> adds a second emulator built from another bundle (e.g. a copy of dist/src/cli.js with a
 // change), set up and warmed the same way and measured in every round beside the first: an A/B in one run.
+// LATENCY_A=<script> makes A another bundle (default this checkout's dist/src/cli.js): A is started first, and
+// the side started first ran more scavenges per round in earlier runs, so run an A/B both ways round.
 // LATENCY_AB_FLAGS='<node flags>' gives B those node flags too (after npm start's); with LATENCY_AB unset, B is
 // the same bundle with those flags (an A/B of a command-line flag).
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -48,13 +50,25 @@ function cpuMsOf(server) {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/** measure() of one server's path, with that server's CPU per event over the round (the load-insensitive figure). */
+/**
+ * The main thread's time spent runnable but waiting for a core, ms, and its involuntary context
+ * switches (/proc/<pid>/schedstat, /proc/<pid>/status): time the machine, not the server, added.
+ */
+function waitOf(server) {
+  const waitNs = Number(readFileSync(`/proc/${server.child.pid}/schedstat`, 'utf8').split(' ')[1]);
+  const preempted = Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))?.[1]);
+  return { waitMs: waitNs / 1e6, preempted };
+}
+
+/** measure() of one server's path, with that server's CPU per event over the round (the load-insensitive figure) and its run-queue wait. */
 async function measureWithCpu(server, send, stats) {
   await statsOf(server);
   const before = cpuMsOf(server);
+  const waitBefore = waitOf(server);
   const values = await measure(send);
   const cpuPerEvent = (cpuMsOf(server) - before) / total;
-  stats.push({ ...(await statsOf(server)), cpuPerEvent });
+  const waitAfter = waitOf(server);
+  stats.push({ ...(await statsOf(server)), cpuPerEvent, waitMs: waitAfter.waitMs - waitBefore.waitMs, preempted: waitAfter.preempted - waitBefore.preempted });
   return values;
 }
 
@@ -121,7 +135,7 @@ async function startEmulatorPath(script, name, extraFlags = []) {
   return { emulator, putEvent, cold };
 }
 relay.statsFile = join(statsDir, 'relay.json');
-const { emulator, putEvent, cold } = await startEmulatorPath(emulatorCommand.at(-1), 'emulator');
+const { emulator, putEvent, cold } = await startEmulatorPath(process.env.LATENCY_A ?? emulatorCommand.at(-1), 'emulator');
 const abFlags = process.env.LATENCY_AB_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
 const abName = [process.env.LATENCY_AB, ...abFlags].filter(Boolean).join(' ');
 const ab = abName ? await startEmulatorPath(process.env.LATENCY_AB ?? emulatorCommand.at(-1), 'emulatorB', abFlags) : undefined;
@@ -168,12 +182,12 @@ if (ab) {
 
 // Where the tail comes from: what stalled each server's event loop in the measured rounds.
 console.log(`\nWhat stalled the event loop in the measured rounds (medians over rounds; bench/lib/loopStats.mjs):`);
-console.log('| server | CPU ms per event (rounds) | loop delay p99 ms | loop delay max ms | minor GCs per round (total / max ms) | major GCs per round (total / max ms) |');
-console.log('|---|---:|---:|---:|---:|---:|');
+console.log('| server | CPU ms per event (rounds) | run-queue wait ms per round (rounds) | preempted per round | loop delay p99 ms | loop delay max ms | minor GCs per round (total / max ms) | major GCs per round (total / max ms) |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const [name, list] of Object.entries(stalls)) {
   const m = (f) => median(list.map(f));
   const gcCell = (kind) => `${fmt(m((s) => s.gc[kind]?.count ?? 0))} (${fmt(m((s) => s.gc[kind]?.totalMs ?? 0), 1)} / ${fmt(m((s) => s.gc[kind]?.maxMs ?? 0), 1)})`;
-  console.log(`| ${name} | ${fmt(m((s) => s.cpuPerEvent), 3)} (${list.map((s) => fmt(s.cpuPerEvent, 3)).join(', ')}) | ${fmt(m((s) => s.loopDelay.p99), 1)} | ${fmt(m((s) => s.loopDelay.max), 1)} | ${gcCell('minor')} | ${gcCell('major')} |`);
+  console.log(`| ${name} | ${fmt(m((s) => s.cpuPerEvent), 3)} (${list.map((s) => fmt(s.cpuPerEvent, 3)).join(', ')}) | ${fmt(m((s) => s.waitMs), 1)} (${list.map((s) => fmt(s.waitMs, 1)).join(', ')}) | ${fmt(m((s) => s.preempted))} | ${fmt(m((s) => s.loopDelay.p99), 1)} | ${fmt(m((s) => s.loopDelay.max), 1)} | ${gcCell('minor')} | ${gcCell('major')} |`);
 }
 
 const cpuOf = (name) => median(stalls[name].map((s) => s.cpuPerEvent));
