@@ -55,9 +55,41 @@ function cpuMsOf(server) {
  * switches (/proc/<pid>/schedstat, /proc/<pid>/status): time the machine, not the server, added.
  */
 function waitOf(server) {
-  const waitNs = Number(readFileSync(`/proc/${server.child.pid}/schedstat`, 'utf8').split(' ')[1]);
+  const waitNs = waitNsOf(server);
   const preempted = Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))?.[1]);
   return { waitMs: waitNs / 1e6, preempted };
+}
+
+const waitNsOf = (server) => Number(readFileSync(`/proc/${server.child.pid}/schedstat`, 'utf8').split(' ')[1]);
+
+/** The server's cumulative run-queue wait sampled every 5 ms until the returned stop(): [CLOCK_MONOTONIC ms, wait ms]. */
+function sampleWait(server) {
+  const samples = [];
+  const read = () => samples.push([monotonicNow(), waitNsOf(server) / 1e6]);
+  read();
+  const timer = setInterval(read, 5);
+  return () => {
+    clearInterval(timer);
+    read();
+    return samples;
+  };
+}
+
+/** Run-queue wait between two instants, interpolated between the samples around each. */
+function waitBetween(samples, from, to) {
+  const at = (t) => {
+    let lo = 0;
+    let hi = samples.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (samples[mid][0] <= t) lo = mid;
+      else hi = mid;
+    }
+    const [t0, w0] = samples[lo];
+    const [t1, w1] = samples[hi];
+    return t1 > t0 ? w0 + ((w1 - w0) * Math.min(1, Math.max(0, (t - t0) / (t1 - t0)))) : w0;
+  };
+  return at(to) - at(from);
 }
 
 /** measure() of one server's path, with that server's CPU per event over the round (the load-insensitive figure) and its run-queue wait. */
@@ -65,10 +97,17 @@ async function measureWithCpu(server, send, stats) {
   await statsOf(server);
   const before = cpuMsOf(server);
   const waitBefore = waitOf(server);
-  const values = await measure(send);
+  const stopSampling = sampleWait(server);
+  const { values, windows } = await measureWindows(send);
+  const samples = stopSampling();
   const cpuPerEvent = (cpuMsOf(server) - before) / total;
   const waitAfter = waitOf(server);
-  stats.push({ ...(await statsOf(server)), cpuPerEvent, waitMs: waitAfter.waitMs - waitBefore.waitMs, preempted: waitAfter.preempted - waitBefore.preempted });
+  // The slowest 1 %: how much of each one's latency the server spent runnable but off every core.
+  const p99 = percentile(values, 99);
+  const slowest = windows.filter(([from, to]) => to - from >= p99);
+  // A wait is credited when it ends (schedstat counts it as the thread runs again): a share is approximate, so capped at 1.
+  const tailWait = slowest.map(([from, to]) => Math.min(1, waitBetween(samples, from, to) / (to - from)));
+  stats.push({ ...(await statsOf(server)), cpuPerEvent, waitMs: waitAfter.waitMs - waitBefore.waitMs, preempted: waitAfter.preempted - waitBefore.preempted, tailWaitShare: median(tailWait) });
   return values;
 }
 
@@ -96,10 +135,15 @@ async function warm(send, forSeconds = warmUpSeconds) {
   await sink.reset();
 }
 async function measure(send) {
+  return (await measureWindows(send)).values;
+}
+/** measure(), with each delivered event's [sent, arrived] on CLOCK_MONOTONIC. */
+async function measureWindows(send) {
   const sent = await offer(send);
-  const values = latencies(sent, await settle(total));
+  const arrivals = await settle(total);
   await sink.reset();
-  return values;
+  const windows = [...sent].filter(([seq]) => arrivals.has(seq)).map(([seq, at]) => [at, arrivals.get(seq)]);
+  return { values: windows.map(([from, to]) => to - from), windows };
 }
 
 // Ceilings: the same body straight to the sink, over kept-alive connections and over a new
@@ -182,12 +226,12 @@ if (ab) {
 
 // Where the tail comes from: what stalled each server's event loop in the measured rounds.
 console.log(`\nWhat stalled the event loop in the measured rounds (medians over rounds; bench/lib/loopStats.mjs):`);
-console.log('| server | CPU ms per event (rounds) | run-queue wait ms per round (rounds) | preempted per round | loop delay p99 ms | loop delay max ms | minor GCs per round (total / max ms) | major GCs per round (total / max ms) |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+console.log('| server | CPU ms per event (rounds) | run-queue wait ms per round (rounds) | share of the slowest 1 %\'s latency spent waiting for a core (rounds) | preempted per round | loop delay p99 ms | loop delay max ms | minor GCs per round (total / max ms) | major GCs per round (total / max ms) |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const [name, list] of Object.entries(stalls)) {
   const m = (f) => median(list.map(f));
   const gcCell = (kind) => `${fmt(m((s) => s.gc[kind]?.count ?? 0))} (${fmt(m((s) => s.gc[kind]?.totalMs ?? 0), 1)} / ${fmt(m((s) => s.gc[kind]?.maxMs ?? 0), 1)})`;
-  console.log(`| ${name} | ${fmt(m((s) => s.cpuPerEvent), 3)} (${list.map((s) => fmt(s.cpuPerEvent, 3)).join(', ')}) | ${fmt(m((s) => s.waitMs), 1)} (${list.map((s) => fmt(s.waitMs, 1)).join(', ')}) | ${fmt(m((s) => s.preempted))} | ${fmt(m((s) => s.loopDelay.p99), 1)} | ${fmt(m((s) => s.loopDelay.max), 1)} | ${gcCell('minor')} | ${gcCell('major')} |`);
+  console.log(`| ${name} | ${fmt(m((s) => s.cpuPerEvent), 3)} (${list.map((s) => fmt(s.cpuPerEvent, 3)).join(', ')}) | ${fmt(m((s) => s.waitMs), 1)} (${list.map((s) => fmt(s.waitMs, 1)).join(', ')}) | ${fmt(100 * m((s) => s.tailWaitShare))} % (${list.map((s) => fmt(100 * s.tailWaitShare)).join(', ')}) | ${fmt(m((s) => s.preempted))} | ${fmt(m((s) => s.loopDelay.p99), 1)} | ${fmt(m((s) => s.loopDelay.max), 1)} | ${gcCell('minor')} | ${gcCell('major')} |`);
 }
 
 const cpuOf = (name) => median(stalls[name].map((s) => s.cpuPerEvent));
