@@ -5,15 +5,12 @@
 // Samples are put under the innermost frame of our own bundle (src/cli.js) on their stack, else
 // their own frame (node's, the kernel's, idle, GC): "whose work" rather than "which leaf".
 import { readFileSync } from 'node:fs';
+import { readCpuProfile } from '../lib/cpuProfile.mjs';
 
 const [file, tailFile, topArg] = process.argv.slice(2);
 const top = Number(topArg ?? 25);
-const profile = JSON.parse(readFileSync(file, 'utf8'));
+const { profile, byId, parent, keyOf } = readCpuProfile(file);
 const tail = JSON.parse(readFileSync(tailFile, 'utf8'));
-const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-const parent = new Map();
-for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-const keyOf = (n) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').slice(-2).join('/')}:${n.callFrame.lineNumber + 1}`;
 
 /** The key a sample is counted under (memoized per profile node). */
 const owners = new Map();
