@@ -2,10 +2,12 @@
 // single-event PutEvents/s, each delivered to an API destination at a loopback sink): a
 // timeline per 100 ms of requests sent, answered and delivered, the server's CPU time per
 // slice (/proc/<pid>/stat), and the time from "listening" to the first delivery.
-//   node bench/putevents/coldPhase.mjs [seconds=3] [--cpu-prof <dir>] [--trace-opt] [--node-flag=<flag> ...] [--script=dist/src/cli.js] [--idle-ms=N]
+//   node bench/putevents/coldPhase.mjs [seconds=3] [--cpu-prof <dir>] [--trace-opt] [--node-flag=<flag> ...] [--script=dist/src/cli.js] [--idle-ms=N] [--tail=<file>]
+// --tail: write the warm phase's slowest 1 % of events (send and arrival on CLOCK_MONOTONIC) to <file>,
+// for bench/putevents/tailProfile.mjs to say what the server ran while they waited (with --cpu-prof).
 // --idle-ms: wait N ms after the set-up before the load (a user's first events rarely follow "listening" at once).
 // --trace-opt counts V8's optimizations and deoptimizations over the phase (--trace-opt --trace-deopt).
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { awsCall, emulatorCommand, fmt, percentile, startServer, startSink, monotonicNow } from '../lib/load.mjs';
 
 const args = process.argv.slice(2);
@@ -13,6 +15,7 @@ const seconds = Number(args.find((a) => /^\d+(\.\d+)?$/.test(a)) ?? 3);
 const profDir = args.includes('--cpu-prof') ? args[args.indexOf('--cpu-prof') + 1] : undefined;
 const traceOpt = args.includes('--trace-opt');
 const script = args.find((a) => a.startsWith('--script='))?.slice('--script='.length) ?? emulatorCommand.at(-1);
+const tailFile = args.find((a) => a.startsWith('--tail='))?.slice('--tail='.length);
 const idleMs = Number(args.find((a) => a.startsWith('--idle-ms='))?.slice('--idle-ms='.length) ?? 0);
 const extraFlags = args.filter((a) => a.startsWith('--node-flag=')).map((a) => a.slice('--node-flag='.length));
 const rate = 1000;
@@ -125,6 +128,10 @@ console.log(`first delivery ${fmt(Math.min(...arrivals.values()) - startMono, 1)
 console.log(`latency p50 ${fmt(percentile(latencies, 50), 1)} p99 ${fmt(percentile(latencies, 99), 1)} ms; PutEvents answer p50 ${fmt(percentile(answerMs, 50), 1)} p99 ${fmt(percentile(answerMs, 99), 1)} ms`);
 const warmLatencies = [...warm.sent].filter(([s]) => warmArrivals.has(s)).map(([s, at]) => warmArrivals.get(s) - at);
 console.log(`server CPU per event: first ${seconds} s ${fmt(phaseCpu / total, 3)} ms, next ${seconds} s ${fmt(warmCpu / total, 3)} ms (latency then p50 ${fmt(percentile(warmLatencies, 50), 1)} p99 ${fmt(percentile(warmLatencies, 99), 1)} ms)${traceOpt ? `; V8: ${counts.optimized} optimizations, ${counts.deoptimized} deoptimizations` : ''}`);
+if (tailFile) {
+  const slowest = [...warm.sent].filter(([s]) => warmArrivals.has(s)).map(([s, at]) => [at, warmArrivals.get(s)]).filter(([at, arrived]) => arrived - at >= percentile(warmLatencies, 99));
+  writeFileSync(tailFile, JSON.stringify({ phase: [coldEnd, warmEnd], p50: percentile(warmLatencies, 50), windows: slowest }));
+}
 console.log(`RSS after both phases ${fmt(kb('VmRSS') / 1024)} MB (peak ${fmt(kb('VmHWM') / 1024)} MB)`);
 console.log(`CPU ms by thread: first ${seconds} s: ${diff(threadsAtStart, threadsCold)}; next ${seconds} s: ${diff(threadsCold, threadsWarm)}`);
 if (profDir) console.log(`phases on CLOCK_MONOTONIC, ms: cold ${startMono.toFixed(1)}-${coldEnd.toFixed(1)}, warm -${warmEnd.toFixed(1)} (node bench/putevents/profileWindow.mjs <profile> <from> <to>)`);

@@ -1,14 +1,10 @@
 // Self and inclusive time per function of a .cpuprofile within a window of CLOCK_MONOTONIC ms
 // (V8 stamps samples with the same clock, in µs): node bench/putevents/profileWindow.mjs <file> <from-ms> <to-ms> [top=40]
-import { readFileSync } from 'node:fs';
+import { readCpuProfile } from '../lib/cpuProfile.mjs';
 
 const [file, from, to, topArg] = process.argv.slice(2);
 const top = Number(topArg ?? 40);
-const profile = JSON.parse(readFileSync(file, 'utf8'));
-const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-const parent = new Map();
-for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-const keyOf = (n) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').slice(-2).join('/')}:${n.callFrame.lineNumber + 1}`;
+const { profile, byId, parent, keyOf } = readCpuProfile(file);
 const self = new Map();
 const inclusive = new Map();
 let t = profile.startTime;

@@ -97,3 +97,20 @@ test('a record pushed in parts is kept as the joined text, in place or not (grow
     }
   }
 });
+
+test('growing after a wrap keeps every record, in order (records are copied in runs)', () => {
+  // Few records and a small first buffer: the count bound drops records, so writing wraps before the
+  // bytes fill the buffer, and a later longer record makes it grow with its records in two runs.
+  for (const maxRecords of [3, 5, 8]) {
+    const ring = new TextRing(maxRecords, 4096, 64);
+    const pushed: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const text = `${i}:`.padEnd(4 + ((i * 7) % 23) + (i % 50 === 49 ? 200 : 0), i % 3 ? 'x' : 'é');
+      ring.push(text);
+      pushed.push(text);
+      const kept = ring.toArray();
+      expect(kept).toEqual(pushed.slice(pushed.length - kept.length));
+      expect(kept.at(-1)).toBe(text);
+    }
+  }
+});

@@ -13,7 +13,7 @@
  * failure" is among the failures AWS does not retry, User Guide "Using dead-letter queues").
  */
 import { limits } from '../../limits.js';
-import { parseArn } from '../../apis/events/domain/arns.js';
+import { parseArn, type ParsedArn } from '../../apis/events/domain/arns.js';
 import { findApiDestinationByArn } from '../../apis/events/domain/apiDestinations.js';
 import { findConnectionByArn } from '../../apis/events/domain/connections.js';
 import type { ApiDestinationRecord, ConnectionRecord, DeliveryJob, NamespaceState } from '../../store/schema.js';
@@ -41,7 +41,7 @@ export function apiDestinationSender(deps: ApiDestinationSenderDeps): Sender {
   // Everything up to the rate-limit decision is synchronous, so the decision is taken at
   // the clock time the engine attempts the job (even inside a virtual-clock advance).
   return (job) => {
-    const arn = parseArn(job.target.Arn)!;
+    const arn = targetArnOf(job.target);
     // Never on another account's behalf (its connection's credentials): PutTargets refuses such a
     // target, and one from an older state file fails here.
     if (arn.account !== job.account) return failure('NO_PERMISSIONS', `API destination ${job.target.Arn} is not in account ${job.account}.`, false);
@@ -71,7 +71,8 @@ export function apiDestinationSender(deps: ApiDestinationSenderDeps): Sender {
 }
 
 async function invoke(deps: ApiDestinationSenderDeps, ns: NamespaceState, dest: ApiDestinationRecord, conn: ConnectionRecord, job: DeliveryJob): Promise<SendOutcome> {
-  const credentials = await deps.auth.credentials(ns, conn);
+  const given = deps.auth.credentials(ns, conn);
+  const credentials = given instanceof Promise ? await given : given;
   if (!credentials.ok) return failure('NO_PERMISSIONS', credentials.reason, true);
   const built = buildInvocationRequest({
     invocationEndpoint: dest.invocationEndpoint,
@@ -124,6 +125,18 @@ export function outcomeOf(result: HttpResult, shown: HttpRequestSpec, wallNow: n
     case 'invalid':
       return { ok: false, errorCode: 'INVALID_PARAMETER', errorMessage: `The request could not be sent: ${result.message}`, retryable: false, request };
   }
+}
+
+/**
+ * A target's ARN, parsed once per target object: every job of a rule shares its target object,
+ * which is never changed (PutTargets replaces it; jobs read back from the journal share one per
+ * configuration, DeliveryEngine.resume). The parsed ARN is only read.
+ */
+const parsedTargetArns = new WeakMap<DeliveryJob['target'], ParsedArn>();
+function targetArnOf(target: DeliveryJob['target']): ParsedArn {
+  let arn = parsedTargetArns.get(target);
+  if (arn === undefined) parsedTargetArns.set(target, (arn = parseArn(target.Arn)!));
+  return arn;
 }
 
 /** When the event's maximum age (RetryPolicy.MaximumEventAgeInSeconds, default 24 h) runs out. */

@@ -75,12 +75,19 @@ export class ConnectionAuth {
     await this.exchange(ns, conn);
   }
 
-  /** The header for an invocation; for OAuth the cached token, refreshed first when it expires within 60 s. */
-  async credentials(ns: NamespaceState, conn: ConnectionRecord): Promise<Credentials> {
+  /**
+   * The header for an invocation; for OAuth the cached token, refreshed first when it expires within 60 s.
+   * Basic and API-key headers are answered at once, not as a promise: no microtask hop per delivery.
+   */
+  credentials(ns: NamespaceState, conn: ConnectionRecord): Credentials | Promise<Credentials> {
     if (conn.authorizationType !== 'OAUTH_CLIENT_CREDENTIALS') {
       const header = staticAuthHeader(conn);
       return header ? { ok: true, header } : { ok: false, reason: `Connection ${conn.name} has no authorization parameters.` };
     }
+    return this.oauthCredentials(ns, conn);
+  }
+
+  private async oauthCredentials(ns: NamespaceState, conn: ConnectionRecord): Promise<Credentials> {
     const token = conn.oauthToken;
     const fresh = token && (token.expiresAt === undefined || token.expiresAt - this.deps.clock.now() > proactiveRefreshMs);
     if (!fresh && !(await this.exchange(ns, conn))) return { ok: false, reason: conn.stateReason ?? `Connection ${conn.name} could not be authorized.` };

@@ -7,6 +7,7 @@ import { limits } from '../../../limits.js';
 import { LimitExceededException, ResourceAlreadyExistsException, ResourceNotFoundException, ValidationException } from '../../../errors.js';
 import type { ApiDestinationRecord, ConnectionRecord, NamespaceState } from '../../../store/schema.js';
 import { parseArn } from './arns.js';
+import { rememberLast } from '../../../util/rememberLast.js';
 import { toEpochSeconds } from './time.js';
 import { table } from '../../../store/schema.js';
 
@@ -33,11 +34,16 @@ export function getApiDestination(ns: NamespaceState, name: string, verb = 'desc
 
 /** The API destination an ARN names in this namespace (same uuid: a re-created one is another destination). */
 export function findApiDestinationByArn(ns: NamespaceState, arn: string): ApiDestinationRecord | undefined {
-  const resource = parseArn(arn)?.resource;
-  if (!resource?.startsWith('api-destination/')) return undefined;
-  const dest = ns.apiDestinations?.[resource.split('/')[1]];
+  const name = apiDestinationNameOf(arn);
+  const dest = name === undefined ? undefined : ns.apiDestinations?.[name];
   return dest?.arn === arn ? dest : undefined;
 }
+
+/** The name in an API destination's ARN. Every delivery looks its destination up: a run of them to one destination parses its ARN once. */
+const apiDestinationNameOf = rememberLast((arn: string): string | undefined => {
+  const resource = parseArn(arn)?.resource;
+  return resource?.startsWith('api-destination/') ? resource.split('/')[1] : undefined;
+});
 
 export function checkApiDestinationCanBeCreated(ns: NamespaceState, name: string): void {
   const all = apiDestinationsOf(ns);

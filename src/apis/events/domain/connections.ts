@@ -8,6 +8,7 @@ import { LimitExceededException, ResourceAlreadyExistsException, ResourceNotFoun
 import type { ConnectionRecord, NamespaceState } from '../../../store/schema.js';
 import type { Ids } from '../../../util/ids.js';
 import { parseArn } from './arns.js';
+import { rememberLast } from '../../../util/rememberLast.js';
 import { authParametersToWire } from './connectionParameters.js';
 import { toEpochSeconds } from './time.js';
 import { table } from '../../../store/schema.js';
@@ -62,10 +63,11 @@ export function findConnectionByArn(ns: NamespaceState, arn: string): Connection
   return conn?.arn === arn ? conn : undefined;
 }
 
-export function connectionNameOf(arn: string): string | undefined {
+/** The name in a connection's ARN (remembered for the last ARN: each delivery to an API destination looks its connection up). */
+export const connectionNameOf = rememberLast((arn: string): string | undefined => {
   const resource = parseArn(arn)?.resource;
   return resource?.startsWith('connection/') ? resource.split('/')[1] : undefined;
-}
+});
 
 export function checkConnectionCanBeCreated(ns: NamespaceState, name: string): void {
   const all = connectionsOf(ns);
