@@ -11,7 +11,7 @@ import { archiveManagedBy, archiveRenderedInput, type ArchiveEvents } from '../d
 import type { Clock } from '../../../util/clock.js';
 import type { Ids } from '../../../util/ids.js';
 import type { Logger } from '../../../util/log.js';
-import { rememberLast } from '../../../util/rememberLast.js';
+import { isoMillis } from '../../../util/isoMillis.js';
 import type { DeliveryEngine } from '../../../engine/delivery/engine.js';
 import { payloadIsEvent, type DeliveryHistory } from '../../../engine/delivery/history.js';
 import type { EventEnvelope } from './envelope.js';
@@ -135,7 +135,7 @@ export class EventRouter {
 
   /** Each matching rule's targets get the event (an archive's managed rule fills its archive). */
   private deliver(ns: NamespaceState, rules: RuleRecord[], event: EventEnvelope, receivedAt: number, hops: number): void {
-    const ingestionTime = isoTime(receivedAt);
+    const ingestionTime = isoMillis(receivedAt);
     // The event's JSON, made at most once for all the targets that receive the whole event.
     const eventJson = {};
     // Only events that reach another bus can multiply (forward() counts the rest of the way). Counted
@@ -233,4 +233,3 @@ function namesOf(rules: RuleRecord[]): string[] {
 const deliveriesOf = (rules: RuleRecord[]) => rules.reduce((n, rule) => n + (rule.managedBy === archiveManagedBy ? 0 : rule.targets.length), 0);
 
 // Many events share a millisecond: format each one once.
-const isoTime = rememberLast((ms: number) => new Date(ms).toISOString());
