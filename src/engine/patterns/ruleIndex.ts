@@ -34,8 +34,23 @@ interface Group<T> {
   readonly afterAnchor: readonly BoundRule[] | undefined;
   /** In the order they were added. */
   entries: Entry<T>[];
+  /** The buckets the group is filed in (one per anchor value). */
+  readonly buckets: Bucket<T>[];
   /** The match() call that last evaluated this group (to evaluate it once per call). */
   visited: number;
+  /** The match() call in which it last matched. */
+  matchedIn: number;
+}
+
+/** The groups filed under one anchor value. */
+interface Bucket<T> {
+  groups: Group<T>[];
+  /**
+   * Every entry of these groups, in the order the rules were added: when many
+   * of them match one event, one walk over this list picking the matched
+   * groups' entries gives the result in order.
+   */
+  entries: Entry<T>[];
 }
 
 interface Anchor {
@@ -49,9 +64,9 @@ const PREFERRED_ANCHORS = ['source', 'detail-type'];
 export class RuleIndex<T> {
   private readonly entries = new Map<string, Entry<T>>();
   private readonly groups = new Map<string, Group<T>>();
-  private readonly byAnchor = new Map<string, Map<string, Group<T>[]>>();
+  private readonly byAnchor = new Map<string, Map<string, Bucket<T>>>();
   /** byAnchor's entries with their slots, as an array: match() walks it per event without a Map iterator. */
-  private anchorSlots: { readonly slot: number; readonly byValue: Map<string, Group<T>[]> }[] = [];
+  private anchorSlots: { readonly slot: number; readonly byValue: Map<string, Bucket<T>> }[] = [];
   private scanList: Group<T>[] = [];
   private readonly paths = new IndexPaths();
   private readonly flat = new FlatEvent();
@@ -70,6 +85,7 @@ export class RuleIndex<T> {
     if (group === undefined) this.groups.set(condition, (group = this.newGroup(condition, pattern)));
     const entry: Entry<T> = { key, value, seq: this.seq++, group };
     group.entries.push(entry);
+    for (const bucket of group.buckets) bucket.entries.push(entry);
     this.entries.set(key, entry);
   }
 
@@ -79,6 +95,7 @@ export class RuleIndex<T> {
     this.entries.delete(key);
     const group = entry.group;
     group.entries = group.entries.filter((e) => e !== entry);
+    for (const bucket of group.buckets) bucket.entries = bucket.entries.filter((e) => e !== entry);
     if (group.entries.length === 0) this.dropGroup(group);
   }
 
@@ -94,6 +111,9 @@ export class RuleIndex<T> {
     else flattenEvent(event, this.paths.tree, flat);
     const call = ++this.calls;
     const matched: Group<T>[] = [];
+    // The one bucket holding every matched group (undefined: none, or several buckets or the scan list).
+    let onlyBucket: Bucket<T> | undefined;
+    let buckets = 0;
     const anchors = this.anchorSlots;
     for (let a = 0; a < anchors.length; a++) {
       const { slot, byValue } = anchors[a]!;
@@ -102,31 +122,41 @@ export class RuleIndex<T> {
       for (const leaf of leaves) {
         if (leaf.kind !== STRING) continue;
         const bucket = byValue.get(leaf.text!);
-        if (bucket !== undefined) this.runCandidates(bucket, leaf, call, matched);
+        if (bucket !== undefined && this.runCandidates(bucket, leaf, call, matched)) {
+          onlyBucket = buckets++ === 0 ? bucket : undefined;
+        }
       }
     }
     const scan = this.scanList;
-    for (let i = 0; i < scan.length; i++) if (boundMatches(scan[i]!.rules, flat)) matched.push(scan[i]!);
-    if (matched.length === 0) return [];
-    if (matched.length === 1) {
-      const entries = matched[0]!.entries;
-      const values = new Array<T>(entries.length);
-      for (let i = 0; i < entries.length; i++) values[i] = entries[i]!.value;
-      return values;
+    for (let i = 0; i < scan.length; i++) {
+      if (boundMatches(scan[i]!.rules, flat)) {
+        matched.push(scan[i]!);
+        onlyBucket = undefined;
+      }
     }
-    return valuesBySeq(matched);
+    if (matched.length === 0) return [];
+    if (matched.length === 1) return valuesOf(matched[0]!.entries);
+    return (onlyBucket !== undefined ? valuesByWalk(onlyBucket, matched, call) : undefined) ?? valuesBySeq(matched);
   }
 
-  private runCandidates(bucket: Group<T>[], anchorLeaf: Leaf, call: number, matched: Group<T>[]): void {
+  /** Evaluates the bucket's groups not yet evaluated in this call; true when one of them matched. */
+  private runCandidates(bucket: Bucket<T>, anchorLeaf: Leaf, call: number, matched: Group<T>[]): boolean {
     // The anchor leaf satisfies the anchor field; outside arrays it constrains nothing else.
     const anchorDone = anchorLeaf.membership === null;
-    for (let i = 0; i < bucket.length; i++) {
-      const group = bucket[i]!;
+    const groups = bucket.groups;
+    let any = false;
+    for (let i = 0; i < groups.length; i++) {
+      const group = groups[i]!;
       if (group.visited === call) continue;
       group.visited = call;
       const rules = anchorDone && group.afterAnchor !== undefined ? group.afterAnchor : group.rules;
-      if (boundMatches(rules, this.flat)) matched.push(group);
+      if (boundMatches(rules, this.flat)) {
+        group.matchedIn = call;
+        matched.push(group);
+        any = true;
+      }
     }
+    return any;
   }
 
   private newGroup(condition: string, pattern: CompiledPattern): Group<T> {
@@ -134,7 +164,7 @@ export class RuleIndex<T> {
     const rules = bindPattern(pattern, this.paths);
     const anchorSlot = anchor === undefined ? -1 : this.paths.slot(anchor.path);
     const afterAnchor = anchor !== undefined && rules.length === 1 ? [rules[0]!.filter((f) => f.slot !== anchorSlot)] : undefined;
-    const group: Group<T> = { condition, pattern, rules, anchor, afterAnchor, entries: [], visited: -1 };
+    const group: Group<T> = { condition, pattern, rules, anchor, afterAnchor, entries: [], buckets: [], visited: -1, matchedIn: -1 };
     this.paths.retain(pattern.paths);
     if (anchor === undefined) {
       this.scanList.push(group);
@@ -146,9 +176,10 @@ export class RuleIndex<T> {
       this.anchorSlots.push({ slot: anchorSlot, byValue });
     }
     for (const v of anchor.values) {
-      const bucket = byValue.get(v);
-      if (bucket === undefined) byValue.set(v, [group]);
-      else bucket.push(group);
+      let bucket = byValue.get(v);
+      if (bucket === undefined) byValue.set(v, (bucket = { groups: [], entries: [] }));
+      bucket.groups.push(group);
+      group.buckets.push(bucket);
     }
     return group;
   }
@@ -163,15 +194,39 @@ export class RuleIndex<T> {
     }
     const byValue = this.byAnchor.get(group.anchor.path)!;
     for (const v of group.anchor.values) {
-      const bucket = byValue.get(v)!.filter((g) => g !== group);
-      if (bucket.length === 0) byValue.delete(v);
-      else byValue.set(v, bucket);
+      const bucket = byValue.get(v)!;
+      bucket.groups = bucket.groups.filter((g) => g !== group);
+      if (bucket.groups.length === 0) byValue.delete(v);
     }
     if (byValue.size === 0) {
       this.byAnchor.delete(group.anchor.path);
       this.anchorSlots = this.anchorSlots.filter((a) => a.byValue !== byValue);
     }
   }
+}
+
+function valuesOf<T>(entries: readonly Entry<T>[]): T[] {
+  const values = new Array<T>(entries.length);
+  for (let i = 0; i < entries.length; i++) values[i] = entries[i]!.value;
+  return values;
+}
+
+/**
+ * The matched groups' values in the order the rules were added, when one walk
+ * over the bucket's entries (picking those of matched groups) is cheaper than
+ * merging the groups' runs (about one pass over the values per run); else
+ * undefined. Profile, 10,000 rules: an event met ~7 groups of ~100 rules under
+ * its source and, when many matched (8-16 groups, ~100 values), merging their
+ * runs was ~10% of the time.
+ */
+function valuesByWalk<T>(bucket: Bucket<T>, matched: readonly Group<T>[], call: number): T[] | undefined {
+  let total = 0;
+  for (let g = 0; g < matched.length; g++) total += matched[g]!.entries.length;
+  const entries = bucket.entries;
+  if (entries.length > total * matched.length) return undefined;
+  const values = new Array<T>(total);
+  for (let i = 0, k = 0; k < total; i++) if (entries[i]!.group.matchedIn === call) values[k++] = entries[i]!.value;
+  return values;
 }
 
 /**
