@@ -193,7 +193,8 @@ class Flattener {
   }
 }
 
-function descend(node: PathNode, dottedKey: string): PathNode | undefined {
+/** The node a dotted event key (`{"a.b": 1}`) leads to from `node`, if any. */
+export function descend(node: PathNode, dottedKey: string): PathNode | undefined {
   let current: PathNode | undefined = node;
   for (const segment of dottedKey.split('.')) {
     current = current.children.get(segment);
