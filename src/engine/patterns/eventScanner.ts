@@ -18,21 +18,11 @@
  * stopping there is right).
  */
 import { parseEventJson } from './eventJson.js';
-import { FALSE, type FlatEvent, type Leaf, type Membership, NULL, NUMBER, type PathNode, STRING, TRUE, descend, flattenEvent } from './flatten.js';
+import { FALSE, type FlatEvent, type Leaf, type MemberPaths, type Membership, NULL, NUMBER, type PathNode, STRING, TRUE, descend, flattenEvent } from './flatten.js';
 
 const MAX_DEPTH = 128;
 /** Up to this many wanted keys in an object, keys are compared as bytes; beyond, looked up by string. */
 const MAX_COMPARED_KEYS = 16;
-
-/**
- * Asked before each member of the top-level object is read: the paths to read
- * in it, chosen from the leaves read so far (a RuleIndex reads in `detail`
- * only what the rules filed under the event's `source` need). It returns
- * `node` itself, or a node with fewer paths below it.
- */
-export interface MemberPaths {
-  pathsFor(key: string, node: PathNode, readSoFar: FlatEvent): PathNode;
-}
 
 /**
  * Flattens JSON text into `into` (reset beforehand) as flattenEvent(parseEventJson(text)) would
@@ -41,7 +31,7 @@ export interface MemberPaths {
 export function flattenEventText(text: string, paths: PathNode, into: FlatEvent, members?: MemberPaths): FlatEvent {
   if (scanEventText(text, paths, into, members)) return into;
   into.reset();
-  return flattenEvent(parseEventJson(text), paths, into);
+  return flattenEvent(parseEventJson(text), paths, into, members);
 }
 
 /** The scanner alone: false when it gave up (`into` then holds a partial result). Exported for tests. */

@@ -8,10 +8,10 @@
  * one group, evaluated once.
  */
 import type { CompiledPattern } from './compile.js';
-import { FlatEvent, type Leaf, type PathNode, PathTree, STRING, flattenEvent } from './flatten.js';
+import { FlatEvent, type Leaf, type MemberPaths, type PathNode, PathTree, STRING, flattenEvent } from './flatten.js';
 import { type BoundField, type BoundRule, type FieldBinder, bindPattern, boundMatches, newBoundField } from './match.js';
 import type { FieldTest } from './compile.js';
-import { type MemberPaths, flattenEventText } from './eventScanner.js';
+import { flattenEventText } from './eventScanner.js';
 
 interface Entry<T> {
   readonly key: string;
@@ -112,7 +112,7 @@ export class RuleIndex<T> {
     const flat = this.flat;
     flat.reset();
     if (typeof event === 'string') flattenEventText(event, this.paths.tree, flat, this.candidatePaths);
-    else flattenEvent(event, this.paths.tree, flat);
+    else flattenEvent(event, this.paths.tree, flat, this.candidatePaths);
     const call = ++this.calls;
     const matched: Group<T>[] = [];
     // The one bucket holding every matched group (undefined: none, or several buckets or the scan list).
