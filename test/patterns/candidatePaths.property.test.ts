@@ -34,17 +34,23 @@ const source = fc.oneof(
 const detail = fc
   .record({ x: fc.constantFrom('1', '2', '-1', '"1"'), y: fc.constantFrom('"v"', '"w"', 'null'), z: fc.constantFrom('"q"', '"qq"', '"r"') }, { requiredKeys: [] })
   .map((fields) => `{${Object.entries(fields).map(([key, value]) => `"${key}":${value}`).join(',')}}`);
+const sourceMember = source.map((value) => `"source":${value}`);
+const detailMember = detail.map((value) => `"detail":${value}`);
 const member = fc.oneof(
-  source.map((value) => `"source":${value}`),
+  sourceMember,
   fc.constantFrom('"t"', '"u"').map((value) => `"detail-type":${value}`),
-  detail.map((value) => `"detail":${value}`),
+  detailMember,
   fc.constantFrom('1', '2').map((value) => `"detail.x":${value}`),
   fc.constantFrom('true', 'false').map((value) => `"x":${value}`),
   fc.constantFrom('"s1"', '"s2"').map((value) => `"a":{"b":${value}}`),
   fc.constantFrom('"s1"', '"s2"').map((value) => `"a.b":${value}`),
 );
-// Members in any order, sometimes one twice (the scanner then hands over to the parse).
-const eventText = fc.array(member, { minLength: 1, maxLength: 6 }).map((members) => `{${members.join(',')}}`);
+// Members in any order, sometimes one twice (the scanner then hands over to the parse); or, as in an
+// envelope, the source first and the detail last (the case the narrowing is for).
+const eventText = fc.oneof(
+  fc.array(member, { minLength: 1, maxLength: 6 }).map((members) => `{${members.join(',')}}`),
+  fc.tuple(sourceMember, fc.array(member, { maxLength: 3 }), detailMember).map(([first, middle, last]) => `{${[first, ...middle, last].join(',')}}`),
+);
 
 describe('reading only the candidate rules\' paths under top-level members', () => {
   test('same rules, in the same order, as for the parsed event and as matching each rule in turn', () => {
@@ -58,11 +64,12 @@ describe('reading only the candidate rules\' paths under top-level members', () 
           const want = chosen.filter((i) => matchPattern(PATTERNS[i]!, event));
           expect(index.match(event)).toEqual(want);
           expect(index.match(text)).toEqual(want);
-          if (!chosen.includes(NESTED_ANCHOR) && text.indexOf('"source"') < text.indexOf('"detail"')) narrowable++;
+          const [sourceAt, detailAt] = [text.indexOf('"source"'), text.indexOf('"detail"')];
+          if (!chosen.includes(NESTED_ANCHOR) && sourceAt >= 0 && sourceAt < detailAt) narrowable++;
         }
       }),
       { numRuns: 3000 },
     );
-    expect(narrowable).toBeGreaterThan(1500);
+    expect(narrowable).toBeGreaterThan(1500); // ~2,600: events the narrowing applies to, not just allowed
   });
 });

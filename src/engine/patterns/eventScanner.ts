@@ -159,7 +159,7 @@ class Scanner {
         else if (seen.includes(key)) return this.fail();
         else seen.push(key);
         this.pos = p;
-        if (depth === 1 && this.members !== undefined) child = this.members.pathsFor(key, child, this.flat);
+        if (depth === 1 && this.members !== undefined) child = this.members.pathsFor(child, this.flat);
         this.value(child, membership, depth);
         if (!this.ok) return;
         p = this.pos;

@@ -97,7 +97,7 @@ export class PathTree implements PathNode {
  * `node` itself, or a node with fewer paths below it.
  */
 export interface MemberPaths {
-  pathsFor(key: string, node: PathNode, readSoFar: FlatEvent): PathNode;
+  pathsFor(node: PathNode, readSoFar: FlatEvent): PathNode;
 }
 
 let generations = 0;
@@ -159,7 +159,7 @@ class Flattener {
       if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
       // A dot in an event key reads as nesting: {"a.b": 1} is the path a.b.
       const child = children.get(key) ?? (key.indexOf('.') >= 0 ? descend(node, key) : undefined);
-      if (child !== undefined) this.value(obj[key], members === undefined ? child : members.pathsFor(key, child, this.flat), membership);
+      if (child !== undefined) this.value(obj[key], members === undefined ? child : members.pathsFor(child, this.flat), membership);
     }
   }
 

@@ -5,13 +5,16 @@
  * values; the rest go on a scan list. match() flattens the event once, keeping
  * only the paths some rule reads (from JSON text, reading only those), then
  * looks up candidates and runs them. Rules with identical compiled tests are
- * one group, evaluated once.
+ * one group, evaluated once. Under the event's top-level members (`detail`)
+ * only the paths of the rules filed under its anchor value are read (see
+ * candidatePaths.ts).
  */
 import type { CompiledPattern } from './compile.js';
-import { FlatEvent, type Leaf, type MemberPaths, type PathNode, PathTree, STRING, flattenEvent } from './flatten.js';
+import { FlatEvent, type Leaf, PathTree, STRING, flattenEvent } from './flatten.js';
 import { type BoundField, type BoundRule, type FieldBinder, bindPattern, boundMatches, newBoundField } from './match.js';
 import type { FieldTest } from './compile.js';
 import { flattenEventText } from './eventScanner.js';
+import { CandidatePaths, type MemberTrees } from './candidatePaths.js';
 
 interface Entry<T> {
   readonly key: string;
@@ -75,7 +78,7 @@ export class RuleIndex<T> {
   private seq = 0;
   private calls = 0;
   /** Set while every anchor path is a top-level key: see CandidatePaths. */
-  private candidatePaths: CandidatePaths<T> | undefined;
+  private candidatePaths: CandidatePaths<Bucket<T>> | undefined;
 
   get size(): number {
     return this.entries.size;
@@ -216,79 +219,6 @@ export class RuleIndex<T> {
       this.anchorSlots = this.anchorSlots.filter((a) => a.byValue !== byValue);
     }
     this.groupsChanged();
-  }
-}
-
-/** Read under a top-level member that no candidate rule reads: nothing (the scanner steps over it). */
-const NO_PATHS: PathNode = new PathTree();
-/** Narrowed trees built at most per set of groups (one per anchor value events came with); past it, every path is read. */
-const MAX_CANDIDATE_TREES = 1024;
-
-/** For each top-level member of the index's paths (`members`), the paths under it some candidate reads. */
-interface MemberTrees {
-  readonly owner: CandidatePaths<unknown>;
-  readonly members: readonly PathNode[];
-  readonly narrowed: readonly PathNode[];
-}
-
-/**
- * Which paths to read in the top-level members of an event (`detail` above
- * all) once its anchor values are known: only those of the groups filed under
- * its one anchor value, and of the scan list. Profile, 10,000 rules under 100
- * sources: the scanner decoded 8 paths of every `detail` where the ~7 groups
- * under one source read 2-3, and that decoding was most of what 10,000 rules
- * cost over one. Applies while every anchor path is a top-level key, whose
- * leaves come from that one member (a repeat makes the scanner give up), so
- * once they are read no later member adds candidates; until then (the anchor's
- * own member included), and when an event's anchors lead to several groups'
- * lists, every path is read. Built for one set of groups: RuleIndex makes a
- * new one when its groups change.
- */
-class CandidatePaths<T> implements MemberPaths {
-  private underNone: MemberTrees | undefined;
-  private built = 0;
-
-  constructor(
-    private readonly anchorSlots: readonly { readonly slot: number; readonly byValue: Map<string, Bucket<T>> }[],
-    private readonly scanList: readonly Group<T>[],
-    private readonly paths: IndexPaths,
-  ) {}
-
-  pathsFor(_key: string, node: PathNode, readSoFar: FlatEvent): PathNode {
-    let only: Bucket<T> | null = null;
-    for (let a = 0; a < this.anchorSlots.length; a++) {
-      const { slot, byValue } = this.anchorSlots[a]!;
-      const leaves = readSoFar.slots[slot];
-      if (leaves === undefined) return node; // not read yet: it may come after this member
-      for (let i = 0; i < leaves.length; i++) {
-        const bucket = leaves[i]!.kind === STRING ? byValue.get(leaves[i]!.text!) : undefined;
-        if (bucket === undefined || bucket === only) continue;
-        if (only !== null) return node;
-        only = bucket;
-      }
-    }
-    const trees = this.treesFor(only);
-    if (trees === undefined) return node;
-    // By identity: a dotted key's node is no member of the root, and is read in full.
-    for (let m = 0; m < trees.members.length; m++) if (trees.members[m] === node) return trees.narrowed[m]!;
-    return node;
-  }
-
-  private treesFor(bucket: Bucket<T> | null): MemberTrees | undefined {
-    const kept = bucket === null ? this.underNone : bucket.candidateTrees;
-    if (kept !== undefined && kept.owner === this) return kept;
-    if (this.built++ >= MAX_CANDIDATE_TREES) return undefined;
-    const tree = new PathTree();
-    for (const group of bucket === null ? this.scanList : [...bucket.groups, ...this.scanList]) {
-      for (const path of group.pattern.paths) tree.add(path, this.paths.slot(path));
-    }
-    const root = this.paths.tree;
-    const members = [...root.children.values()];
-    const narrowed = [...root.children.keys()].map((key) => tree.children.get(key) ?? NO_PATHS);
-    const trees: MemberTrees = { owner: this as CandidatePaths<unknown>, members, narrowed };
-    if (bucket === null) this.underNone = trees;
-    else bucket.candidateTrees = trees;
-    return trees;
   }
 }
 
