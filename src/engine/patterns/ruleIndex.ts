@@ -157,8 +157,8 @@ export class RuleIndex<T> {
       }
     }
     if (matched.length === 0) return [];
-    if (onlyBucket !== undefined) return valuesUnder(onlyBucket, matchedInOnly, matched, call);
     if (matched.length === 1) return valuesOf(matched[0]!.entries);
+    if (onlyBucket !== undefined) return valuesUnder(onlyBucket, matchedInOnly, matched, call);
     return valuesBySeq(matched);
   }
 
@@ -256,7 +256,7 @@ function valuesUnder<T>(bucket: Bucket<T>, found: number, matched: readonly Grou
   const keepable = found < 1 << MANY_GROUPS;
   const kept = keepable ? bucket.valuesByMatched.get(found) : undefined;
   if (kept !== undefined) return kept.slice();
-  const values = matched.length === 1 ? valuesOf(matched[0]!.entries) : (valuesByWalk(bucket, matched, call) ?? valuesBySeq(matched));
+  const values = valuesByWalk(bucket, matched, call) ?? valuesBySeq(matched);
   if (!keepable || bucket.valuesByMatched.size >= MAX_KEPT_LISTS) return values;
   bucket.valuesByMatched.set(found, values);
   return values.slice();
