@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Pattern-matching benchmark (docs/performance.md, "Pattern matching (issue 24)").
 //   npm run build && node bench/patterns/run.mjs [--events N] [--rounds R] [--events-per-round N] [--skip-scaling] [--skip-reference]
+//   node bench/patterns/run.mjs --only-scaling [--events 50000] [--rounds R]   part 3 alone, after an untimed pass
+//     of every category (no event-ruler, no counts)
 // 1. Generates the synthetic citylots2 data set (213,068 events) into bench/.data/ if missing.
 // 2. Per rule category of the event-ruler benchmark (16), our RuleIndex against AWS's event-ruler 1.8.0
 //    (Java, bench/patterns/RulerDriver.java: one JVM for the whole run, driven over stdin) in the same mode:
@@ -23,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import os from 'node:os';
 import { record } from '../lib/load.mjs';
+import { RULE_COUNTS, envelopeText, scalingBus } from './scalingBus.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -38,10 +41,6 @@ const { compilePattern, RuleIndex } = await patternsOf(measured);
 const baselineRoot = process.env.BENCH_BASELINE;
 const baseline = baselineRoot ? await patternsOf(resolve(baselineRoot)) : undefined;
 
-const SOURCES = 100;
-const DETAIL_TYPES = ['Lot Created', 'Lot Updated', 'Lot Deleted'];
-const RULE_COUNTS = [1, 10, 100, 1000, 10000];
-
 // The issue's "today" column (issue 24, measured the same way on this kind of machine).
 const BEFORE = {
   EXACT: '0.53×', WILDCARD: '0.80×', PREFIX: '0.40×', PREFIX_EQUALS_IGNORE_CASE: 'not given', SUFFIX: '0.61×',
@@ -55,6 +54,7 @@ const option = (name, fallback) => (args.includes(name) ? Number(args[args.index
 const eventLimit = option('--events', Infinity);
 const rounds = option('--rounds', process.env.BENCH_QUICK === '1' ? 3 : 5);
 const skipScaling = args.includes('--skip-scaling');
+const onlyScaling = args.includes('--only-scaling');
 const fullSet = !Number.isFinite(eventLimit);
 const failedCategories = new Set();
 // BENCH_TRACE=1: our timed windows marked on stdout (run with --trace-gc / --trace-deopt to see what lands inside).
@@ -68,13 +68,19 @@ console.log(`events: ${lines.length}${fullSet ? '' : ' (subset: match counts not
 const rules = JSON.parse(readFileSync(join(shared, 'ruler_bench_rules.json'), 'utf8'));
 const expected = JSON.parse(readFileSync(join(shared, 'citylots2-synth.expected.json'), 'utf8')).expected_matches;
 const CATEGORIES = Object.keys(expected);
-const java = args.includes('--skip-reference') ? false : javaAvailable();
+const java = args.includes('--skip-reference') || onlyScaling ? false : javaAvailable();
 
 const indexes = new Map(CATEGORIES.map((category) => [category, indexOf(rulesOf(category))]));
 const baseIndexes = baseline && new Map(CATEGORIES.map((category) => [category, indexOf(rulesOf(category), baseline)]));
 // Warm up the JIT on every operator before timing anything (event-ruler's harness does the same).
 for (const warm of [indexes.get('COMBO'), baseIndexes?.get('COMBO')]) {
   if (warm) for (const line of lines.slice(0, 30_000)) warm.match(line);
+}
+if (onlyScaling) {
+  // The full run times the bus after every category's rounds: the same JIT feedback first, untimed.
+  for (const index of indexes.values()) for (const line of lines.slice(0, 30_000)) index.match(line);
+  scaling();
+  process.exit(0);
 }
 if (baseline) console.log(`baseline (third side): the matcher of ${resolve(baselineRoot)}`);
 const reference = java ? await startReference() : undefined;
@@ -253,9 +259,7 @@ function scaling() {
   console.log('\none bus, mixed operators (all rules anchored on source), parse + match from JSON text:');
   const events = lines.slice(0, Math.min(lines.length, 50_000)).map(envelopeText);
   const buses = RULE_COUNTS.map((count) => {
-    const index = new RuleIndex();
-    for (let i = 0; i < count; i++) index.add(`r${i}`, compilePattern(JSON.stringify(mixedRule(i))), i);
-    for (const e of events.slice(0, 20_000)) index.match(e); // warm
+    const index = scalingBus({ compilePattern, RuleIndex }, count, events.slice(0, 20_000));
     return { count, index, eps: [], cpu: [], matches: 0 };
   });
   for (let round = 0; round < rounds; round++) {
@@ -341,30 +345,6 @@ function ratios(o, t, key) {
   if (t.length === 0) return undefined;
   const n = Math.min(o.length, t.length);
   return Array.from({ length: n }, (_, i) => o[i][key] / t[i][key]);
-}
-
-/** The envelope PutEvents builds around a detail, as JSON text (the detail's text kept as it is). */
-function envelopeText(detail, i) {
-  return `{"version":"0","id":"id-${i}","detail-type":"${DETAIL_TYPES[i % DETAIL_TYPES.length]}","source":"city.lots.${i % SOURCES}",` +
-    `"account":"123456789012","time":"2024-06-07T00:00:00Z","region":"us-east-1","resources":[],"detail":${detail}}`;
-}
-
-/** Rule i: a source, sometimes a detail-type, and one content filter of a rotating operator. */
-function mixedRule(i) {
-  const source = [`city.lots.${i % SOURCES}`];
-  const filters = [
-    { properties: { STREET: [{ prefix: ['A', 'B', 'C', 'D', 'M'][i % 5] }] } },
-    { properties: { ST_TYPE: [{ 'anything-but': ['ST', 'AVE'] }] } },
-    { geometry: { firstCoordinates: { x: [{ numeric: ['>', -122.45, '<=', -122.40 + (i % 7) / 1000] }] } } },
-    { properties: { STREET: [{ 'equals-ignore-case': 'mason' }] } },
-    { properties: { MAPBLKLOT: [{ wildcard: `${i % 10}*0*` }] } },
-    { properties: { STREET: [{ suffix: 'ON' }], ODD_EVEN: ['E'] } },
-    { properties: { FROM_ST: [{ exists: true }], TO_ST: [{ 'anything-but': { prefix: '1' } }] } },
-    { $or: [{ properties: { ST_TYPE: ['CT'] } }, { geometry: { type: ['MultiPolygon'] } }] },
-  ];
-  const rule = { source, detail: filters[i % filters.length] };
-  if (i % 3 === 0) rule['detail-type'] = [DETAIL_TYPES[i % DETAIL_TYPES.length]];
-  return rule;
 }
 
 function median(values) {

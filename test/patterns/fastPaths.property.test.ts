@@ -122,48 +122,77 @@ describe('the scanner steps over unread strings as the parse reads them', () => 
 });
 
 describe('RuleIndex returns matches in the order the rules were added, across groups', () => {
-  // Few distinct conditions, many rules each: groups with interleaved rules, anchored and not.
-  const PATTERNS = [
-    '{"source": ["a"]}',
-    '{"source": ["a"], "n": [{"numeric": [">", 0]}]}',
-    '{"source": ["a", "b"]}',
-    '{"n": [{"numeric": ["<", 5]}]}',
-    '{"source": [{"prefix": "a"}]}',
-    '{"source": ["b"], "n": [1]}',
-  ].map((text) => compilePattern(text));
-  const EVENTS = [{ source: 'a', n: 1 }, { source: 'b', n: 1 }, { source: 'a', n: -1 }, { source: 'ab', n: 9 }, { n: 3 }];
-  const step = fc.oneof(
-    { weight: 4, arbitrary: fc.tuple(fc.constant('add' as const), fc.nat(30), fc.nat(PATTERNS.length - 1)) },
-    { weight: 1, arbitrary: fc.tuple(fc.constant('remove' as const), fc.nat(30), fc.constant(0)) },
-  );
-
-  test('same values, same order as matching each live rule in turn', () => {
+  /**
+   * Random add/remove sequences over `patterns`, matching the events between steps too (lists kept from
+   * one event to the next must follow the changes); each event's matches against matching each live rule in turn.
+   */
+  const sameOrderAsRuleByRule = (patterns: ReturnType<typeof compilePattern>[], events: object[], numRuns: number, minSteps = 0) => {
+    const step = fc.oneof(
+      { weight: 4, arbitrary: fc.tuple(fc.constant('add' as const), fc.nat(30), fc.nat(patterns.length - 1)) },
+      { weight: 1, arbitrary: fc.tuple(fc.constant('remove' as const), fc.nat(30), fc.constant(0)) },
+      { weight: 1, arbitrary: fc.tuple(fc.constant('match' as const), fc.constant(0), fc.constant(0)) },
+    );
     let merged = 0;
+    const check = (index: RuleIndex<string>, live: Map<string, number>) => {
+      for (const event of events) {
+        const want = [...live].filter(([, p]) => matchPattern(patterns[p]!, event)).map(([key]) => key);
+        const distinct = new Set([...live].filter(([, p]) => matchPattern(patterns[p]!, event)).map(([, p]) => p));
+        if (distinct.size > 1) merged++;
+        expect(index.match(event)).toEqual(want);
+        expect(index.match(JSON.stringify(event))).toEqual(want);
+      }
+    };
     fc.assert(
-      fc.property(fc.array(step, { maxLength: 80 }), (steps) => {
+      fc.property(fc.array(step, { minLength: minSteps, maxLength: 80 }), (steps) => {
         const index = new RuleIndex<string>();
         const live = new Map<string, number>(); // key -> pattern, in the order of the last add
         for (const [op, k, p] of steps) {
+          if (op === 'match') {
+            check(index, live);
+            continue;
+          }
           const key = `k${k}`;
           live.delete(key);
           if (op === 'add') {
-            index.add(key, PATTERNS[p]!, key);
+            index.add(key, patterns[p]!, key);
             live.set(key, p);
           } else {
             index.remove(key);
           }
         }
-        for (const event of EVENTS) {
-          const want = [...live].filter(([, p]) => matchPattern(PATTERNS[p]!, event)).map(([key]) => key);
-          const distinct = new Set([...live].filter(([, p]) => matchPattern(PATTERNS[p]!, event)).map(([, p]) => p));
-          if (distinct.size > 1) merged++;
-          expect(index.match(event)).toEqual(want);
-          expect(index.match(JSON.stringify(event))).toEqual(want);
-        }
+        check(index, live);
       }),
-      { numRuns: 1500 },
+      { numRuns },
     );
-    expect(merged).toBeGreaterThan(1000); // results from several groups, merged
+    return merged;
+  };
+
+  test('same values, same order as matching each live rule in turn', () => {
+    // Few distinct conditions, many rules each: groups with interleaved rules, anchored and not.
+    const PATTERNS = [
+      '{"source": ["a"]}',
+      '{"source": ["a"], "n": [{"numeric": [">", 0]}]}',
+      '{"source": ["a", "b"]}',
+      '{"n": [{"numeric": ["<", 5]}]}',
+      '{"source": [{"prefix": "a"}]}',
+      '{"source": ["b"], "n": [1]}',
+    ].map((text) => compilePattern(text));
+    const EVENTS = [{ source: 'a', n: 1 }, { source: 'b', n: 1 }, { source: 'a', n: -1 }, { source: 'ab', n: 9 }, { n: 3 }];
+    expect(sameOrderAsRuleByRule(PATTERNS, EVENTS, 1500)).toBeGreaterThan(1000); // results from several groups, merged
+  });
+
+  test('the same when many groups of one anchor value match', () => {
+    // Rules under source "a" with numeric thresholds: up to 36 groups filed under one value match an event (their
+    // values collected by one walk over that value's rules, or merged; kept per set of groups up to 29 groups);
+    // "b" and the unanchored ones mix in.
+    const PATTERNS = [
+      ...Array.from({ length: 36 }, (_, i) => `{"source": ["a"], "n": [{"numeric": [">", ${i}]}]}`),
+      '{"source": ["a", "b"], "n": [{"numeric": ["<", 3]}]}',
+      '{"source": ["b"]}',
+      '{"n": [{"numeric": [">", 22]}]}',
+    ].map((text) => compilePattern(text));
+    const EVENTS = [{ source: 'a', n: 40 }, { source: 'a', n: 20 }, { source: 'a', n: 5 }, { source: 'a', n: 1 }, { source: ['a', 'b'], n: 2 }, { source: 'b', n: 23 }];
+    expect(sameOrderAsRuleByRule(PATTERNS, EVENTS, 300, 60)).toBeGreaterThan(1000);
   });
 });
 

@@ -50,6 +50,32 @@ describe('RuleIndex', () => {
     expect(index.match({ source: ['a', 'b', 'a'] })).toEqual(['r']);
   });
 
+  it('keeps the values of a set of matched rules only while that set of rules stands, past 29 groups of one value too', () => {
+    const index = new RuleIndex<number>();
+    const thresholds = Array.from({ length: 40 }, (_, i) => i);
+    for (const i of thresholds) index.add(`r${i}`, rule({ source: ['s'], detail: { n: [{ numeric: ['>', i] }] } }), i);
+    const upTo = (n: number) => thresholds.filter((i) => i < n);
+    for (let twice = 0; twice < 2; twice++) {
+      expect(index.match(event('s', { n: 35 }))).toEqual(upTo(35));
+      expect(index.match(event('s', { n: 32 }))).toEqual(upTo(32)); // groups 29 on share one bit: not kept
+      expect(index.match(event('s', { n: 10 }))).toEqual(upTo(10));
+    }
+    index.remove('r5');
+    expect(index.match(event('s', { n: 35 }))).toEqual(upTo(35).filter((i) => i !== 5));
+    expect(index.match(event('s', { n: 10 }))).toEqual(upTo(10).filter((i) => i !== 5));
+    index.add('r5', rule({ source: ['s'], detail: { n: [{ numeric: ['>', 5] }] } }), 5);
+    index.add('any', rule({ source: ['s'] }), 99);
+    expect(index.match(event('s', { n: 10 }))).toEqual([...upTo(10).filter((i) => i !== 5), 5, 99]);
+  });
+
+  it('hands out a new list on every match, also when it keeps the values', () => {
+    const index = new RuleIndex<string>();
+    index.add('a', rule({ source: ['s'] }), 'a');
+    index.add('b', rule({ source: ['s'], detail: { x: [1] } }), 'b');
+    for (let i = 0; i < 3; i++) index.match(event('s', { x: 1 })).push('changed by a caller');
+    expect(index.match(event('s', { x: 1 }))).toEqual(['a', 'b']);
+  });
+
   it('rules testing a field the same way share one evaluation but keep their own verdicts', () => {
     const index = new RuleIndex<number>();
     for (let i = 0; i < 50; i++) index.add(`r${i}`, rule({ source: ['s'], detail: { n: [{ numeric: ['>', i] }], t: ['x'] } }), i);

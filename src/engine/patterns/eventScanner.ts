@@ -18,24 +18,27 @@
  * stopping there is right).
  */
 import { parseEventJson } from './eventJson.js';
-import { FALSE, type FlatEvent, type Leaf, type Membership, NULL, NUMBER, type PathNode, STRING, TRUE, flattenEvent } from './flatten.js';
+import { FALSE, type FlatEvent, type Leaf, type MemberPaths, type Membership, NULL, NUMBER, type PathNode, STRING, TRUE, descend, flattenEvent } from './flatten.js';
 
 const MAX_DEPTH = 128;
 /** Up to this many wanted keys in an object, keys are compared as bytes; beyond, looked up by string. */
 const MAX_COMPARED_KEYS = 16;
 
-/** Flattens JSON text into `into` (reset beforehand) as flattenEvent(parseEventJson(text)) would. */
-export function flattenEventText(text: string, paths: PathNode, into: FlatEvent): FlatEvent {
-  if (scanEventText(text, paths, into)) return into;
+/**
+ * Flattens JSON text into `into` (reset beforehand) as flattenEvent(parseEventJson(text)) would
+ * (with `members`: keeping at least the paths it chooses under each top-level member).
+ */
+export function flattenEventText(text: string, paths: PathNode, into: FlatEvent, members?: MemberPaths): FlatEvent {
+  if (scanEventText(text, paths, into, members)) return into;
   into.reset();
-  return flattenEvent(parseEventJson(text), paths, into);
+  return flattenEvent(parseEventJson(text), paths, into, members);
 }
 
 /** The scanner alone: false when it gave up (`into` then holds a partial result). Exported for tests. */
-export function scanEventText(text: string, paths: PathNode, into: FlatEvent): boolean {
+export function scanEventText(text: string, paths: PathNode, into: FlatEvent, members?: MemberPaths): boolean {
   const length = encode(text);
   if (length < 0) return false;
-  return new Scanner(text, length === text.length, length, into).event(paths);
+  return new Scanner(text, length === text.length, length, into, members).event(paths);
 }
 
 const encoder = new TextEncoder();
@@ -82,6 +85,7 @@ class Scanner {
     private readonly ascii: boolean,
     private readonly length: number,
     private readonly flat: FlatEvent,
+    private readonly members: MemberPaths | undefined,
   ) {}
 
   event(paths: PathNode): boolean {
@@ -155,6 +159,7 @@ class Scanner {
         else if (seen.includes(key)) return this.fail();
         else seen.push(key);
         this.pos = p;
+        if (depth === 1 && this.members !== undefined) child = this.members.pathsFor(child, this.flat);
         this.value(child, membership, depth);
         if (!this.ok) return;
         p = this.pos;
@@ -520,11 +525,3 @@ function childByBytes(node: PathNode, src: Bytes, start: number, end: number): P
   return dotted ? DOTTED : undefined;
 }
 
-function descend(node: PathNode, dottedKey: string): PathNode | undefined {
-  let current: PathNode | undefined = node;
-  for (const segment of dottedKey.split('.')) {
-    current = current.children.get(segment);
-    if (current === undefined) return undefined;
-  }
-  return current;
-}

@@ -90,6 +90,16 @@ export class PathTree implements PathNode {
   }
 }
 
+/**
+ * Asked before each member of the top-level object is read: the paths to read
+ * in it, chosen from the leaves read so far (a RuleIndex reads in `detail`
+ * only what the rules filed under the event's `source` need). It returns
+ * `node` itself, or a node with fewer paths below it.
+ */
+export interface MemberPaths {
+  pathsFor(node: PathNode, readSoFar: FlatEvent): PathNode;
+}
+
 let generations = 0;
 
 export class FlatEvent {
@@ -127,11 +137,12 @@ export function numberText(leaf: Leaf): string {
 
 /**
  * Flattens a parsed event (or one parsed with `parseEventJson`, which keeps
- * each number's text) into `into`, keeping only the paths of `filter`.
+ * each number's text) into `into`, keeping only the paths of `filter` (with
+ * `members`: at least those it chooses under each top-level member).
  */
-export function flattenEvent(event: unknown, paths: PathNode, into: FlatEvent = new FlatEvent()): FlatEvent {
+export function flattenEvent(event: unknown, paths: PathNode, into: FlatEvent = new FlatEvent(), members?: MemberPaths): FlatEvent {
   if (event === null || typeof event !== 'object' || Array.isArray(event) || event instanceof JsonNumber) return into;
-  new Flattener(into).object(event as Record<string, unknown>, paths, null);
+  new Flattener(into).object(event as Record<string, unknown>, paths, null, members);
   return into;
 }
 
@@ -140,13 +151,15 @@ class Flattener {
 
   constructor(private readonly flat: FlatEvent) {}
 
-  object(obj: Record<string, unknown>, node: PathNode, membership: Membership): void {
+  /** `members`: for the top-level object only. */
+  object(obj: Record<string, unknown>, node: PathNode, membership: Membership, members?: MemberPaths): void {
     const children = node.children;
+    if (children.size === 0) return; // no key leads to a wanted path
     for (const key in obj) {
       if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
       // A dot in an event key reads as nesting: {"a.b": 1} is the path a.b.
       const child = children.get(key) ?? (key.indexOf('.') >= 0 ? descend(node, key) : undefined);
-      if (child !== undefined) this.value(obj[key], child, membership);
+      if (child !== undefined) this.value(obj[key], members === undefined ? child : members.pathsFor(child, this.flat), membership);
     }
   }
 
@@ -193,7 +206,8 @@ class Flattener {
   }
 }
 
-function descend(node: PathNode, dottedKey: string): PathNode | undefined {
+/** The node a dotted event key (`{"a.b": 1}`) leads to from `node`, if any. */
+export function descend(node: PathNode, dottedKey: string): PathNode | undefined {
   let current: PathNode | undefined = node;
   for (const segment of dottedKey.split('.')) {
     current = current.children.get(segment);
