@@ -85,22 +85,6 @@ test('recent events are kept per bus, newest first, filtered by account, region 
   expect(history.recentEvents({})).toEqual([]);
 });
 
-test('an event recorded with its Detail still as text reads back as if recorded parsed, and listeners see it parsed', () => {
-  const history = new DeliveryHistory();
-  const heard: HistoryChange[] = [];
-  history.subscribe((change) => heard.push(change));
-  const detailText = '{ "n" : 1,\n "s": "a\\"b\\u00e9", "deep": [{"x": null}] }';
-  const envelope = (detail: unknown) => ({ version: '0', id: 'e1', 'detail-type': 'T', source: 'app', account: '123456789012', time: 't', region: 'us-east-1', resources: [], detail });
-  const recent = (detail: unknown, dropped?: string) => ({ account: '123456789012', region: 'us-east-1', eventBusName: 'default', receivedAt: 7, event: envelope(detail) as Record<string, unknown>, matchedRules: [], ...(dropped ? { dropped } : {}) });
-  history.recordEvent(recent(undefined), detailText);
-  history.recordEvent(recent(undefined, 'why'), '{}');
-  const parsed = JSON.parse(detailText) as unknown;
-  expect(history.recentEvents({})).toEqual([recent(parsed), recent({}, 'why')]);
-  expect(Object.keys(history.recentEvents({})[0]!)).toEqual(Object.keys(recent(parsed)));
-  expect(Object.keys(history.recentEvents({})[0]!.event)).toEqual(Object.keys(envelope(parsed)));
-  expect(heard[0]).toEqual({ kind: 'event', event: recent(parsed) });
-});
-
 test('a finished record reads back exactly, whatever its payload holds and whichever optional fields the job has', () => {
   const history = new DeliveryHistory();
   const full = job('3');

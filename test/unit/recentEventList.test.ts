@@ -60,15 +60,3 @@ test('a mix: what was serialized and what is fresh make up the newest max togeth
   list.push(item(99));
   expect(list.toArray()).toEqual([item(99)]);
 });
-
-test('items are serialized with the list\'s serializer, fresh or aged, and read back as what that text parses to', () => {
-  const list = new RecentEventList<{ n: number; text: string }, { n: number; detail: unknown }>(5, 1024 * 1024, ({ n, text }) => `{"n":${n},"detail":${text}}`);
-  list.push({ n: 1, text: '{"a": [1, 2]}' });
-  list.age();
-  list.age(); // 1 serialized
-  list.push({ n: 2, text: '{\n  "b": null\n}' }); // still an object
-  expect(list.toArray()).toEqual([
-    { n: 1, detail: { a: [1, 2] } },
-    { n: 2, detail: { b: null } },
-  ]);
-});

@@ -19,28 +19,6 @@ export interface RecentEvent {
   dropped?: string;
 }
 
-/**
- * A recent event whose envelope's `detail` is still undefined, kept with the Detail's JSON text (see
- * EventRouter.routeDetailText): the text is spliced in when the event is serialized, never parsed
- * on the way in.
- */
-interface EventWithDetailText {
-  recent: RecentEvent;
-  detailText: string;
-}
-
-type KeptEvent = RecentEvent | EventWithDetailText;
-
-/** A kept event's JSON text: a RecentEvent's, in its key order (the envelope's `detail` is its last key). */
-function keptEventText(kept: KeptEvent): string {
-  if (!('detailText' in kept)) return JSON.stringify(kept);
-  const { account, region, eventBusName, receivedAt, event, matchedRules, dropped } = kept.recent;
-  const head = JSON.stringify({ account, region, eventBusName, receivedAt });
-  const envelope = JSON.stringify(event); // `detail` undefined: left out
-  const tail = JSON.stringify({ matchedRules, dropped });
-  return `${head.slice(0, -1)},"event":${envelope.slice(0, -1)},"detail":${kept.detailText}},${tail.slice(1)}`;
-}
-
 export type DeliveryStatus = 'pending' | 'delivered' | 'dead-lettered' | 'dropped';
 
 export interface FinishedDelivery {
@@ -170,7 +148,7 @@ interface BusEvents {
   account: string;
   region: string;
   eventBusName: string;
-  list: RecentEventList<KeptEvent, RecentEvent>;
+  list: RecentEventList<RecentEvent>;
 }
 
 /** How long a recent event is held as an object before it is serialized (see RecentEventList). Real time: it is about the heap. */
@@ -211,13 +189,10 @@ export class DeliveryHistory {
     }
   }
 
-  /** With `detailText` when the event's `detail` is still undefined and that text is its JSON (checked: an object). */
-  recordEvent(event: RecentEvent, detailText?: string): void {
-    this.listOf(event).list.push(detailText === undefined ? event : { recent: event, detailText });
+  recordEvent(event: RecentEvent): void {
+    this.listOf(event).list.push(event);
     this.agingTimer ??= setTimeout(this.ageEvents, eventAgingMs).unref();
-    if (this.listeners.size) {
-      this.notify({ kind: 'event', event: detailText === undefined ? event : (JSON.parse(keptEventText({ recent: event, detailText })) as RecentEvent) });
-    }
+    if (this.listeners.size) this.notify({ kind: 'event', event });
   }
 
   private ageEvents = (): void => {
@@ -241,7 +216,7 @@ export class DeliveryHistory {
     if (last && last.account === account && last.region === region && last.eventBusName === eventBusName) return last;
     const key = `${account}:${region}:${eventBusName}`;
     let bus = this.events.get(key);
-    if (!bus) this.events.set(key, (bus = { account, region, eventBusName, list: new RecentEventList<KeptEvent, RecentEvent>(limits.recentEventsPerBus, limits.recentEventBytesPerBus, keptEventText) }));
+    if (!bus) this.events.set(key, (bus = { account, region, eventBusName, list: new RecentEventList<RecentEvent>(limits.recentEventsPerBus, limits.recentEventBytesPerBus) }));
     return (this.lastList = bus);
   }
 

@@ -11,8 +11,7 @@ import { TextRing } from '../../util/textRing.js';
  * enough to reach the old generation and end as garbage only a full collection clears. Now at high
  * rates items are dropped fresh and never serialized, and at low rates they leave the heap young.
  */
-/** `T` is what is pushed; `Read`, what its JSON text parses back into (the same by default). */
-export class RecentEventList<T, Read = T> {
+export class RecentEventList<T> {
   private fresh: T[] = [];
   /** How many of `fresh`, from its start, were already there at the last `age()`. */
   private aged = 0;
@@ -21,8 +20,6 @@ export class RecentEventList<T, Read = T> {
   constructor(
     private readonly max: number,
     maxBytes: number,
-    /** An item's JSON text, which toArray parses back into a `Read`. */
-    private readonly serialize: (item: T) => string = JSON.stringify,
   ) {
     this.kept = new TextRing(max, maxBytes, Math.min(maxBytes, 64 * 1024));
   }
@@ -37,17 +34,17 @@ export class RecentEventList<T, Read = T> {
   /** Items not dropped since the last call go out of the heap; true when fresh items remain. */
   age(): boolean {
     this.dropBeyondMax();
-    for (let i = 0; i < this.aged; i++) this.kept.push(this.serialize(this.fresh[i]!));
+    for (let i = 0; i < this.aged; i++) this.kept.push(JSON.stringify(this.fresh[i]));
     if (this.aged) this.fresh = this.fresh.slice(this.aged);
     this.aged = this.fresh.length;
     return this.aged > 0;
   }
 
   /** The items, oldest first, as copies. */
-  toArray(): Read[] {
-    const fresh = this.fresh.slice(-this.max).map((item) => this.serialize(item));
+  toArray(): T[] {
+    const fresh = this.fresh.slice(-this.max).map((item) => JSON.stringify(item));
     const kept = fresh.length < this.max ? this.kept.toArray().slice(fresh.length - this.max) : [];
-    return [...kept, ...fresh].map((text) => JSON.parse(text) as Read);
+    return [...kept, ...fresh].map((text) => JSON.parse(text) as T);
   }
 
   clear(): void {

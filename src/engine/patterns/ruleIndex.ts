@@ -174,14 +174,6 @@ export class RuleIndex<T> {
   }
 
   /**
-   * False when match(event) surely finds nothing, told from the event object's one-segment anchor
-   * properties alone (no other property is read: the caller may not have filled them in yet).
-   */
-  mayMatch(event: object): boolean {
-    return this.entries.size > 0 && !this.noCandidates(event);
-  }
-
-  /**
    * True when the anchors alone, read straight from the event object, show that no rule can
    * match: every rule sits in an anchor bucket (the scan list is empty), and no anchor path's
    * value is a string with a bucket. Most events on a bus with many rules meet no candidate

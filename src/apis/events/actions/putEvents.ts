@@ -2,7 +2,7 @@ import { ValidationException } from '../../../errors.js';
 import { limits } from '../../../limits.js';
 import { eventBusArn, parseEventBusNameOrArn } from '../domain/arns.js';
 import { busName } from '../domain/eventBuses.js';
-import { checkEntry, entrySize, envelopeAwaitingDetail, isEntryFailure, type EntryFailure, type PutEventsEntry } from '../bus/putEventsEntry.js';
+import { checkEntry, entrySize, envelopeOf, isEntryFailure, type EntryFailure, type PutEventsEntry } from '../bus/putEventsEntry.js';
 import { putThroughEndpoint } from '../bus/endpointRouting.js';
 import { accessDenied, policyAllows } from '../domain/permissions.js';
 import type { NamespaceState } from '../../../store/schema.js';
@@ -39,7 +39,7 @@ export const putEvents: Action = async (ctx, input: Input) => {
   const entries: ResultEntry[] = checked.map((c) => {
     if ('ErrorCode' in c) return c;
     const id = ctx.ids.uuid();
-    ctx.router.routeDetailText(c.destination.ns, c.destination.busName, envelopeAwaitingDetail(c.valid, id, ctx.account, ctx.region, now), c.valid.entry.Detail!);
+    ctx.router.route(c.destination.ns, c.destination.busName, envelopeOf(c.valid, id, ctx.account, ctx.region, now));
     return { EventId: id };
   });
   // Accepted means durable: every job this request produced is on disk before the answer.

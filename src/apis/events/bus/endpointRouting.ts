@@ -111,7 +111,7 @@ function replicate(deps: EndpointPutDeps, route: EndpointRoute, entries: PutEven
     const target = entry.EventBusName === undefined ? undefined : parseEventBusNameOrArn(entry.EventBusName);
     if (target?.account !== undefined && target.account !== deps.account) return;
     // Its own copy of the detail: the replica is a separate event.
-    const replica = envelopeOf({ entry }, deps.ids.uuid(), deps.account, route.region, now);
+    const replica = envelopeOf({ entry, detail: JSON.parse(entry.Detail!) }, deps.ids.uuid(), deps.account, route.region, now);
     replica.resources = [...replica.resources, route.endpoint.arn];
     deps.router.route(ns, busName(entry.EventBusName), replica);
   });

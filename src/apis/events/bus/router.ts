@@ -117,37 +117,18 @@ export class EventRouter {
     // Runs for every entry of every PutEvents: no closures or throw-away objects per event here.
     const { history, log, clock } = this.deps;
     const receivedAt = clock.now();
+    const recordedEvent = event as unknown as Record<string, unknown>;
     if (!ns.eventBuses[busName]) {
       // AWS accepts the entry (it gets an EventId) and the event goes nowhere; say so where users look.
       const dropped = `Event bus ${busName} does not exist in account ${ns.account}, region ${ns.region}; the event was dropped.`;
       log.warn('event dropped', { eventId: event.id, eventBusName: busName, reason: dropped });
-      history.recordEvent({ account: ns.account, region: ns.region, eventBusName: busName, receivedAt, event: event as unknown as Record<string, unknown>, matchedRules: [], dropped });
+      history.recordEvent({ account: ns.account, region: ns.region, eventBusName: busName, receivedAt, event: recordedEvent, matchedRules: [], dropped });
       return undefined;
     }
     const rules = this.matchingRules(ns, busName, event, options);
     if (rules.length > 0) this.deliver(ns, rules, event, receivedAt, options?.hops ?? 0);
-    return this.accepted(ns, busName, event, receivedAt, namesOf(rules));
-  }
-
-  /**
-   * route() for a PutEvents event whose `detail` is still undefined, `detailText` being its JSON
-   * (checked: an object). Most events on a bus with many rules can match none of them, which the
-   * index tells from `source` or `detail-type` alone: those are recorded with the text and never
-   * parsed (profile: parsing every Detail was the largest part of ingest's own CPU). Any other
-   * gets its detail parsed and is routed as usual.
-   */
-  routeDetailText(ns: NamespaceState, busName: string, event: EventEnvelope, detailText: string): string[] | undefined {
-    if (!ns.eventBuses[busName] || this.index(ns, busName).mayMatch(event)) {
-      event.detail = JSON.parse(detailText);
-      return this.route(ns, busName, event);
-    }
-    return this.accepted(ns, busName, event, this.deps.clock.now(), [], detailText);
-  }
-
-  /** The event reached the bus and these rules: the recent-events list and the log say so. */
-  private accepted(ns: NamespaceState, busName: string, event: EventEnvelope, receivedAt: number, matchedRules: string[], detailText?: string): string[] {
-    const { history, log } = this.deps;
-    history.recordEvent({ account: ns.account, region: ns.region, eventBusName: busName, receivedAt, event: event as unknown as Record<string, unknown>, matchedRules }, detailText);
+    const matchedRules = namesOf(rules);
+    history.recordEvent({ account: ns.account, region: ns.region, eventBusName: busName, receivedAt, event: recordedEvent, matchedRules });
     if (log.enabled('info')) log.info('event accepted', { eventId: event.id, eventBusName: busName, source: event.source, detailType: event['detail-type'], matchedRules });
     return matchedRules;
   }
