@@ -257,6 +257,33 @@ export async function closedLoop(request, { concurrency = 16, seconds = 3, maxRe
   return { rps: latencies.length / elapsed, seconds: elapsed, failed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
+/**
+ * The request sent `rate` times a second for `seconds` (at most `concurrency` outstanding): every
+ * build then does the same work per second, so CPU per request is compared at one rate (under a
+ * closed loop it follows the rate, which the machine's neighbours move). When the server cannot
+ * keep up, the rate achieved (rps) falls below `rate`: compare only rounds that kept it.
+ */
+export async function pacedLoop(request, { rate, seconds = 3, concurrency = 16 }) {
+  const total = Math.floor(rate * seconds);
+  let next = 0;
+  let done = 0;
+  let failed = 0;
+  const start = performance.now();
+  async function loop() {
+    while (next < total) {
+      const due = start + (next++ * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait >= 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      const res = await request();
+      if (res.status !== 200) failed++;
+      done++;
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  const elapsed = (performance.now() - start) / 1000;
+  return { rps: done / elapsed, seconds: elapsed, failed };
+}
+
 export function percentile(values, p) {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);

@@ -1,11 +1,15 @@
 // A/B of two built checkouts under the ingest bench's load, alternating round by round:
-//   node bench/putevents/ab.mjs <checkout-A> <checkout-B> [rounds] [seconds] [--no-rules] [--no-targets] [--json-store]
-// Prints each build's server CPU per request (user + system, /proc/<pid>/stat) per round and the
-// median with min–max: on a shared machine requests/s follow the neighbours, CPU per request much less.
+//   node bench/putevents/ab.mjs <checkout-A> <checkout-B> [rounds] [seconds] [--no-rules] [--no-targets] [--json-store] [--rate=N]
+// Prints each build's server CPU per request per round and the median with min–max: on a shared
+// machine requests/s follow the neighbours, CPU per request much less. CPU is the run time of all
+// the server's threads from /proc/<pid>/task/*/schedstat (nanoseconds); /proc/<pid>/stat's user and
+// system times (also printed) come in steps too coarse for 3 s rounds here (0.008 ms per request).
 // A checkout named `bare` is the ingest bench's ceiling (bench/putevents/bareServer.mjs) instead.
-import { readFileSync } from 'node:fs';
+// --rate=N sends N requests/s to both (pacedLoop) instead of as many as they answer: CPU per request
+// falls as the rate rises, and under a closed loop the rate is the neighbours' to set.
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { awsOk, closedLoop, fmt, freePort, median, preparedAwsCall, spawnAndWait, startServer, tempDir, awsCall } from '../lib/load.mjs';
+import { awsOk, closedLoop, fmt, freePort, median, pacedLoop, preparedAwsCall, spawnAndWait, startServer, tempDir, awsCall } from '../lib/load.mjs';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const [a, b] = args;
@@ -15,6 +19,7 @@ const seconds = Number(args[3] ?? 3);
 const ruleCount = process.argv.includes('--no-rules') ? 0 : 100;
 const withTargets = !process.argv.includes('--no-targets');
 const jsonStore = process.argv.includes('--json-store');
+const rate = Number(process.argv.find((a) => a.startsWith('--rate='))?.slice('--rate='.length) ?? 0);
 
 const entries = Array.from({ length: 10 }, (_, i) => ({ Source: i % 5 === 0 ? 'bench.orders' : `bench.other${i}`, DetailType: 'Order Placed', Detail: JSON.stringify({ orderId: `o-${i}`, total: 10 + i, items: [{ sku: 'a', qty: 1 }] }) }));
 
@@ -22,6 +27,13 @@ const entries = Array.from({ length: 10 }, (_, i) => ({ Source: i % 5 === 0 ? 'b
 function cpuMs(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
+}
+
+/** Run time of all the process's threads so far, ms (schedstat: nanoseconds on the CPU). */
+function runMs(pid) {
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+  return ns / 1e6;
 }
 
 async function start(checkout) {
@@ -48,20 +60,22 @@ for (let round = 0; round < rounds; round++) {
       const call = preparedAwsCall(server.url, 'PutEvents', { Entries: entries });
       await closedLoop(call, { seconds: 0.5 });
       const cpu0 = cpuMs(server.child.pid);
-      const r = await closedLoop(call, { seconds });
+      const run0 = runMs(server.child.pid);
+      const r = rate ? await pacedLoop(call, { rate, seconds }) : await closedLoop(call, { seconds });
       if (r.failed) throw new Error(`${name}: ${r.failed} requests failed`);
       const cpu1 = cpuMs(server.child.pid);
+      const run1 = runMs(server.child.pid);
       const requests = r.rps * r.seconds;
-      const perRequest = (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / requests;
+      const perRequest = (run1 - run0) / requests;
       const userPerRequest = (cpu1.user - cpu0.user) / requests;
       cpu[name].push(perRequest);
       userCpu[name].push(userPerRequest);
-      console.log(`round ${round + 1} ${name}: ${fmt(r.rps)} requests/s, server CPU ${fmt(perRequest, 3)} ms per request (user ${fmt(userPerRequest, 3)})`);
+      console.log(`round ${round + 1} ${name}: ${fmt(r.rps)} requests/s, server CPU ${fmt(perRequest, 4)} ms per request (user ${fmt(userPerRequest, 3)}, stat)`);
     } finally {
       await server.stop();
     }
   }
 }
-const text = (v) => `${fmt(median(v), 3)} ms (${fmt(Math.min(...v), 3)}–${fmt(Math.max(...v), 3)})`;
+const text = (v, d = 4) => `${fmt(median(v), d)} ms (${fmt(Math.min(...v), d)}–${fmt(Math.max(...v), d)})`;
 console.log(`A ${a}: ${text(cpu.A)}, user ${text(userCpu.A)}\nB ${b}: ${text(cpu.B)}, user ${text(userCpu.B)}`);
 console.log(`B/A per round: ${cpu.B.map((x, i) => fmt(x / cpu.A[i], 2)).join(', ')}`);

@@ -48,7 +48,53 @@ export function authorizationParams(header: string): { scheme: string; params: M
   return { scheme, params };
 }
 
+/**
+ * The last caller parsed, with its header cut around the signature's value. An SDK signs every
+ * call, so no two headers are alike, but one client's scope (key, date, region) and signed headers
+ * repeat, and the caller depends on nothing else (profile of PutEvents ingest: parsing the header
+ * was ~5 % of the emulator's own CPU). A header is the remembered one when it has the same text
+ * up to and including its first `Signature=` (which must start a parameter), the same text after
+ * the value, and a value without separators: it then tokenizes alike but for that value. Only
+ * headers that parsed are remembered. The caller object is shared: callers are read, never changed.
+ */
+let remembered: { prefix: string; suffix: string; fallbackAccount: string; caller: Caller } | undefined;
+
 export function callerFromAuthorization(header: string | undefined, regionSet?: string, fallbackAccount = defaultAccount): Caller {
+  if (header === undefined || regionSet !== undefined) return parseCaller(header, regionSet, fallbackAccount);
+  const last = remembered;
+  if (last !== undefined && last.fallbackAccount === fallbackAccount && sameButSignature(header, last.prefix, last.suffix)) return last.caller;
+  const caller = parseCaller(header, regionSet, fallbackAccount);
+  const at = header.indexOf('Signature=');
+  if (at > 0 && isParameterSeparator(header.charCodeAt(at - 1))) {
+    const valueStart = at + 'Signature='.length;
+    let end = valueStart;
+    while (end < header.length && !isParameterSeparator(header.charCodeAt(end))) end++;
+    remembered = { prefix: header.slice(0, valueStart), suffix: header.slice(end), fallbackAccount, caller };
+  }
+  return caller;
+}
+
+function sameButSignature(header: string, prefix: string, suffix: string): boolean {
+  const end = header.length - suffix.length;
+  // slice + === rather than startsWith: a flat compare, half the time on a 200-character prefix (measured).
+  if (end < prefix.length || header.slice(0, prefix.length) !== prefix || header.slice(end) !== suffix) return false;
+  for (let i = prefix.length; i < end; i++) {
+    const c = header.charCodeAt(i);
+    // Most signature characters are hex digits, above every separator but U+00A0 and those past U+00FF.
+    if ((c <= 0x2c || c === 0xa0 || c > 0xff) && isParameterSeparator(c)) return false;
+  }
+  return true;
+}
+
+const whitespace = /\s/;
+
+/** What authorizationParams splits parameters at: `[\s,]`. */
+function isParameterSeparator(c: number): boolean {
+  if (c === 0x2c || c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0) return true;
+  return c > 0xff && whitespace.test(String.fromCharCode(c));
+}
+
+function parseCaller(header: string | undefined, regionSet: string | undefined, fallbackAccount: string): Caller {
   const parsed = header ? authorizationParams(header) : undefined;
   const scope = parsed?.params.get('Credential')?.split('/');
   // SigV4: <AKID>/<date>/<region>/<service>/aws4_request. SigV4a (PutEvents with EndpointId):

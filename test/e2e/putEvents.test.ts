@@ -18,6 +18,34 @@ async function settle() {
 }
 
 describe('PutEvents', () => {
+  test('events no rule can match keep their Detail in the recent events, parsed, as matched ones do', async () => {
+    await ruleTo(queue('orders'), { source: ['shop'], detail: { total: [{ numeric: ['>', 0] }] } });
+    const detail = '{\n  "total" : 2,\n  "note": "caf\\u00e9", "items": [ {"sku": "a"} ]\n}';
+    await emu.client.send(
+      new PutEventsCommand({
+        Entries: [
+          { Source: 'shop', DetailType: 'T', Detail: detail },
+          { Source: 'elsewhere', DetailType: 'T', Detail: detail },
+          { Source: 'elsewhere', DetailType: 'T', Detail: detail, EventBusName: 'no-such-bus' },
+        ],
+      }),
+    );
+    await settle();
+    const { events } = await inspect<{ events: { eventBusName: string; matchedRules: string[]; event: { source: string; detail: unknown } }[] }>(emu.url, 'events');
+    const seen = events.map((e) => [e.eventBusName, e.event.source, e.matchedRules, e.event.detail]);
+    const parsed = JSON.parse(detail);
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        ['default', 'shop', ['r1'], parsed],
+        ['default', 'elsewhere', [], parsed],
+        ['no-such-bus', 'elsewhere', [], parsed],
+      ]),
+    );
+    expect(seen).toHaveLength(3);
+    const [captured] = await captures(emu.url, queue('orders'));
+    expect(JSON.parse(captured.payload).detail).toEqual(parsed);
+  });
+
   test('an accepted event reaches a matching rule and its target receives the AWS envelope', async () => {
     await ruleTo(queue('orders'), { source: ['shop'], 'detail-type': ['Order Placed'] });
     const res = await emu.client.send(

@@ -99,6 +99,38 @@ describe('RuleIndex', () => {
     expect(detailReads).toBe(1);
   });
 
+  it('reads only the anchors of an event that meets no candidate rule', () => {
+    const index = new RuleIndex<number>();
+    for (let i = 0; i < 20; i++) index.add(`r${i}`, rule({ source: [`s${i}`], detail: { v: [{ exists: true }] } }), i);
+    const reads: string[] = [];
+    const counted = new Proxy({ source: 'other', 'detail-type': 'T', detail: { v: 1 } }, {
+      get(target, key, receiver) {
+        reads.push(String(key));
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    expect(index.match(counted)).toEqual([]);
+    expect(reads).toEqual(['source']);
+  });
+
+  it('still finds anchor values that sit in arrays, or under a dotted key, when deciding from anchors', () => {
+    const index = new RuleIndex<string>();
+    index.add('top', rule({ source: ['s'] }), 'top');
+    expect(index.match({ source: ['x', 's'] })).toEqual(['top']);
+    expect(index.match({ source: [['s']] })).toEqual(['top']);
+    expect(index.match({ source: { s: 's' } })).toEqual([]);
+    expect(index.match({ 'source.x': 's' })).toEqual([]);
+    expect(index.match({ source: 7 })).toEqual([]);
+    const nested = new RuleIndex<string>();
+    nested.add('kind', rule({ detail: { kind: ['k'] } }), 'kind');
+    expect(nested.match({ 'detail.kind': 'k' })).toEqual(['kind']);
+    expect(nested.match({ detail: { kind: ['j', 'k'] } })).toEqual(['kind']);
+    const withScan = new RuleIndex<string>();
+    withScan.add('top', rule({ source: ['s'] }), 'top');
+    withScan.add('any', rule({ detail: { n: [{ numeric: ['>', 0] }] } }), 'any');
+    expect(withScan.match({ source: 'other', detail: { n: 1 } })).toEqual(['any']);
+  });
+
   it('accepts the event as JSON text, keeping number texts', () => {
     const index = new RuleIndex<string>();
     index.add('big', compilePattern('{"detail": {"id": [12345678901234567890]}}'), 'big');

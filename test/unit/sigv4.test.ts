@@ -42,3 +42,29 @@ test.each([
   expect(caught?.type).toBe('IncompleteSignatureException');
   expect(caught?.message).toMatch(message);
 });
+
+describe('callers are remembered by header less the signature value', () => {
+  const signed = (akid: string, region: string, signature: string) =>
+    `AWS4-HMAC-SHA256 Credential=${akid}/20261123/${region}/events/aws4_request, SignedHeaders=host;x-amz-date, Signature=${signature}`;
+
+  test('a new signature on the same scope gives the same caller; another scope or default account its own', () => {
+    expect(callerFromAuthorization(signed('123456789012', 'eu-west-1', 'a1'))).toEqual({ accessKeyId: '123456789012', account: '123456789012', region: 'eu-west-1' });
+    expect(callerFromAuthorization(signed('123456789012', 'eu-west-1', 'b2'))).toEqual({ accessKeyId: '123456789012', account: '123456789012', region: 'eu-west-1' });
+    expect(callerFromAuthorization(signed('123456789012', 'us-west-2', 'b2'))).toMatchObject({ region: 'us-west-2' });
+    expect(callerFromAuthorization(signed('FOOBARKEY', 'us-east-1', 'c3'), undefined, '111122223333')).toMatchObject({ account: '111122223333' });
+    expect(callerFromAuthorization(signed('FOOBARKEY', 'us-east-1', 'c4'), undefined, '444455556666')).toMatchObject({ account: '444455556666' });
+  });
+
+  test('a header that failed is parsed again, and a Signature= inside another value is not taken for the parameter', () => {
+    const good = signed('AKIDME', 'us-east-1', 'abc');
+    callerFromAuthorization(good);
+    expect(() => callerFromAuthorization(`${good}, Signature=def`)).toThrow(/more than one 'Signature'/);
+    expect(() => callerFromAuthorization(`${good}, Signature=def`)).toThrow(/more than one 'Signature'/);
+    const inside = (region: string) => `AWS4-HMAC-SHA256 SignedHeaders=hostSignature=x, Credential=AKIDME/20261123/${region}/events/aws4_request, Signature=s`;
+    expect(callerFromAuthorization(inside('eu-west-1'))).toMatchObject({ region: 'eu-west-1' });
+    expect(callerFromAuthorization(inside('ap-south-1'))).toMatchObject({ region: 'ap-south-1' });
+    const glued = (region: string) => `AWS4-HMAC-SHA256 Credential=AKIDMESignature=/20261123/${region}/events/aws4_request, SignedHeaders=host, Signature=s`;
+    expect(callerFromAuthorization(glued('eu-west-1'))).toMatchObject({ region: 'eu-west-1' });
+    expect(callerFromAuthorization(glued('ap-south-1'))).toMatchObject({ region: 'ap-south-1' });
+  });
+});

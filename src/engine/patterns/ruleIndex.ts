@@ -69,6 +69,16 @@ interface Anchor {
   readonly values: readonly string[];
 }
 
+interface AnchorSlot<T> {
+  readonly path: string;
+  /** One key segment: the event's leaves at this path are its own property of that name. */
+  readonly topLevel: boolean;
+  readonly slot: number;
+  readonly byValue: Map<string, Bucket<T>>;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /** Paths preferred as index keys when a rule offers several. */
 const PREFERRED_ANCHORS = ['source', 'detail-type'];
 
@@ -77,7 +87,7 @@ export class RuleIndex<T> {
   private readonly groups = new Map<string, Group<T>>();
   private readonly byAnchor = new Map<string, Map<string, Bucket<T>>>();
   /** byAnchor's entries with their slots, as an array: match() walks it per event without a Map iterator. */
-  private anchorSlots: { readonly slot: number; readonly byValue: Map<string, Bucket<T>> }[] = [];
+  private anchorSlots: AnchorSlot<T>[] = [];
   private scanList: Group<T>[] = [];
   private readonly paths = new IndexPaths();
   private readonly flat = new FlatEvent();
@@ -124,6 +134,7 @@ export class RuleIndex<T> {
    */
   match(event: unknown): T[] {
     if (this.entries.size === 0) return [];
+    if (typeof event !== 'string' && this.noCandidates(event)) return [];
     const flat = this.flat;
     flat.reset();
     if (typeof event === 'string') flattenEventText(event, this.paths.tree, flat, this.candidatePaths);
@@ -160,6 +171,31 @@ export class RuleIndex<T> {
     if (matched.length === 1) return valuesOf(matched[0]!.entries);
     if (onlyBucket !== undefined) return valuesUnder(onlyBucket, matchedInOnly, matched, call);
     return valuesBySeq(matched);
+  }
+
+  /**
+   * True when the anchors alone, read straight from the event object, show that no rule can
+   * match: every rule sits in an anchor bucket (the scan list is empty), and no anchor path's
+   * value is a string with a bucket. Most events on a bus with many rules meet no candidate
+   * (ingest profile: flattening each envelope was most of match()), and this needs no flattening.
+   * Only for one-segment anchor paths (`source`, `detail-type`): the event's leaves at such a path
+   * come from its own key of that name alone. An array there may hold strings: not decided here.
+   */
+  private noCandidates(event: unknown): boolean {
+    if (this.scanList.length > 0 || event === null || typeof event !== 'object') return false;
+    const anchors = this.anchorSlots;
+    for (let a = 0; a < anchors.length; a++) {
+      const { path, topLevel, byValue } = anchors[a]!;
+      if (!topLevel) return false;
+      if (!hasOwn.call(event, path)) continue;
+      const value = (event as Record<string, unknown>)[path];
+      if (typeof value === 'string') {
+        if (byValue.has(value)) return false;
+      } else if (Array.isArray(value)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -200,7 +236,7 @@ export class RuleIndex<T> {
     let byValue = this.byAnchor.get(anchor.path);
     if (byValue === undefined) {
       this.byAnchor.set(anchor.path, (byValue = new Map()));
-      this.anchorSlots.push({ slot: anchorSlot, byValue });
+      this.anchorSlots.push({ path: anchor.path, topLevel: !anchor.path.includes('.'), slot: anchorSlot, byValue });
     }
     for (const v of anchor.values) {
       let bucket = byValue.get(v);

@@ -84,7 +84,9 @@ function checkList(items: unknown[], shapeName: string, shape: ListShape, out: s
     if (scalarItems && scalarFailures(items[index], shape.member, itemShape).length === 0) continue;
     path.push(index + 1, 'member');
     check(items[index], shape.member, out);
-    path.length -= 2;
+    // Two pops, not `length -= 2`: the length setter is a slow builtin call (profile: ~1 % of ingest's CPU).
+    path.pop();
+    path.pop();
   }
 }
 

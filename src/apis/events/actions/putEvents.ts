@@ -2,7 +2,7 @@ import { ValidationException } from '../../../errors.js';
 import { limits } from '../../../limits.js';
 import { eventBusArn, parseEventBusNameOrArn } from '../domain/arns.js';
 import { busName } from '../domain/eventBuses.js';
-import { checkEntry, entrySize, envelopeOf, isEntryFailure, type EntryFailure, type PutEventsEntry } from '../bus/putEventsEntry.js';
+import { checkEntry, entriesExceed, envelopeOf, isEntryFailure, type EntryFailure, type PutEventsEntry } from '../bus/putEventsEntry.js';
 import { putThroughEndpoint } from '../bus/endpointRouting.js';
 import { accessDenied, policyAllows } from '../domain/permissions.js';
 import type { NamespaceState } from '../../../store/schema.js';
@@ -24,8 +24,7 @@ export const putEvents: Action = async (ctx, input: Input) => {
       (await putEvents({ ...ctx, region, ns: ctx.store.namespace(ctx.account, region) }, { Entries: entries })) as { Entries: ResultEntry[] },
     );
   }
-  const total = input.Entries.reduce((sum, entry) => sum + entrySize(entry), 0);
-  if (total > limits.putEventsTotalBytes) throw new ValidationException('Total size of the entries in the request is over the limit.');
+  if (entriesExceed(input.Entries, limits.putEventsTotalBytes)) throw new ValidationException('Total size of the entries in the request is over the limit.');
 
   const now = ctx.clock.now();
   // Every entry is checked before any is routed: nothing can fail after routing began, so a

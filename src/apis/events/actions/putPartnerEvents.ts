@@ -1,7 +1,7 @@
 import { ValidationException } from '../../../errors.js';
 import { limits } from '../../../limits.js';
 import { eventSourcesOf, eventSourceState, expireEventSources, partnerSourcesOf } from '../domain/partnerSources.js';
-import { checkEntry, entrySize, envelopeOf, isEntryFailure, type CheckedEntry, type EntryFailure, type PutEventsEntry } from '../bus/putEventsEntry.js';
+import { checkEntry, entriesExceed, envelopeOf, isEntryFailure, type CheckedEntry, type EntryFailure, type PutEventsEntry } from '../bus/putEventsEntry.js';
 import { refuseWhenQueueFull } from '../../../engine/delivery/backpressure.js';
 import type { Action, ActionContext } from './types.js';
 
@@ -19,8 +19,7 @@ export const putPartnerEvents: Action = async (ctx, input: { Entries: PartnerEnt
   // The deliveries land in the customers' accounts: their pending bound applies.
   const customers = input.Entries.map((entry) => (typeof entry.Source === 'string' && Object.hasOwn(partnerSourcesOf(ctx.ns), entry.Source) ? partnerSourcesOf(ctx.ns)[entry.Source].account : ctx.account));
   refuseWhenQueueFull(ctx.store, Math.max(ctx.router.pendingOf(ctx.account), ...customers.map((account) => ctx.router.pendingOf(account))));
-  const total = input.Entries.reduce((sum, entry) => sum + entrySize(entry), 0);
-  if (total > limits.putEventsTotalBytes) throw new ValidationException('Total size of the entries in the request is over the limit.');
+  if (entriesExceed(input.Entries, limits.putEventsTotalBytes)) throw new ValidationException('Total size of the entries in the request is over the limit.');
   const now = ctx.clock.now();
   expireEventSources(ctx.store, ctx.region, now);
   const entries: ResultEntry[] = input.Entries.map((entry) => {

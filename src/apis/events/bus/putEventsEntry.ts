@@ -77,6 +77,26 @@ export function entrySize(entry: PutEventsEntry): number {
 
 const utf8Bytes = (text: string | undefined) => (text ? Buffer.byteLength(text, 'utf8') : 0);
 
+/**
+ * Is the entries' total size (entrySize) over `limit`? Told from string lengths when it can be: a
+ * UTF-16 unit is at most 3 UTF-8 bytes, and most requests are far below the limit (profile: the
+ * 30 Buffer.byteLength calls of a 10-entry PutEvents were ~2 % of ingest's own CPU).
+ */
+export function entriesExceed(entries: readonly PutEventsEntry[], limit: number): boolean {
+  let atMost = 0;
+  for (const entry of entries) atMost += maxEntrySize(entry);
+  if (atMost <= limit) return false;
+  let total = 0;
+  for (const entry of entries) total += entrySize(entry);
+  return total > limit;
+}
+
+function maxEntrySize(entry: PutEventsEntry): number {
+  let units = (entry.Source?.length ?? 0) + (entry.DetailType?.length ?? 0) + (entry.Detail?.length ?? 0);
+  if (entry.Resources) for (const resource of entry.Resources) units += resource.length;
+  return (entry.Time !== undefined ? 14 : 0) + 3 * units;
+}
+
 export function envelopeOf({ entry, detail }: CheckedEntry, id: string, account: string, region: string, nowMs: number): EventEnvelope {
   return {
     version: '0',

@@ -1,0 +1,56 @@
+// In-process A/B of what PutEvents does per entry after validation (the entry's checks, the
+// envelope, the router: match, recent-events list), two built checkouts alternating, CPU time:
+//   node bench/putevents/routeEntries.mjs <checkout-A> <checkout-B> [rounds] [--no-rules]
+// The ingest bench's 10 entries and 100 rules (2 matching, no targets). Whole servers measured
+// under load move by more than this part's share; this isolates it.
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { fmt, median } from '../lib/load.mjs';
+
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const [a, b] = args;
+const rounds = Number(args[2] ?? 8);
+const ruleCount = process.argv.includes('--no-rules') ? 0 : 100;
+const entries = Array.from({ length: 10 }, (_, i) => ({ Source: i % 5 === 0 ? 'bench.orders' : `bench.other${i}`, DetailType: 'Order Placed', Detail: JSON.stringify({ orderId: `o-${i}`, total: 10 + i, items: [{ sku: 'a', qty: 1 }] }) }));
+
+async function load(checkout) {
+  const from = (path) => import(pathToFileURL(resolve(checkout, 'dist/src', path)).href);
+  const [{ EventRouter }, entry, { DeliveryHistory }, { VirtualClock }, { randomIds }, { createLogger }] = await Promise.all(
+    ['apis/events/bus/router.js', 'apis/events/bus/putEventsEntry.js', 'engine/delivery/history.js', 'util/clock.js', 'util/ids.js', 'util/log.js'].map(from),
+  );
+  const clock = new VirtualClock();
+  const router = new EventRouter({ records: undefined, clock, ids: randomIds, log: createLogger('silent'), history: new DeliveryHistory(), engine: undefined });
+  const rules = {};
+  for (let i = 0; i < ruleCount; i++) {
+    const matching = i < 2;
+    const pattern = matching ? { source: ['bench.orders'], detail: { total: [{ numeric: ['>', 0] }] } } : { source: [`nomatch.${i}`], 'detail-type': ['Order Placed'] };
+    rules[`rule-${i}`] = { name: `rule-${i}`, arn: `arn:aws:events:us-east-1:000000000000:rule/rule-${i}`, eventBusName: 'default', eventPattern: JSON.stringify(pattern), state: 'ENABLED', targets: [] };
+  }
+  const ns = { account: '000000000000', region: 'us-east-1', eventBuses: { default: {} }, rules: { default: rules } };
+  const putOne = (e, id, now) => router.route(ns, 'default', entry.envelopeOf(entry.checkEntry(e, { allowAwsSources: false }), id, '000000000000', 'us-east-1', now));
+  return () => {
+    const now = clock.now();
+    let matched = 0;
+    for (const e of entries) matched += putOne(e, randomIds.uuid(), now).length;
+    return matched;
+  };
+}
+
+const requests = await Promise.all([a, b].map(load));
+const n = 20_000;
+const us = [[], []];
+for (let round = 0; round < rounds + 2; round++) {
+  for (const which of round % 2 ? [1, 0] : [0, 1]) {
+    const request = requests[which];
+    let sink = 0;
+    const t = process.cpuUsage();
+    for (let i = 0; i < n; i++) sink += request();
+    const used = process.cpuUsage(t);
+    if (sink !== n * (ruleCount ? 4 : 0)) throw new Error(`unexpected matches: ${sink}`);
+    if (round >= 2) us[which].push((used.user + used.system) / n);
+  }
+}
+const text = (v) => `${fmt(median(v), 2)} µs (${fmt(Math.min(...v), 2)}–${fmt(Math.max(...v), 2)})`;
+console.log(`per 10-entry request, ${rounds} alternating rounds of ${n.toLocaleString('en-US')} (after 2 warm-up rounds):`);
+console.log(`A ${a}: ${text(us[0])}\nB ${b}: ${text(us[1])}`);
+console.log(`B/A per round: ${us[1].map((x, i) => fmt(x / us[0][i], 2)).join(', ')}`);
