@@ -223,6 +223,10 @@ export class Store {
     if (!this.file) return Promise.resolve();
     if (!this.scheduled) {
       const next = this.inFlight.then(async () => {
+        // One loop turn first: every request read in this turn joins the batch. The delivery
+        // journal writes small batches synchronously (journal.ts), so without this wait each
+        // PutEvents would become a write of its own.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         // Changes made up to this point ride on this write; later ones schedule the next.
         this.scheduled = undefined;
         const poisoned = this.poison;
