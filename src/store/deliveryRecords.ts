@@ -204,6 +204,11 @@ export class DeliveryRecords {
     this.resets++;
   }
 
+  /** Changes are waiting for the next batch. */
+  get changed(): boolean {
+    return this.resetPending || this.ops.length > 0 || this.jobs.size > 0;
+  }
+
   /**
    * The changes since the last call, or undefined when nothing changed. They leave the
    * records at once (a batch that cannot be written never blocks the next one); the batch
@@ -211,7 +216,7 @@ export class DeliveryRecords {
    * 200,000 captures, a fan-out of 250,000 jobs) builds one huge array or string.
    */
   takeBatch(): JournalBatch | undefined {
-    if (!this.resetPending && this.ops.length === 0 && this.jobs.size === 0) return undefined;
+    if (!this.changed) return undefined;
     const batch = new JournalBatch(this.resetPending, this.ops, this.jobs, this.resets);
     this.resetPending = false;
     this.ops = [];
