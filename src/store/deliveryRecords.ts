@@ -10,6 +10,7 @@
 import type { ArchivedEvent, CapturedPayload, DeadLetterMessage, DeliveryData, DeliveryJob } from './schema.js';
 import { emptyDeliveryData } from './schema.js';
 import { seal } from './lineSeal.js';
+import { captureLine } from './captureLine.js';
 
 /** A journal line, parsed. Short keys: the journal holds one per job change. */
 export type JournalOperation =
@@ -162,7 +163,7 @@ export class DeliveryRecords {
 
   appendCapture(targetArn: string, capture: CapturedPayload, max: number): void {
     appendBounded(this.captures, targetArn, capture, max);
-    this.note({ o: 'c', k: targetArn, v: capture, max });
+    if (this.journaled) this.ops.push(captureLine(targetArn, capture, max));
   }
 
   appendDeadLetter(queueArn: string, message: DeadLetterMessage, max: number): void {
