@@ -10,6 +10,7 @@
 import type { ArchivedEvent, CapturedPayload, DeadLetterMessage, DeliveryData, DeliveryJob } from './schema.js';
 import { emptyDeliveryData } from './schema.js';
 import { seal } from './lineSeal.js';
+import { captureLine } from './captureLine.js';
 
 /** A journal line, parsed. Short keys: the journal holds one per job change. */
 export type JournalOperation =
@@ -162,7 +163,7 @@ export class DeliveryRecords {
 
   appendCapture(targetArn: string, capture: CapturedPayload, max: number): void {
     appendBounded(this.captures, targetArn, capture, max);
-    this.note({ o: 'c', k: targetArn, v: capture, max });
+    if (this.journaled) this.ops.push(captureLine(targetArn, capture, max));
   }
 
   appendDeadLetter(queueArn: string, message: DeadLetterMessage, max: number): void {
@@ -204,6 +205,11 @@ export class DeliveryRecords {
     this.resets++;
   }
 
+  /** Changes are waiting for the next batch. */
+  get changed(): boolean {
+    return this.resetPending || this.ops.length > 0 || this.jobs.size > 0;
+  }
+
   /**
    * The changes since the last call, or undefined when nothing changed. They leave the
    * records at once (a batch that cannot be written never blocks the next one); the batch
@@ -211,7 +217,7 @@ export class DeliveryRecords {
    * 200,000 captures, a fan-out of 250,000 jobs) builds one huge array or string.
    */
   takeBatch(): JournalBatch | undefined {
-    if (!this.resetPending && this.ops.length === 0 && this.jobs.size === 0) return undefined;
+    if (!this.changed) return undefined;
     const batch = new JournalBatch(this.resetPending, this.ops, this.jobs, this.resets);
     this.resetPending = false;
     this.ops = [];

@@ -37,7 +37,7 @@
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JournalFormatError, type JournalBatch } from './deliveryRecords.js';
-import { apply, countLines, createViaTemp, forEachLine, parseJson, parseOp, syncDir, writeFully } from './journalLines.js';
+import { apply, countLines, createViaTemp, forEachLine, parseJson, parseOp, syncDir, writeFully, writeFullySync } from './journalLines.js';
 import { StateFileError } from './errors.js';
 import { seal, unseal } from './lineSeal.js';
 import { emptyDeliveryData, type DeliveryData } from './schema.js';
@@ -73,6 +73,16 @@ export interface LoadedJournal {
 const headerPrefix = (generation: number) => `{"journal":2,"generation":${generation},"length":"`;
 const headerLine = (generation: number, length: number) => `${seal(`${headerPrefix(generation)}${String(length).padStart(16, '0')}"}`)}\n`;
 const headerBytes = (generation: number) => headerLine(generation, 0).length;
+
+/**
+ * A batch chunk up to this size is written on the event loop's thread (the header's `length`
+ * always is): a PutEvents batch is a few KB, and a pwrite of that into the page cache costs less
+ * than the thread pool's round trip, which also wakes a pool thread that takes a core from the
+ * event loop on a busy machine. Larger chunks (a clock advance firing thousands of captures) go
+ * through the pool, so the loop is not held for long. Batches still coalesce: the Store waits
+ * one loop turn before taking a batch (store.ts, schedule).
+ */
+const syncWriteLimit = 64 * 1024;
 
 export class DeliveryJournal {
   private handle: FileHandle | undefined;
@@ -158,17 +168,18 @@ export class DeliveryJournal {
       let at = start;
       for (const chunk of batch.chunks()) {
         const bytes = Buffer.from(chunk);
-        await this.writeAt(handle, bytes, at);
+        if (bytes.length <= syncWriteLimit) writeFullySync(handle, bytes, at, this.path, this.options.faults);
+        else await this.writeAt(handle, bytes, at);
         at += bytes.length;
       }
-      await this.writeLength(handle, at);
+      this.writeLength(handle, at);
       this.end = at;
       this.linesSinceSnapshot += batch.lineCount;
     } catch (err) {
       // The header still says `start` unless its rewrite was what failed half-way: say it again.
       try {
         await handle.truncate(start);
-        await this.writeLength(handle, start);
+        this.writeLength(handle, start);
       } catch {
         this.dirtyTail = true;
       }
@@ -243,10 +254,13 @@ export class DeliveryJournal {
     this.end = header.length;
   }
 
-  /** Rewrite the header's `length` (the digits and the seal after them) in place. */
-  private async writeLength(handle: FileHandle, length: number): Promise<void> {
+  /**
+   * Rewrite the header's `length` (the digits and the seal after them) in place: ~30 bytes,
+   * synchronously (see syncWriteLimit), after the batch's lines are written.
+   */
+  private writeLength(handle: FileHandle, length: number): void {
     const prefix = headerPrefix(this.generation).length;
-    await this.writeAt(handle, Buffer.from(headerLine(this.generation, length).slice(prefix)), prefix);
+    writeFullySync(handle, Buffer.from(headerLine(this.generation, length).slice(prefix)), prefix, this.path, this.options.faults);
   }
 
   private writeAt(handle: FileHandle, bytes: Buffer, position: number): Promise<void> {

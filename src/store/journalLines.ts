@@ -1,4 +1,5 @@
 /** Reading and parsing the delivery files' lines (journal.ts): in chunks, each line checked against its seal. */
+import { writeSync } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { applyOperation, JournalFormatError, type JournalOperation } from './deliveryRecords.js';
 import { unseal } from './lineSeal.js';
@@ -93,13 +94,25 @@ export async function syncDir(dir: string): Promise<void> {
  * then what it allowed is written and ENOSPC is thrown for `path`.
  */
 export async function writeFully(handle: FileHandle, bytes: Buffer, position: number, path: string, faults: WriteFaults | undefined): Promise<void> {
-  const answer = faults?.beforeWrite(path, bytes.length);
-  const allowed = typeof answer === 'number' ? Math.max(0, Math.min(answer, bytes.length)) : bytes.length;
+  const allowed = allowedBytes(bytes, path, faults);
   for (let done = 0; done < allowed; ) {
     const { bytesWritten } = await handle.write(bytes, done, allowed - done, position + done);
     done += bytesWritten;
   }
   if (allowed < bytes.length) throw enospc(path);
+}
+
+/** writeFully on the calling thread (small writes: see syncWriteLimit in journal.ts). */
+export function writeFullySync(handle: FileHandle, bytes: Buffer, position: number, path: string, faults: WriteFaults | undefined): void {
+  const allowed = allowedBytes(bytes, path, faults);
+  for (let done = 0; done < allowed; ) done += writeSync(handle.fd, bytes, done, allowed - done, position + done);
+  if (allowed < bytes.length) throw enospc(path);
+}
+
+/** How many of `bytes` the fault seam lets reach the file (all of them without one). */
+function allowedBytes(bytes: Buffer, path: string, faults: WriteFaults | undefined): number {
+  const answer = faults?.beforeWrite(path, bytes.length);
+  return typeof answer === 'number' ? Math.max(0, Math.min(answer, bytes.length)) : bytes.length;
 }
 
 /** Make `path` whole or not at all: `fill` writes `path`.tmp (removed if it fails), which is then renamed into place. */

@@ -15,6 +15,7 @@ import { captures, inspect } from '../helpers/inspect.js';
 import { createEmulator } from '../../src/index.js';
 import { StateFileError, lowdbStateFile } from '../../src/store/lowdbFile.js';
 import { Store } from '../../src/store/store.js';
+import { DeliveryJournal } from '../../src/store/journal.js';
 import { lastOf } from '../../src/store/deliveryRecords.js';
 import type { DeliveryJob } from '../../src/store/schema.js';
 import { readControlPlane } from '../../src/store/store.js';
@@ -173,6 +174,37 @@ test('a version 1 state.json (deliveries inside it) is migrated to the journal',
     expect(await pendingIds(third)).toEqual([]);
   });
 }, 240_000);
+
+test('delivery changes made in one loop turn ride on one journal append, on disk before their callers are answered', async () => {
+  const dataDir = tempDir();
+  const namespace = (account: string, region: string) => ({ account, region, eventBuses: {}, rules: {}, tags: {}, archives: {}, replays: {} });
+  const journal = new DeliveryJournal(dataDir);
+  let appends = 0;
+  const append = journal.append.bind(journal);
+  journal.append = (batch) => {
+    appends++;
+    return append(batch);
+  };
+  const store = await Store.open(lowdbStateFile(join(dataDir, 'state.json')), namespace, { journal });
+  // Each change in its own callback of one loop turn, as PutEvents requests read in one poll are.
+  const answered = await Promise.all(
+    Array.from(
+      { length: 20 },
+      (_, i) =>
+        new Promise<void>((resolve) =>
+          setImmediate(() => {
+            store.delivery.appendCapture(queueArn, { targetArn: queueArn, targetId: 't', ruleArn: 'arn:r', eventId: `e-${i}`, at: i, payload: '{}', parameters: {} }, 25);
+            void store.persistDeliveries().then(() => resolve());
+          }),
+        ),
+    ),
+  );
+  expect(answered).toHaveLength(20);
+  expect(appends).toBe(1);
+  const lines = readFileSync(store.journalPath!, 'utf8').split('\n').filter((line) => line.includes('"o":"c"'));
+  expect(lines).toHaveLength(20);
+  await store.close();
+});
 
 test('compaction writes a snapshot, drops old journals, and keeps everything', async () => {
   const dataDir = tempDir();

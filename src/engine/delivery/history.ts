@@ -6,6 +6,7 @@
 import { limits } from '../../limits.js';
 import { TextRing } from '../../util/textRing.js';
 import { RecentEventList } from './recentEventList.js';
+import { finishedHead } from './finishedHead.js';
 import type { DeliveryJob } from '../../store/schema.js';
 
 export interface RecentEvent {
@@ -316,7 +317,7 @@ const str = JSON.stringify;
 /**
  * A finished delivery as kept: four parts separated by newlines (JSON text never holds a raw
  * one), the payload last and as it is, so it may hold any:
- *   {"s":status,"f":finishedAt,"q":seq,"d":deadLetterQueueArn?,"j":{the job's other fields}}
+ *   {"s":status,"f":finishedAt,"q":seq,"d":deadLetterQueueArn?,"j":{the job's other fields}} (finishedHead.ts)
  *   the target's JSON (made once per target object)
  *   the event's JSON, or nothing when the payload is the event itself (payloadIsEvent)
  *   the payload
@@ -330,28 +331,7 @@ function finishedText(d: FinishedDelivery, seq: number): string[] {
   const target = job.target;
   let targetText = targetTexts.get(target);
   if (targetText === undefined) targetTexts.set(target, (targetText = `\n${str(target)}\n`));
-  // One stringify of a literal of fixed shape (undefined fields left out as before): 40 % less
-  // allocated and ~25 % less time than a dozen stringified fields joined by hand (allocation sampling, micro-benchmark).
-  const head = str({
-    s: finishedStatuses.indexOf(d.status),
-    f: d.finishedAt,
-    q: seq,
-    d: d.deadLetterQueueArn,
-    j: {
-      id: job.id,
-      account: job.account,
-      region: job.region,
-      ruleArn: job.ruleArn,
-      ruleName: job.ruleName,
-      eventBusName: job.eventBusName,
-      hops: job.hops,
-      createdAt: job.createdAt,
-      nextAttemptAt: job.nextAttemptAt,
-      attempts: job.attempts,
-      httpParametersResolved: job.httpParametersResolved,
-      invocation: job.invocation,
-    },
-  });
+  const head = finishedHead(job, finishedStatuses.indexOf(d.status), d.finishedAt, seq, d.deadLetterQueueArn);
   // Parts, not one concatenation: each is encoded from its own flat string (TextRing.pushParts).
   return [head, targetText, payloadIsEvent.has(job) ? '\n' : `${str(job.event)}\n`, job.payload];
 }

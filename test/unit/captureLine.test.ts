@@ -1,0 +1,30 @@
+import { captureLine } from '../../src/store/captureLine.js';
+import type { CapturedPayload } from '../../src/store/schema.js';
+
+const parameters = { SqsParameters: { MessageGroupId: 'g"1' } };
+const capture = (over: Partial<CapturedPayload> = {}): CapturedPayload => ({
+  targetArn: 'arn:aws:sqs:us-east-1:123456789012:q',
+  targetId: 't',
+  ruleArn: 'arn:aws:events:us-east-1:123456789012:rule/r',
+  eventId: 'e-1',
+  at: 1000,
+  payload: '{"a":"quote \\" newline \\n \u2028 é"}',
+  parameters,
+  ...over,
+});
+const stringified = (k: string, v: CapturedPayload, max: number) => JSON.stringify({ o: 'c', k, v, max });
+
+test.each([
+  ['a capture', 'arn:aws:sqs:us-east-1:123456789012:q', capture(), 1250],
+  ['names and a payload that need escaping', 'arn:"k"\\', capture({ targetId: 'id"\n', ruleArn: 'arn:\u2028', payload: 'plain text, "quoted"\n' }), 25],
+  ['non-finite numbers', 'k', capture({ at: Number.NaN }), Number.POSITIVE_INFINITY],
+  ['an undefined field (left out, as JSON.stringify does)', 'k', capture({ eventId: undefined as unknown as string }), 5],
+])('the line is the text JSON.stringify gives: %s', (_name, key, c, max) => {
+  expect(captureLine(key, c, max)).toBe(stringified(key, c, max));
+});
+
+test('captures of another rule, target id or parameter blocks under one key get their own fields', () => {
+  const key = 'arn:aws:sqs:us-east-1:123456789012:q';
+  const variants = [capture(), capture({ ruleArn: 'arn:other' }), capture({ targetId: 'u' }), capture({ parameters: {} }), capture({ targetArn: 'arn:x' }), capture()];
+  for (const c of [...variants, ...variants]) expect(captureLine(key, c, 10)).toBe(stringified(key, c, 10));
+});
