@@ -30,7 +30,7 @@
 import { open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StateFileError } from './errors.js';
-import { createViaTemp, forEachLine, parseJson, syncDir, writeFully } from './journalLines.js';
+import { createViaTemp, forEachLine, parseJson, syncDir, syncWriteLimit, writeFully, writeFullySync } from './journalLines.js';
 import { seal, unseal } from './lineSeal.js';
 import { reviveTables } from './schema.js';
 import type { JournalOptions } from './journal.js';
@@ -212,9 +212,11 @@ export class ControlJournal {
         await this.cutBack(handle, start, true);
         this.dirtyTail = false;
       }
-      await this.writeAt(handle, bytes, start);
+      // Small appends on the loop's thread, as the delivery journal's (see syncWriteLimit).
+      if (bytes.length <= syncWriteLimit) writeFullySync(handle, bytes, start, this.path, this.options.faults);
+      else await this.writeAt(handle, bytes, start);
       lengthTouched = true;
-      await this.writeLength(handle, start + bytes.length);
+      this.writeLength(handle, start + bytes.length);
     } catch (err) {
       // `length` still says `start` unless its rewrite is what failed: then say it again.
       await this.cutBack(handle, start, lengthTouched).catch(() => (this.dirtyTail = true));
@@ -228,13 +230,13 @@ export class ControlJournal {
   private async cutBack(handle: FileHandle, length: number, rewriteLength: boolean): Promise<void> {
     this.options.faults?.beforeTruncate?.(this.path);
     await handle.truncate(length);
-    if (rewriteLength) await this.writeLength(handle, length);
+    if (rewriteLength) this.writeLength(handle, length);
   }
 
-  /** Rewrite the header's `length` (its digits and the seal after them) in place. */
-  private async writeLength(handle: FileHandle, length: number): Promise<void> {
+  /** Rewrite the header's `length` (its digits and the seal after them) in place: ~30 bytes, synchronously. */
+  private writeLength(handle: FileHandle, length: number): void {
     const prefix = headerPrefix(this.generation).length;
-    await this.writeAt(handle, Buffer.from(headerLine(this.generation, length).slice(prefix)), prefix);
+    writeFullySync(handle, Buffer.from(headerLine(this.generation, length).slice(prefix)), prefix, this.path, this.options.faults);
   }
 
   /** Create the (empty) journal of the next generation; appends go there once commit() is called. */

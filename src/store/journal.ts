@@ -37,7 +37,7 @@
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JournalFormatError, type JournalBatch } from './deliveryRecords.js';
-import { apply, countLines, createViaTemp, forEachLine, parseJson, parseOp, syncDir, writeFully, writeFullySync } from './journalLines.js';
+import { apply, countLines, createViaTemp, forEachLine, parseJson, parseOp, syncDir, syncWriteLimit, writeFully, writeFullySync } from './journalLines.js';
 import { StateFileError } from './errors.js';
 import { seal, unseal } from './lineSeal.js';
 import { emptyDeliveryData, type DeliveryData } from './schema.js';
@@ -74,15 +74,6 @@ const headerPrefix = (generation: number) => `{"journal":2,"generation":${genera
 const headerLine = (generation: number, length: number) => `${seal(`${headerPrefix(generation)}${String(length).padStart(16, '0')}"}`)}\n`;
 const headerBytes = (generation: number) => headerLine(generation, 0).length;
 
-/**
- * A batch chunk up to this size is written on the event loop's thread (the header's `length`
- * always is): a PutEvents batch is a few KB, and a pwrite of that into the page cache costs less
- * than the thread pool's round trip, which also wakes a pool thread that takes a core from the
- * event loop on a busy machine. Larger chunks (a clock advance firing thousands of captures) go
- * through the pool, so the loop is not held for long. Batches still coalesce: the Store waits
- * one loop turn before taking a batch (store.ts, schedule).
- */
-const syncWriteLimit = 64 * 1024;
 
 export class DeliveryJournal {
   private handle: FileHandle | undefined;

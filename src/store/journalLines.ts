@@ -102,7 +102,17 @@ export async function writeFully(handle: FileHandle, bytes: Buffer, position: nu
   if (allowed < bytes.length) throw enospc(path);
 }
 
-/** writeFully on the calling thread (small writes: see syncWriteLimit in journal.ts). */
+/**
+ * A batch up to this size is written on the event loop's thread (a journal header's `length`
+ * always is): a PutEvents batch or a control-plane change is a few KB, and a pwrite of that into
+ * the page cache costs less than the thread pool's round trip, which also wakes a pool thread
+ * that takes a core from the event loop on a busy machine. Larger chunks (a clock advance firing
+ * thousands of captures) go through the pool, so the loop is not held for long. Batches still
+ * coalesce: the Store waits one loop turn before taking a batch (store.ts, schedule).
+ */
+export const syncWriteLimit = 64 * 1024;
+
+/** writeFully on the calling thread (small writes: see syncWriteLimit). */
 export function writeFullySync(handle: FileHandle, bytes: Buffer, position: number, path: string, faults: WriteFaults | undefined): void {
   const allowed = allowedBytes(bytes, path, faults);
   for (let done = 0; done < allowed; ) done += writeSync(handle.fd, bytes, done, allowed - done, position + done);

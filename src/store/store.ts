@@ -223,11 +223,10 @@ export class Store {
     if (!this.file) return Promise.resolve();
     if (!this.scheduled) {
       const next = this.inFlight.then(async () => {
-        // With delivery changes, one loop turn first: every request read in this turn joins the
-        // batch. The delivery journal writes small batches synchronously (journal.ts), so without
-        // this wait each PutEvents would become a write of its own. Control-plane writes go
-        // through the thread pool, so they coalesce while one is in flight, and do not wait.
-        if (this.delivery.changed) await new Promise<void>((resolve) => setImmediate(resolve));
+        // With changes to append, one loop turn first: every request read in this turn joins the
+        // batch. Both journals write small batches synchronously (journalLines.ts, syncWriteLimit),
+        // so without this wait each PutEvents or PutRule would become a write of its own.
+        if (this.delivery.changed || this.changes.size > 0) await new Promise<void>((resolve) => setImmediate(resolve));
         // Changes made up to this point ride on this write; later ones schedule the next.
         this.scheduled = undefined;
         const poisoned = this.poison;
