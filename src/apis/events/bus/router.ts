@@ -231,5 +231,3 @@ function namesOf(rules: RuleRecord[]): string[] {
 
 /** Deliveries these rules make of one event (an archive's managed rule fills the archive, not a delivery). */
 const deliveriesOf = (rules: RuleRecord[]) => rules.reduce((n, rule) => n + (rule.managedBy === archiveManagedBy ? 0 : rule.targets.length), 0);
-
-// Many events share a millisecond: format each one once.
