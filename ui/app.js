@@ -151,13 +151,15 @@ class VirtualList {
 const progress = (item) => (item.attempts ? (item.status === 'pending' ? 0 : 1e6) + item.attempts.length : 0);
 
 class PagedList {
-  constructor({ kind, path, listEl, countEl, renderRow, onSelect, params }) {
-    Object.assign(this, { kind, path, countEl, params });
+  /** `sortKey`: the item's ISO time the server sorts the list by (newest first). */
+  constructor({ kind, path, listEl, countEl, renderRow, onSelect, params, sortKey }) {
+    Object.assign(this, { kind, path, countEl, params, sortKey });
     this.items = [];
     this.byId = new Map();
     this.total = 0;
     this.generation = 0;
     this.reloads = 0;
+    this.liveItems = 0;
     this.list = new VirtualList(listEl, { renderRow, onSelect: (item) => onSelect(item), onNearEnd: () => this.more() });
   }
   async reload() {
@@ -199,14 +201,21 @@ class PagedList {
       this.loading = false;
     }
   }
-  /** A live item: replace it where it is, or add it at the top. */
+  /** A live item: replace it where it is, or put it in its place (newest first). */
   upsert(item) {
     this.liveDuringReload?.set(item.id, item);
+    this.countEl.dataset.live = String(++this.liveItems); // for the tests: live items taken, shown or not
     const known = this.byId.get(item.id);
     if (known) this.items[this.items.indexOf(known)] = item;
     else {
-      // Paging is by offset: the next page now starts one item early, and more() skips what it already has.
-      this.items.unshift(item);
+      const key = this.sortKey(item);
+      const at = this.items.findIndex((other) => this.sortKey(other) <= key);
+      // Older than everything loaded while pages remain: the server counted it already (an old
+      // delivery's retry), and paging will bring it in its place.
+      if (at === -1 && this.nextToken) return;
+      // New to the list. Paging is by offset for events: the next page now starts one item early,
+      // and more() skips what it already has.
+      this.items.splice(at === -1 ? this.items.length : at, 0, item);
       this.total++;
     }
     this.byId.set(item.id, item);
@@ -227,6 +236,7 @@ const events = new PagedList({
   listEl: $('#events-list'),
   countEl: $('#events-count'),
   params: () => ({ ...nsParams(), bus: f.bus, source: f.source, detailType: f.detailType }),
+  sortKey: (e) => e.receivedAt,
   renderRow: (e) =>
     h('div', {},
       h('span', { class: 't' }, time(e.receivedAt)),
@@ -242,6 +252,7 @@ const deliveries = new PagedList({
   listEl: $('#deliveries-list'),
   countEl: $('#deliveries-count'),
   params: () => ({ ...nsParams(), bus: f.bus, source: f.source, detailType: f.detailType, status: f.status }),
+  sortKey: (d) => d.createdAt,
   renderRow: (d) => {
     const last = d.attempts[d.attempts.length - 1];
     return h('div', {},
