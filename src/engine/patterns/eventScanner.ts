@@ -468,11 +468,17 @@ function digitsEnd(src: Bytes, p: number): number {
   const v = view;
   for (;;) {
     const x = v.getInt32(p, true);
-    if ((x & 0xf0f0f0f0) !== 0x30303030 || ((x + 0x06060606) & 0xf0f0f0f0) !== 0x30303030) break;
+    // Per byte, a nonzero high nibble where the byte is no digit (a carry out of a byte >= 0xfa only
+    // reaches later bytes, and that byte is flagged itself).
+    const notDigits = ((x & 0xf0f0f0f0) ^ 0x30303030) | (((x + 0x06060606) & 0xf0f0f0f0) ^ 0x30303030);
+    if (notDigits !== 0) return p + (firstFlaggedByte(notDigits) >> 3);
     p += 4;
   }
-  while (isDigit(src[p]!)) p++;
-  return p;
+}
+
+/** The bit index of the lowest set bit of a nonzero 32-bit value (little-endian: the earliest byte's bits come first). */
+function firstFlaggedByte(flags: number): number {
+  return 31 - Math.clz32(flags & -flags);
 }
 
 /** Past true / false / null at `p` (whose first byte is `c`), or -1. */

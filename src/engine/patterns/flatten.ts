@@ -6,6 +6,7 @@
  * combined into one match. Objects and empty arrays are not leaves.
  */
 import { comparableValue } from './numbers.js';
+import { carriesExactly } from './exactness.js';
 import { JsonNumber } from './eventJson.js';
 
 export const STRING = 0;
@@ -122,12 +123,18 @@ export class FlatEvent {
 
 /**
  * Is the number leaf comparable by value (a double carries its text exactly)?
- * Decided on first use: printing a double back is the costly part of reading
- * a number, and most tests never need it (see terms.ts).
+ * Decided on first use, mostly without printing the double (exactness.ts):
+ * printing it back is the costly part of reading a number, and most tests
+ * never need it (see terms.ts).
  */
 export function isExact(leaf: Leaf): boolean {
-  if (leaf.exact === undefined) leaf.exact = Number.isFinite(leaf.num) && (String(leaf.num) === leaf.text || comparableValue(leaf.text!) !== undefined);
+  if (leaf.exact === undefined) leaf.exact = Number.isFinite(leaf.num) && (carriesExactly(leaf.text!, leaf.num) ?? printsAs(leaf.num, leaf.text!));
   return leaf.exact;
+}
+
+/** The definition of exactness, by printing the double (see exactness.ts for why that is avoided). */
+export function printsAs(value: number, text: string): boolean {
+  return String(value) === text || comparableValue(text) !== undefined;
 }
 
 export function numberText(leaf: Leaf): string {
