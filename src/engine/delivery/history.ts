@@ -203,10 +203,13 @@ export class DeliveryHistory {
     if (more) this.agingTimer = setTimeout(this.ageEvents, eventAgingMs).unref();
   };
 
-  /** Keeps a copy: the job as it is now (a finished job does not change afterwards). */
-  recordFinished(delivery: FinishedDelivery): void {
+  /**
+   * Keeps a copy: the job as it is now (a finished job does not change afterwards).
+   * `isEvent`: the payload is JSON.stringify(job.event) (default: as the payloadIsEvent set says).
+   */
+  recordFinished(delivery: FinishedDelivery, isEvent?: boolean): void {
     const seq = delivery.seq ?? this.nextSeq++;
-    this.finished.pushParts(finishedText(delivery, seq));
+    this.finished.pushParts(finishedText(delivery, seq, isEvent ?? payloadIsEvent.has(delivery.job)));
     this.columns.push(delivery, seq);
     if (this.listeners.size) this.notify({ kind: 'finished', delivery });
   }
@@ -282,7 +285,8 @@ export class DeliveryHistory {
 
 /**
  * Jobs whose payload is exactly JSON.stringify(job.event) (the router marks those it rendered so):
- * their finished record does not hold the event a second time.
+ * their finished record does not hold the event a second time. Only jobs that wait in the queue
+ * are entered (DeliveryEngine.enqueue): one delivered at once is told to recordFinished instead.
  */
 export const payloadIsEvent = new WeakSet<DeliveryJob>();
 
@@ -326,14 +330,16 @@ const str = JSON.stringify;
  * string with the rest before it is encoded (TextRing.pushParts), the event not serialized a
  * second time, and the job's fields are not copied out of the job by an object rest first.
  */
-function finishedText(d: FinishedDelivery, seq: number): string[] {
+function finishedText(d: FinishedDelivery, seq: number, isEvent: boolean): string[] {
   const job = d.job;
   const target = job.target;
   let targetText = targetTexts.get(target);
   if (targetText === undefined) targetTexts.set(target, (targetText = `\n${str(target)}\n`));
   const head = finishedHead(job, finishedStatuses.indexOf(d.status), d.finishedAt, seq, d.deadLetterQueueArn);
-  // Parts, not one concatenation: each is encoded from its own flat string (TextRing.pushParts).
-  return [head, targetText, payloadIsEvent.has(job) ? '\n' : `${str(job.event)}\n`, job.payload];
+  // The payload a part of its own: it is encoded from its flat string, not copied into one with
+  // the rest first (TextRing.pushParts). The head is flattened when encoded anyway: the short
+  // parts join it (one encoding call per part).
+  return isEvent ? [`${head}${targetText}\n`, job.payload] : [`${head}${targetText}`, `${str(job.event)}\n`, job.payload];
 }
 
 function parseFinished(text: string): FinishedDelivery {
