@@ -157,8 +157,7 @@ export class DeliveryJournal {
         this.dirtyTail = false;
       }
       let at = start;
-      for (const chunk of batch.chunks()) {
-        const bytes = Buffer.from(chunk);
+      for (const bytes of batch.chunks()) {
         if (bytes.length <= syncWriteLimit) writeFullySync(handle, bytes, at, this.path, this.options.faults);
         else await this.writeAt(handle, bytes, at);
         at += bytes.length;
