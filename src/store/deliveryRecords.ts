@@ -287,12 +287,15 @@ export class JournalBatch {
    * The batch as journal bytes (UTF-8), in chunks of complete sealed lines (each ends in a
    * newline): at most `chunkLines` lines, and a chunk's lines are encoded once they would need
    * more than `chunkRoom` bytes of room (sealedRoom), so no batch builds one huge buffer.
+   * A chunk that fits in `scratch` is written there: it is valid only until the next chunk is
+   * asked for (the journal writes each before the next; a batch of a few PutEvents otherwise
+   * cost a new, unpooled ArrayBuffer).
    */
-  *chunks(chunkLines = batchChunkLines, chunkRoom = batchChunkRoom): Generator<Buffer> {
+  *chunks(chunkLines = batchChunkLines, chunkRoom = batchChunkRoom, scratch?: Buffer): Generator<Buffer> {
     let lines: string[] = [];
     let room = 0;
     const take = () => {
-      const bytes = Buffer.allocUnsafe(room);
+      const bytes = scratch && room <= scratch.length ? scratch : Buffer.allocUnsafe(room);
       let at = 0;
       for (const line of lines) at = sealInto(bytes, at, line);
       lines = [];

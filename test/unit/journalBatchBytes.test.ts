@@ -24,5 +24,11 @@ test('a batch\'s chunks are the bytes of its sealed lines, in order, whatever th
     expect(Buffer.concat(chunks).equals(expected)).toBe(true);
     for (const chunk of chunks) expect(chunk[chunk.length - 1]).toBe(0x0a);
     if (lines === 1) expect(chunks).toHaveLength(texts.length + 3);
+    // With a scratch buffer a chunk is valid until the next is asked for: copied as it comes.
+    const scratch = Buffer.alloc(64 * 1024);
+    const copied = [...(function* () {
+      for (const chunk of batch.chunks(lines, room, scratch)) yield Buffer.from(chunk);
+    })()];
+    expect(Buffer.concat(copied).equals(expected)).toBe(true);
   }
 });

@@ -146,7 +146,7 @@ export class EventRouter {
       for (const target of rule.targets) {
         // An archive is filled through its managed rule's target (its pattern keeps replayed events out).
         if (rule.managedBy === archiveManagedBy) this.archive(ns, target, event, ruleContext, receivedAt);
-        else this.enqueue(ns, rule, target, event, ruleContext, hops);
+        else this.enqueue(ns, rule, target, event, ruleContext, hops, receivedAt);
       }
     }
   }
@@ -163,8 +163,8 @@ export class EventRouter {
     return rules;
   }
 
-  private enqueue(ns: NamespaceState, rule: RuleRecord, target: RuleRecord['targets'][number], event: EventEnvelope, ruleContext: RuleContext, hops: number): void {
-    const now = this.deps.clock.now();
+  /** `now`: when the event was received (its jobs are created then: one clock reading per event, not per target). */
+  private enqueue(ns: NamespaceState, rule: RuleRecord, target: RuleRecord['targets'][number], event: EventEnvelope, ruleContext: RuleContext, hops: number, now: number): void {
     const job: DeliveryJob = {
       id: this.deps.ids.uuid(),
       account: ns.account,
