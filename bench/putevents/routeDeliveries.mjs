@@ -1,10 +1,13 @@
 // In-process A/B of what the ingest bench's captured deliveries cost: the router, the delivery
 // engine's immediate path, the capture, the finished-delivery history and (with --journaled)
-// the journal text of each request's batch (made, sealed, not written). Two built checkouts
-// alternating, CPU time:
+// the journal bytes of each request's batch (made, sealed and encoded, not written). Two built
+// checkouts alternating, CPU time:
 //   node bench/putevents/routeDeliveries.mjs <checkout-A> <checkout-B> [rounds] [--journaled] [--no-targets]
 // The ingest bench's 10 entries and 100 rules (2 matching, each with one captured SQS target):
-// 4 deliveries per request. Whole servers under load move by more than this part's share.
+// 4 deliveries per request. Whole servers under load move by more than this part's share; on a
+// machine too loaded even for this, count instructions instead: run one checkout's loop under
+// `valgrind --tool=cachegrind --cache-sim=no node --single-threaded` at two request counts and
+// take the difference per request (docs/performance.md, p28-deliver).
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fmt, median } from '../lib/load.mjs';
@@ -55,7 +58,8 @@ async function load(checkout) {
     const now = clock.now();
     let matched = 0;
     for (const e of entries) matched += putOne(e, randomIds.uuid(), now).length;
-    if (journaled) for (const chunk of records.takeBatch()?.chunks() ?? []) matched += chunk.length > 0 ? 0 : 1;
+    // Text chunks (builds before p28-deliver) are encoded as the journal's append did.
+    if (journaled) for (const chunk of records.takeBatch()?.chunks() ?? []) matched += (typeof chunk === 'string' ? Buffer.from(chunk) : chunk).length > 0 ? 0 : 1;
     return matched;
   };
 }
