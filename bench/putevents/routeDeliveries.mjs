@@ -7,7 +7,8 @@
 // 4 deliveries per request. Whole servers under load move by more than this part's share; on a
 // machine too loaded even for this, count instructions instead: run one checkout's loop under
 // `valgrind --tool=cachegrind --cache-sim=no node --single-threaded` at two request counts and
-// take the difference per request (docs/performance.md, p28-deliver).
+// take the difference per request (docs/performance.md, p28-deliver). One checkout's loop alone:
+//   node bench/putevents/routeDeliveries.mjs <checkout> --requests=N [--journaled] [--no-targets]
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fmt, median } from '../lib/load.mjs';
@@ -64,6 +65,14 @@ async function load(checkout) {
   };
 }
 
+const only = Number(process.argv.find((arg) => arg.startsWith('--requests='))?.slice('--requests='.length) ?? 0);
+if (only) {
+  const request = await load(a);
+  let sink = 0;
+  for (let i = 0; i < only; i++) sink += request();
+  if (sink !== only * 4) throw new Error(`unexpected matches: ${sink}`);
+  process.exit(0);
+}
 const requests = await Promise.all([a, b].map(load));
 const n = 20_000;
 const us = [[], []];
