@@ -9,7 +9,7 @@
  */
 import type { ArchivedEvent, CapturedPayload, DeadLetterMessage, DeliveryData, DeliveryJob } from './schema.js';
 import { emptyDeliveryData } from './schema.js';
-import { seal } from './lineSeal.js';
+import { seal, sealedRoom, sealInto } from './lineSeal.js';
 import { captureLine } from './captureLine.js';
 
 /** A journal line, parsed. Short keys: the journal holds one per job change. */
@@ -267,6 +267,8 @@ export class DeliveryRecords {
 
 /** Lines per chunk of journal text: a chunk is one write, built and written before the next is built. */
 export const batchChunkLines = 2_000;
+/** Bytes of room (sealedRoom) a chunk's lines may need before the chunk is written. */
+export const batchChunkRoom = 1024 * 1024;
 
 /** The changes of one write to the journal (see DeliveryRecords.takeBatch). */
 export class JournalBatch {
@@ -281,23 +283,33 @@ export class JournalBatch {
     return (this.reset ? 1 : 0) + this.ops.length + this.jobs.size;
   }
 
-  /** The batch as journal text, in chunks of complete lines (each ends in a newline). */
-  *chunks(chunkLines = batchChunkLines): Generator<string> {
-    let lines: string[] = this.reset ? [seal('{"o":"r"}')] : [];
-    const full = () => lines.length >= chunkLines;
+  /**
+   * The batch as journal bytes (UTF-8), in chunks of complete sealed lines (each ends in a
+   * newline): at most `chunkLines` lines, and a chunk's lines are encoded once they would need
+   * more than `chunkRoom` bytes of room (sealedRoom), so no batch builds one huge buffer.
+   * A chunk that fits in `scratch` is written there: it is valid only until the next chunk is
+   * asked for (the journal writes each before the next; a batch of a few PutEvents otherwise
+   * cost a new, unpooled ArrayBuffer).
+   */
+  *chunks(chunkLines = batchChunkLines, chunkRoom = batchChunkRoom, scratch?: Buffer): Generator<Buffer> {
+    let lines: string[] = [];
+    let room = 0;
     const take = () => {
-      const text = lines.join('\n') + '\n';
+      const bytes = scratch && room <= scratch.length ? scratch : Buffer.allocUnsafe(room);
+      let at = 0;
+      for (const line of lines) at = sealInto(bytes, at, line);
       lines = [];
-      return text;
+      room = 0;
+      return bytes.subarray(0, at);
     };
-    for (const op of this.ops) {
-      lines.push(seal(op));
-      if (full()) yield take();
-    }
-    for (const [id, job] of this.jobs) {
-      lines.push(seal(job ? jobLine(job) : JSON.stringify({ o: 'd', id })));
-      if (full()) yield take();
-    }
+    const add = (line: string) => {
+      lines.push(line);
+      room += sealedRoom(line.length);
+      return lines.length >= chunkLines || room >= chunkRoom;
+    };
+    if (this.reset && add('{"o":"r"}')) yield take();
+    for (const op of this.ops) if (add(op)) yield take();
+    for (const [id, job] of this.jobs) if (add(job ? jobLine(job) : JSON.stringify({ o: 'd', id }))) yield take();
     if (lines.length) yield take();
   }
 }

@@ -36,7 +36,7 @@
  */
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { JournalFormatError, type JournalBatch } from './deliveryRecords.js';
+import { batchChunkLines, batchChunkRoom, JournalFormatError, type JournalBatch } from './deliveryRecords.js';
 import { apply, countLines, createViaTemp, forEachLine, parseJson, parseOp, syncDir, syncWriteLimit, writeFully, writeFullySync } from './journalLines.js';
 import { StateFileError } from './errors.js';
 import { seal, unseal } from './lineSeal.js';
@@ -89,6 +89,8 @@ export class DeliveryJournal {
   private sawDamage = false;
   /** Lines written to journals since the current snapshot. */
   linesSinceSnapshot = 0;
+  /** Where a batch's chunks are sealed (appends run one at a time, each chunk written before the next is made). */
+  private readonly scratch = Buffer.allocUnsafeSlow(256 * 1024);
 
   constructor(
     readonly dir: string,
@@ -157,8 +159,7 @@ export class DeliveryJournal {
         this.dirtyTail = false;
       }
       let at = start;
-      for (const chunk of batch.chunks()) {
-        const bytes = Buffer.from(chunk);
+      for (const bytes of batch.chunks(batchChunkLines, batchChunkRoom, this.scratch)) {
         if (bytes.length <= syncWriteLimit) writeFullySync(handle, bytes, at, this.path, this.options.faults);
         else await this.writeAt(handle, bytes, at);
         at += bytes.length;

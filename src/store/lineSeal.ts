@@ -21,3 +21,26 @@ export function unseal(line: string): string | undefined {
 function hex(n: number): string {
   return n.toString(16).padStart(8, '0');
 }
+
+const hexDigits = Buffer.from('0123456789abcdef', 'latin1');
+
+/** The most bytes sealInto writes for a JSON text of this length (3 UTF-8 bytes per UTF-16 unit, the seal, the newline). */
+export const sealedRoom = (jsonLength: number) => jsonLength * 3 + sealLength + 1;
+
+/**
+ * `seal(json)` and a newline, as UTF-8 bytes into `buffer` at `offset` (which must have
+ * sealedRoom(json.length) bytes free); returns where they end. The check is taken over the bytes
+ * just written, the same bytes crc32 takes of the text: the line is encoded once, not once for
+ * its seal and again for the file (with a join of the lines between).
+ */
+export function sealInto(buffer: Buffer, offset: number, json: string): number {
+  const end = offset + buffer.write(json, offset);
+  let crc = crc32(buffer.subarray(offset, end));
+  buffer[end] = 0x20;
+  for (let i = 8; i > 0; i--) {
+    buffer[end + i] = hexDigits[crc & 0xf]!;
+    crc >>>= 4;
+  }
+  buffer[end + sealLength] = 0x0a;
+  return end + sealLength + 1;
+}

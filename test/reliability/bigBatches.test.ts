@@ -64,7 +64,7 @@ test('a batch is written in bounded chunks, whatever its size', () => {
   let chunks = 0;
   for (const chunk of batch.chunks()) {
     chunks++;
-    const n = chunk.split('\n').length - 1;
+    const n = chunk.toString('utf8').split('\n').length - 1;
     expect(n).toBeLessThanOrEqual(2_000);
     lines += n;
   }

@@ -28,3 +28,10 @@ test('captures of another rule, target id or parameter blocks under one key get 
   const variants = [capture(), capture({ ruleArn: 'arn:other' }), capture({ targetId: 'u' }), capture({ parameters: {} }), capture({ targetArn: 'arn:x' }), capture()];
   for (const c of [...variants, ...variants]) expect(captureLine(key, c, 10)).toBe(stringified(key, c, 10));
 });
+
+test('consecutive, alternating and equal-but-distinct payloads each get their own JSON', () => {
+  const key = 'arn:aws:sqs:us-east-1:123456789012:q';
+  const built = (text: string) => [...text].join(''); // equal content, another string
+  const payloads = ['{"a":1}', '{"a":1}', '', 'x"y', '{"a":1}', built('{"a":1}'), '\u2028', '', '""'];
+  for (const payload of payloads) expect(captureLine(key, capture({ payload }), 10)).toBe(stringified(key, capture({ payload }), 10));
+});

@@ -107,3 +107,22 @@ test('a finished record reads back exactly, whatever its payload holds and which
   expect(history.finishedAt(0).job.event).toEqual(job('4').event);
   expect(history.finishedMatching({ status: 'dead-lettered', eventId: 'e-3' }).map((m) => m.seq)).toEqual([1]);
 });
+
+test('records of one target object under other rules, accounts and buses are filtered by their own fields, also after a clear', () => {
+  const history = new DeliveryHistory();
+  const shared = job('x').target;
+  const variants: Array<Partial<DeliveryJob>> = [{}, { ruleArn: 'arn:aws:events:us-east-1:123456789012:rule/other' }, { account: '210987654321' }, { region: 'eu-west-1' }, { eventBusName: 'b' }];
+  const record = (round: number) =>
+    variants.forEach((over, i) => history.recordFinished({ job: { ...job(`${round}-${i}`), target: shared, ...over }, status: 'delivered', finishedAt: 2000 + i }));
+  for (const round of [1, 2]) {
+    record(round);
+    const ids = (f: Parameters<DeliveryHistory['finishedMatching']>[0]) => history.finishedMatching(f).map((m) => history.finishedAt(m.k).job.id);
+    expect(ids({ ruleArn: 'arn:aws:events:us-east-1:123456789012:rule/other' })).toEqual([`${round}-1`]);
+    expect(ids({ account: '210987654321' })).toEqual([`${round}-2`]);
+    expect(ids({ region: 'eu-west-1' })).toEqual([`${round}-3`]);
+    expect(ids({ eventBusName: 'b' })).toEqual([`${round}-4`]);
+    expect(ids({ eventBusName: 'default', account: '123456789012', region: 'us-east-1', ruleArn: 'arn:aws:events:us-east-1:123456789012:rule/r' })).toEqual([`${round}-0`]);
+    expect(ids({ targetArn: shared.Arn })).toHaveLength(5);
+    history.clear();
+  }
+});

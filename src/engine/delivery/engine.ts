@@ -11,7 +11,7 @@ import type { AttemptRecord, DeadLetterMessage, DeliveryJob } from '../../store/
 import type { Store } from '../../store/store.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
-import type { DeliveryHistory, FinishedDelivery } from './history.js';
+import { payloadIsEvent as payloadIsEventJobs, type DeliveryHistory, type FinishedDelivery } from './history.js';
 import { decideRetry, type ExhaustedCondition } from './retryPolicy.js';
 import type { HttpRequestSpec } from './httpRequest.js';
 import { targetKind, type SendOutcome, type Sender, type TargetKind } from './senders.js';
@@ -102,16 +102,19 @@ export class DeliveryEngine {
   /**
    * Add jobs to the durable queue. The caller persists the store before answering. New jobs
    * already share their rule's target object (the router passes it as is): no sharing here.
+   * `payloadIsEvent`: the payload is exactly JSON.stringify(job.event) (see history.ts); told
+   * here so that a job delivered at once is not entered in a weak set only to be looked up once.
    */
-  enqueue(job: DeliveryJob): void {
-    if (this.deliverNow(job)) return;
+  enqueue(job: DeliveryJob, payloadIsEvent = false): void {
+    if (this.deliverNow(job, payloadIsEvent)) return;
+    if (payloadIsEvent) payloadIsEventJobs.add(job);
     this.deps.store.delivery.putJob(job);
     this.index.add(job);
     this.schedule(job);
   }
 
   /** The immediate path (see EngineDeps.immediate); false when the job must be queued instead. */
-  private deliverNow(job: DeliveryJob): boolean {
+  private deliverNow(job: DeliveryJob, payloadIsEvent: boolean): boolean {
     const { immediate, clock, senders } = this.deps;
     const at = clock.now();
     if (!immediate || this.stopped || job.nextAttemptAt > at) return false;
@@ -129,14 +132,14 @@ export class DeliveryEngine {
       job.nextAttemptAt = outcome.deferUntil;
       return false;
     }
-    this.settle(job, outcome, at, started, false);
+    this.settle(job, outcome, at, started, false, payloadIsEvent);
     return true;
   }
 
   /** A job that can never be delivered (e.g. its input does not render): dead-letter it at once. */
   failNow(job: DeliveryJob, errorCode: string, errorMessage: string): void {
     job.attempts.push({ at: this.deps.clock.now(), latencyMs: 0, ok: false, errorCode, errorMessage });
-    this.deadLetter(job, { ok: false, errorCode, errorMessage }, undefined, false);
+    this.deadLetter(job, { ok: false, errorCode, errorMessage }, undefined, false, false);
   }
 
   /** Pending deliveries (in the durable queue). */
@@ -289,7 +292,7 @@ export class DeliveryEngine {
       this.schedule(job);
       return;
     }
-    this.settle(job, outcome, at, started, true);
+    this.settle(job, outcome, at, started, true, false);
     // An API destination's delivery can change its connection (an OAuth token obtained, a
     // de-authorization): connectionAuth names those records, so they ride on this write's
     // journal append with the delivery side; state.json is not rewritten per delivery.
@@ -299,8 +302,9 @@ export class DeliveryEngine {
   /**
    * Record an attempt's outcome: delivered, retry scheduled (the job is put in the queue), or
    * dead-lettered. `queued`: the job is in the queue (not on the immediate path's first attempt).
+   * `payloadIsEvent`: as enqueue was told (false once queued: the weak set knows then).
    */
-  private settle(job: DeliveryJob, outcome: SendOutcome, at: number, started: number, queued: boolean): void {
+  private settle(job: DeliveryJob, outcome: SendOutcome, at: number, started: number, queued: boolean, payloadIsEvent: boolean): void {
     const { random, store } = this.deps;
     recordAttempt(job, {
       at,
@@ -313,7 +317,7 @@ export class DeliveryEngine {
       response: outcome.response,
     });
     if (outcome.ok) {
-      this.finish(job, { status: 'delivered' }, queued);
+      this.finish(job, 'delivered', undefined, queued, payloadIsEvent);
       return;
     }
     const retryPolicy = job.target.RetryPolicy as Parameters<typeof decideRetry>[0];
@@ -323,19 +327,20 @@ export class DeliveryEngine {
     const decision = decideRetry(retryPolicy, failure, job.attempts.length, job.createdAt, at, random);
     if (decision.retry) {
       job.nextAttemptAt = decision.at;
+      if (payloadIsEvent) payloadIsEventJobs.add(job);
       store.delivery.putJob(job);
       this.index.add(job);
       this.schedule(job);
       this.deps.log.info('delivery failed, retry scheduled', logFields(job, { errorCode: outcome.errorCode, nextAttemptAt: new Date(decision.at).toISOString() }));
     } else {
-      this.deadLetter(job, outcome, decision.exhausted, queued);
+      this.deadLetter(job, outcome, decision.exhausted, queued, payloadIsEvent);
     }
   }
 
-  private deadLetter(job: DeliveryJob, outcome: SendOutcome, exhausted: ExhaustedCondition | undefined, queued: boolean): void {
+  private deadLetter(job: DeliveryJob, outcome: SendOutcome, exhausted: ExhaustedCondition | undefined, queued: boolean, payloadIsEvent: boolean): void {
     const queueArn = (job.target.DeadLetterConfig as { Arn?: string } | undefined)?.Arn;
     if (!queueArn) {
-      this.finish(job, { status: 'dropped' }, queued);
+      this.finish(job, 'dropped', undefined, queued, payloadIsEvent);
       return;
     }
     const attributes: Record<string, string> = {
@@ -348,20 +353,22 @@ export class DeliveryEngine {
     if (exhausted) attributes.EXHAUSTED_RETRY_CONDITION = exhausted;
     const message: DeadLetterMessage = this.deps.deadLetterOf?.(job, outcome, exhausted, queueArn, this.deps.clock.now()) ?? { queueArn, at: this.deps.clock.now(), body: JSON.stringify(job.event), attributes };
     if (!this.deps.sendDeadLetter?.(job, message)) this.deps.store.delivery.appendDeadLetter(queueArn, message, limits.deadLettersPerQueue);
-    this.finish(job, { status: 'dead-lettered', deadLetterQueueArn: queueArn }, queued);
+    this.finish(job, 'dead-lettered', queueArn, queued, payloadIsEvent);
   }
 
-  private finish(job: DeliveryJob, how: Pick<FinishedDelivery, 'status' | 'deadLetterQueueArn'>, queued: boolean): void {
+  private finish(job: DeliveryJob, status: FinishedDelivery['status'], deadLetterQueueArn: string | undefined, queued: boolean, payloadIsEvent: boolean): void {
     const seq = this.index.seq(job) ?? this.index.newSeq();
     if (queued) this.deps.store.delivery.removeJob(job.id);
     this.index.remove(job);
-    this.deps.history.recordFinished({ job, finishedAt: this.deps.clock.now(), ...how, seq });
-    const level = how.status === 'delivered' ? 'info' : 'warn';
+    const finished: FinishedDelivery = { job, status, finishedAt: this.deps.clock.now(), seq };
+    if (deadLetterQueueArn !== undefined) finished.deadLetterQueueArn = deadLetterQueueArn;
+    this.deps.history.recordFinished(finished, payloadIsEvent || undefined);
+    const level = status === 'delivered' ? 'info' : 'warn';
     if (!this.deps.log.enabled(level)) return;
     // A delivery that did not happen says why (e.g. an InputTemplate that rendered to invalid JSON).
-    const last = how.status === 'delivered' ? undefined : job.attempts[job.attempts.length - 1];
+    const last = status === 'delivered' ? undefined : job.attempts[job.attempts.length - 1];
     const reason = last && (last.errorCode || last.errorMessage) ? `${last.errorCode ?? 'UNKNOWN'}: ${last.errorMessage ?? ''}` : undefined;
-    this.deps.log[level](`delivery ${how.status}`, logFields(job, { attempts: job.attempts.length, deadLetterQueueArn: how.deadLetterQueueArn, reason }));
+    this.deps.log[level](`delivery ${status}`, logFields(job, { attempts: job.attempts.length, deadLetterQueueArn, reason }));
   }
 
   private isIdle(): boolean {

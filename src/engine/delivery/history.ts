@@ -47,6 +47,14 @@ export interface FinishedFilter {
 const finishedStatuses = ['delivered', 'dead-lettered', 'dropped'] as const;
 const interned = ['account', 'region', 'eventBusName', 'targetArn', 'ruleArn', 'source', 'detailType'] as const;
 type Interned = (typeof interned)[number];
+/** The fields that are the same for every job of one rule target (the first five of `interned`). */
+const ofTarget = interned.slice(0, 5) as Array<Exclude<Interned, 'source' | 'detailType'>>;
+
+/** A rule target's ofTarget values and their interned numbers, as last seen. */
+interface TargetIds {
+  values: string[];
+  ids: number[];
+}
 /** Distinct values interned per field at most; past it a value is recorded as "unknown" (-1) and checked on the record. */
 const maxInterned = 50_000;
 
@@ -89,6 +97,8 @@ class FinishedColumns {
   readonly eventHash: Int32Array;
   readonly fields: Record<Interned, Int32Array>;
   private ids: Record<Interned, Map<string, number>>;
+  /** By target object (all jobs of one rule target share it): five lookups once per target, not per record. Checked on use. */
+  private targetIds = new WeakMap<object, TargetIds>();
 
   constructor(private readonly slots: number) {
     this.createdAt = new Float64Array(slots);
@@ -105,7 +115,25 @@ class FinishedColumns {
     this.seq[slot] = seq;
     this.status[slot] = finishedStatuses.indexOf(d.status);
     this.eventHash[slot] = hash(String(d.job.event.id));
-    for (const field of interned) this.fields[field][slot] = this.intern(field, fieldOf(d.job, field));
+    const known = this.idsOfTarget(d.job);
+    for (let i = 0; i < ofTarget.length; i++) this.fields[ofTarget[i]!][slot] = known.ids[i]!;
+    this.fields.source[slot] = this.intern('source', fieldOf(d.job, 'source'));
+    this.fields.detailType[slot] = this.intern('detailType', fieldOf(d.job, 'detailType'));
+  }
+
+  /** The interned numbers of the job's ofTarget fields (an id, once given, stands until clear(); so does -1: the tables only grow). */
+  private idsOfTarget(job: DeliveryJob): TargetIds {
+    const known = this.targetIds.get(job.target);
+    if (known) {
+      let same = true;
+      for (let i = 0; i < ofTarget.length && same; i++) same = known.values[i] === fieldOf(job, ofTarget[i]!);
+      if (same) return known;
+    }
+    const values = ofTarget.map((field) => fieldOf(job, field));
+    const ids = ofTarget.map((field, i) => this.intern(field, values[i]!));
+    const made = { values, ids };
+    this.targetIds.set(job.target, made);
+    return made;
   }
 
   /** The slot of the record `k` places from the newest. */
@@ -121,6 +149,7 @@ class FinishedColumns {
   clear(): void {
     this.pushed = 0;
     for (const field of interned) this.ids[field].clear();
+    this.targetIds = new WeakMap();
   }
 
   private intern(field: Interned, value: string): number {
@@ -203,10 +232,13 @@ export class DeliveryHistory {
     if (more) this.agingTimer = setTimeout(this.ageEvents, eventAgingMs).unref();
   };
 
-  /** Keeps a copy: the job as it is now (a finished job does not change afterwards). */
-  recordFinished(delivery: FinishedDelivery): void {
+  /**
+   * Keeps a copy: the job as it is now (a finished job does not change afterwards).
+   * `isEvent`: the payload is JSON.stringify(job.event) (default: as the payloadIsEvent set says).
+   */
+  recordFinished(delivery: FinishedDelivery, isEvent?: boolean): void {
     const seq = delivery.seq ?? this.nextSeq++;
-    this.finished.pushParts(finishedText(delivery, seq));
+    this.finished.pushParts(finishedText(delivery, seq, isEvent ?? payloadIsEvent.has(delivery.job)));
     this.columns.push(delivery, seq);
     if (this.listeners.size) this.notify({ kind: 'finished', delivery });
   }
@@ -282,7 +314,8 @@ export class DeliveryHistory {
 
 /**
  * Jobs whose payload is exactly JSON.stringify(job.event) (the router marks those it rendered so):
- * their finished record does not hold the event a second time.
+ * their finished record does not hold the event a second time. Only jobs that wait in the queue
+ * are entered (DeliveryEngine.enqueue): one delivered at once is told to recordFinished instead.
  */
 export const payloadIsEvent = new WeakSet<DeliveryJob>();
 
@@ -326,14 +359,16 @@ const str = JSON.stringify;
  * string with the rest before it is encoded (TextRing.pushParts), the event not serialized a
  * second time, and the job's fields are not copied out of the job by an object rest first.
  */
-function finishedText(d: FinishedDelivery, seq: number): string[] {
+function finishedText(d: FinishedDelivery, seq: number, isEvent: boolean): string[] {
   const job = d.job;
   const target = job.target;
   let targetText = targetTexts.get(target);
   if (targetText === undefined) targetTexts.set(target, (targetText = `\n${str(target)}\n`));
   const head = finishedHead(job, finishedStatuses.indexOf(d.status), d.finishedAt, seq, d.deadLetterQueueArn);
-  // Parts, not one concatenation: each is encoded from its own flat string (TextRing.pushParts).
-  return [head, targetText, payloadIsEvent.has(job) ? '\n' : `${str(job.event)}\n`, job.payload];
+  // The payload a part of its own: it is encoded from its flat string, not copied into one with
+  // the rest first (TextRing.pushParts). The head is flattened when encoded anyway: the short
+  // parts join it (one encoding call per part).
+  return isEvent ? [`${head}${targetText}\n`, job.payload] : [`${head}${targetText}`, `${str(job.event)}\n`, job.payload];
 }
 
 function parseFinished(text: string): FinishedDelivery {

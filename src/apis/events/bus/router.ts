@@ -13,7 +13,7 @@ import type { Ids } from '../../../util/ids.js';
 import type { Logger } from '../../../util/log.js';
 import { isoMillis } from '../../../util/isoMillis.js';
 import type { DeliveryEngine } from '../../../engine/delivery/engine.js';
-import { payloadIsEvent, type DeliveryHistory } from '../../../engine/delivery/history.js';
+import type { DeliveryHistory } from '../../../engine/delivery/history.js';
 import type { EventEnvelope } from './envelope.js';
 import { limits } from '../../../limits.js';
 
@@ -146,7 +146,7 @@ export class EventRouter {
       for (const target of rule.targets) {
         // An archive is filled through its managed rule's target (its pattern keeps replayed events out).
         if (rule.managedBy === archiveManagedBy) this.archive(ns, target, event, ruleContext, receivedAt);
-        else this.enqueue(ns, rule, target, event, ruleContext, hops);
+        else this.enqueue(ns, rule, target, event, ruleContext, hops, receivedAt);
       }
     }
   }
@@ -163,8 +163,8 @@ export class EventRouter {
     return rules;
   }
 
-  private enqueue(ns: NamespaceState, rule: RuleRecord, target: RuleRecord['targets'][number], event: EventEnvelope, ruleContext: RuleContext, hops: number): void {
-    const now = this.deps.clock.now();
+  /** `now`: when the event was received (its jobs are created then: one clock reading per event, not per target). */
+  private enqueue(ns: NamespaceState, rule: RuleRecord, target: RuleRecord['targets'][number], event: EventEnvelope, ruleContext: RuleContext, hops: number, now: number): void {
     const job: DeliveryJob = {
       id: this.deps.ids.uuid(),
       account: ns.account,
@@ -183,14 +183,13 @@ export class EventRouter {
     };
     try {
       job.payload = renderTargetInput(event, target as TargetInputConfig, ruleContext);
-      if (job.payload === ruleContext.eventJson?.text) payloadIsEvent.add(job);
     } catch (err) {
       if (!(err instanceof TargetInputError)) throw err;
       // AWS does not deliver an event whose input does not render; it counts as a failed invocation.
       this.deps.engine.failNow(job, 'INVALID_JSON', err.reason);
       return;
     }
-    this.deps.engine.enqueue(job);
+    this.deps.engine.enqueue(job, job.payload === ruleContext.eventJson?.text);
   }
 
   /** The archive rule's target: its rendered input names the archive and carries the event. */
