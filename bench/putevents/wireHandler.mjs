@@ -109,15 +109,21 @@ async function load(checkout) {
 const child = process.argv.find((arg) => arg.startsWith('--child='))?.slice('--child='.length);
 if (child) {
   const server = await load(child);
+  const { PerformanceObserver } = await import('node:perf_hooks');
+  let gcMs = 0;
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => (gcMs += e.duration))).observe({ entryTypes: ['gc'] });
   process.on('message', async (count) => {
     if (count === 0) {
       await server.close();
       process.exit(0);
     }
+    gcMs = 0;
     const t = process.cpuUsage();
     await server.batch(count);
     const used = process.cpuUsage(t);
-    process.send((used.user + used.system) / count);
+    // GC entries are delivered on a later turn.
+    await new Promise((done) => setImmediate(done));
+    process.send({ us: (used.user + used.system) / count, gcUs: (gcMs * 1000) / count });
   });
   process.send('ready');
 } else {
@@ -128,15 +134,17 @@ if (child) {
   await Promise.all(children.map((c) => new Promise((done) => c.once('message', done))));
   const n = Number(process.env.CALLS ?? 5_000);
   const us = [[], []];
+  const gcUs = [[], []];
   for (let round = 0; round < rounds + 2; round++) {
     for (const which of round % 2 ? [1, 0] : [0, 1]) {
       const perCall = await ask(children[which], n);
-      if (round >= 2) us[which].push(perCall);
+      if (round >= 2) us[which].push(perCall.us);
+      if (round >= 2) gcUs[which].push(perCall.gcUs);
     }
   }
   for (const c of children) c.send(0);
   const text = (v) => `${fmt(median(v), 2)} µs (${fmt(Math.min(...v), 2)}–${fmt(Math.max(...v), 2)})`;
   console.log(`per 10-entry PutEvents, ${rounds} alternating rounds of ${n.toLocaleString('en-US')} (after 2 warm-up rounds), ${ruleCount} rules${withTargets ? '' : ', no targets'}:`);
-  console.log(`A ${a}: ${text(us[0])}\nB ${b}: ${text(us[1])}`);
+  console.log(`A ${a}: ${text(us[0])}, of it in GC pauses ${text(gcUs[0])}\nB ${b}: ${text(us[1])}, of it in GC pauses ${text(gcUs[1])}`);
   console.log(`B/A per round: ${us[1].map((x, i) => fmt(x / us[0][i], 2)).join(', ')} (median ${fmt(median(us[1].map((x, i) => x / us[0][i])), 2)})`);
 }
