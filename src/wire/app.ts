@@ -67,14 +67,23 @@ export function awsApiHandler(deps: WireDeps, wire: WireOptions): AwsApiHandler 
       if (err instanceof QueryProtocolRequest) sendXmlError(res, requestId, err);
       else sendError(res, requestId, toAwsError(err, deps.log, requestId));
     };
-    // A callback, not a promise, for the body: one promise less per call (the handler's own).
+    // A callback, not a promise, for the body; and an action that answers at once (PutEvents in
+    // memory) is answered in this same turn: no promise per call on the common path.
     readBody(req, limits.maxRequestBodyBytes, (body) => {
-      handle(deps, req, body, requestId, wire)
-        .then((result) => sendResult(res, requestId, result))
-        .catch(fail);
+      let answer: Answer;
+      try {
+        answer = handle(deps, req, body, requestId, wire);
+        if (!(answer instanceof Promise)) return sendResult(res, requestId, answer);
+      } catch (err) {
+        return fail(err);
+      }
+      answer.then((result) => sendResult(res, requestId, result)).catch(fail);
     }, fail);
   };
 }
+
+/** What an action answers: at once, or once it has finished (an action's output, or nothing). */
+type Answer = object | void | Promise<object | void>;
 
 export function awsApiRouter(handler: AwsApiHandler): express.Router {
   const router = express.Router();
@@ -115,13 +124,18 @@ function readBody(req: IncomingMessage, limit: number, done: (body: Buffer) => v
   });
 }
 
-async function handle(deps: WireDeps, req: IncomingMessage, rawBody: Buffer, requestId: string, wire: WireOptions): Promise<object | void> {
+function handle(deps: WireDeps, req: IncomingMessage, rawBody: Buffer, requestId: string, wire: WireOptions): Answer {
   const auth = wire.auth;
   if (wire.hosts) checkOrigin(req, wire.hosts);
   checkContentType(req, rawBody);
   const body = parseBody(rawBody);
   const operation = operationFromTarget(req.headers['x-amz-target'], req.headers.authorization);
-  const caller = auth ? await verifiedCaller(req, rawBody, auth, wire.defaultAccount) : unverifiedCaller(req, wire.defaultAccount);
+  if (auth) return verifiedCaller(req, rawBody, auth, wire.defaultAccount).then((caller) => run(deps, operation, body, caller, requestId));
+  return run(deps, operation, body, unverifiedCaller(req, wire.defaultAccount), requestId);
+}
+
+/** The caller's request, validated, given to its action. */
+function run(deps: WireDeps, operation: string, body: Record<string, unknown>, caller: Caller, requestId: string): Answer {
   // A Region that does not exist is refused before anything else (and gets no namespace).
   if (!isRegion(caller.region)) throw authErrors.invalidRegion();
   // Validated, with unknown members and nulls dropped, as AWS reads it.
@@ -144,13 +158,18 @@ async function handle(deps: WireDeps, req: IncomingMessage, rawBody: Buffer, req
     requestId,
     ns: deps.store.namespace(caller.account, caller.region),
   };
-  try {
-    return await action(ctx, input);
-  } catch (err) {
-    // A refused request leaves no trace: not even the caller's namespace, if this request created it.
+  // A refused request leaves no trace: not even the caller's namespace, if this request created it.
+  const forget = (err: unknown): never => {
     if (!existed) deps.store.forgetIfUnchanged(ctx.ns);
     throw err;
+  };
+  let answer: Answer;
+  try {
+    answer = action(ctx, input);
+  } catch (err) {
+    return forget(err);
   }
+  return answer instanceof Promise ? answer.catch(forget) : answer;
 }
 
 /** Under --require-auth the caller is exactly the identity the signature proved: its key's account, its scope's region. */

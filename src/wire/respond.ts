@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { AwsError } from '../errors.js';
+import { SpelledOutput } from '../apis/events/actions/types.js';
 
 export const jsonContentType = 'application/x-amz-json-1.1';
 
@@ -13,7 +14,11 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 export function sendResult(res: ServerResponse, requestId: string, result: object | void): void {
   // Operations without output members answer an empty body, as awsJson1_1 says a server should
   // (the SDKs accept `{}` too); the Content-Type is still sent.
-  send(res, 200, { 'Content-Type': jsonContentType, 'x-amzn-RequestId': requestId }, result === undefined ? '' : JSON.stringify(result));
+  const body = result === undefined ? '' : result instanceof SpelledOutput ? result.json() : JSON.stringify(result);
+  // All three headers in the literal: no property added to it afterwards.
+  const headers = { 'Content-Type': jsonContentType, 'x-amzn-RequestId': requestId, 'Content-Length': String(Buffer.byteLength(body)) };
+  res.writeHead(200, headers);
+  res.end(body);
 }
 
 export function sendError(res: ServerResponse, requestId: string, err: AwsError): void {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { RecentEventList } from '../../src/engine/delivery/recentEventList.js';
 
 const item = (n: number) => ({ n, detail: { text: `event ${n}`, tags: ['a', 'b'] } });
@@ -59,4 +60,70 @@ test('a mix: what was serialized and what is fresh make up the newest max togeth
   expect(list.toArray()).toEqual([]);
   list.push(item(99));
   expect(list.toArray()).toEqual([item(99)]);
+});
+
+/** The list as it was before the ring (an array cut back to max when it reached twice that): the reference. */
+class ArrayRecentEventList<T> {
+  private fresh: T[] = [];
+  private aged = 0;
+  private kept: string[] = [];
+  constructor(private readonly max: number) {}
+  push(item: T): void {
+    this.fresh.push(item);
+    if (this.fresh.length >= 2 * this.max) this.dropBeyondMax();
+  }
+  age(): boolean {
+    this.dropBeyondMax();
+    for (let i = 0; i < this.aged; i++) this.kept.push(JSON.stringify(this.fresh[i]));
+    this.kept = this.kept.slice(-this.max);
+    if (this.aged) this.fresh = this.fresh.slice(this.aged);
+    this.aged = this.fresh.length;
+    return this.aged > 0;
+  }
+  toArray(): T[] {
+    const fresh = this.fresh.slice(-this.max).map((item) => JSON.stringify(item));
+    const kept = fresh.length < this.max ? this.kept.slice(fresh.length - this.max) : [];
+    return [...kept, ...fresh].map((text) => JSON.parse(text) as T);
+  }
+  clear(): void {
+    this.fresh = [];
+    this.aged = 0;
+    this.kept = [];
+  }
+  private dropBeyondMax(): void {
+    const beyond = this.fresh.length - this.max;
+    if (beyond < 0) return;
+    this.kept = [];
+    if (beyond === 0) return;
+    this.fresh = this.fresh.slice(beyond);
+    this.aged = Math.max(0, this.aged - beyond);
+  }
+}
+
+test('the ring holds, ages and reads exactly what the array it replaced did', () => {
+  const step = fc.oneof(
+    fc.record({ op: fc.constant('push' as const), count: fc.integer({ min: 1, max: 25 }) }),
+    fc.record({ op: fc.constantFrom('age' as const, 'read' as const, 'clear' as const) }),
+  );
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 12 }), fc.array(step, { maxLength: 60 }), (max, steps) => {
+      const ring = new RecentEventList<ReturnType<typeof item>>(max, 1024 * 1024);
+      const reference = new ArrayRecentEventList<ReturnType<typeof item>>(max);
+      let n = 0;
+      for (const s of steps) {
+        if (s.op === 'push') {
+          for (let i = 0; i < s.count; i++, n++) {
+            ring.push(item(n));
+            reference.push(item(n));
+          }
+        } else if (s.op === 'age') expect(ring.age()).toBe(reference.age());
+        else if (s.op === 'clear') {
+          ring.clear();
+          reference.clear();
+        } else expect(ring.toArray()).toEqual(reference.toArray());
+      }
+      expect(ring.toArray()).toEqual(reference.toArray());
+    }),
+    { numRuns: 300 },
+  );
 });

@@ -12,54 +12,68 @@ import { TextRing } from '../../util/textRing.js';
  * rates items are dropped fresh and never serialized, and at low rates they leave the heap young.
  */
 export class RecentEventList<T> {
-  private fresh: T[] = [];
-  /** How many of `fresh`, from its start, were already there at the last `age()`. */
-  private aged = 0;
+  /**
+   * The fresh items in a ring of `max` slots: item number `n` (counting every push) is in slot
+   * `n % max` while it is among the newest `max`; a push overwrites the item that falls out. (An
+   * array cut back to `max` whenever it reached twice that held up to 2 * max items, every one of
+   * them copied by each young-generation collection while alive.)
+   */
+  private readonly ring: (T | undefined)[];
+  /** Items pushed so far. */
+  private pushed = 0;
+  /** Items before this number are out of the ring: serialized into `kept`, or dropped. */
+  private freshFrom = 0;
+  /** `pushed` at the last `age()`: the fresh items before it have seen a whole aging period. */
+  private agedBefore = 0;
   private readonly kept: TextRing;
 
   constructor(
     private readonly max: number,
     maxBytes: number,
   ) {
+    this.ring = new Array<T | undefined>(max).fill(undefined);
     this.kept = new TextRing(max, maxBytes, Math.min(maxBytes, 64 * 1024));
   }
 
   /** The item must not change afterwards (it is serialized later). */
   push(item: T): void {
-    this.fresh.push(item);
-    // Cut back in chunks: everything older than the newest `max` is out of the list.
-    if (this.fresh.length >= 2 * this.max) this.dropBeyondMax();
+    this.ring[this.pushed % this.max] = item;
+    this.pushed++;
   }
 
   /** Items not dropped since the last call go out of the heap; true when fresh items remain. */
   age(): boolean {
     this.dropBeyondMax();
-    for (let i = 0; i < this.aged; i++) this.kept.push(JSON.stringify(this.fresh[i]));
-    if (this.aged) this.fresh = this.fresh.slice(this.aged);
-    this.aged = this.fresh.length;
-    return this.aged > 0;
+    for (let n = this.freshFrom; n < this.agedBefore; n++) {
+      const slot = n % this.max;
+      this.kept.push(JSON.stringify(this.ring[slot]));
+      this.ring[slot] = undefined;
+    }
+    this.freshFrom = Math.max(this.freshFrom, this.agedBefore);
+    this.agedBefore = this.pushed;
+    return this.pushed > this.freshFrom;
   }
 
   /** The items, oldest first, as copies. */
   toArray(): T[] {
-    const fresh = this.fresh.slice(-this.max).map((item) => JSON.stringify(item));
+    this.dropBeyondMax();
+    const fresh: string[] = [];
+    for (let n = this.freshFrom; n < this.pushed; n++) fresh.push(JSON.stringify(this.ring[n % this.max]));
     const kept = fresh.length < this.max ? this.kept.toArray().slice(fresh.length - this.max) : [];
     return [...kept, ...fresh].map((text) => JSON.parse(text) as T);
   }
 
   clear(): void {
-    this.fresh = [];
-    this.aged = 0;
+    this.ring.fill(undefined);
+    this.pushed = this.freshFrom = this.agedBefore = 0;
     this.kept.clear();
   }
 
+  /** Items pushed over the ring's older ones are out of the list, and so is everything kept then. */
   private dropBeyondMax(): void {
-    const beyond = this.fresh.length - this.max;
-    if (beyond < 0) return;
+    if (this.pushed - this.freshFrom < this.max) return;
     // Everything kept is older than the fresh items, so out of the list too.
     this.kept.clear();
-    if (beyond === 0) return;
-    this.fresh = this.fresh.slice(beyond);
-    this.aged = Math.max(0, this.aged - beyond);
+    this.freshFrom = this.pushed - this.max;
   }
 }

@@ -77,15 +77,15 @@ function readValue(value: unknown, shape: ShapeSpec): unknown {
 // made only from the first member that differs (a PutEvents of 10 entries copied 11 objects).
 function readStructure(value: Record<string, unknown>, members: ReadonlyMap<string, ShapeSpec>) {
   let read: Record<string, unknown> | undefined;
-  // Keys, not entries: no [name, value] pair allocated per member of every entry of every request.
-  const names = Object.keys(value);
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i];
+  // for...in, not Object.keys: no array of names per structure of every request, and the objects of
+  // one body share their map, so V8 walks its enum cache. The body is JSON.parse's: a plain object,
+  // nothing enumerable inherited.
+  for (const name in value) {
     // A Map: a key such as `__proto__` or `toString` is just unknown (AWS ignores unknown members).
     const memberShape = members.get(name);
     const member = value[name];
     const kept = memberShape === undefined || member === null ? skipped : readValue(member, memberShape);
-    if (read === undefined && kept !== member) read = copyOfFirst(value, names, i);
+    if (read === undefined && kept !== member) read = copyBefore(value, name);
     if (read !== undefined && kept !== skipped) read[name] = kept;
   }
   return read ?? value;
@@ -94,9 +94,13 @@ function readStructure(value: Record<string, unknown>, members: ReadonlyMap<stri
 /** Marks a member (or list item) that the read leaves out. */
 const skipped = Symbol('skipped');
 
-function copyOfFirst(value: Record<string, unknown>, names: string[], count: number): Record<string, unknown> {
+/** The members of `value` before `stop`, in their order. */
+function copyBefore(value: Record<string, unknown>, stop: string): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
-  for (let i = 0; i < count; i++) copy[names[i]] = value[names[i]];
+  for (const name in value) {
+    if (name === stop) break;
+    copy[name] = value[name];
+  }
   return copy;
 }
 

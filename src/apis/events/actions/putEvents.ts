@@ -7,7 +7,7 @@ import { putThroughEndpoint } from '../bus/endpointRouting.js';
 import { accessDenied, policyAllows } from '../domain/permissions.js';
 import type { NamespaceState } from '../../../store/schema.js';
 import { refuseWhenQueueFull } from '../../../engine/delivery/backpressure.js';
-import type { Action, ActionContext } from './types.js';
+import { SpelledOutput, type Action, type ActionContext } from './types.js';
 
 interface Input {
   Entries: PutEventsEntry[];
@@ -15,8 +15,33 @@ interface Input {
 }
 
 type ResultEntry = { EventId: string } | EntryFailure;
+type Destination = { ns: NamespaceState; busName: string };
+const putEventsChecks = { allowAwsSources: false };
 
-export const putEvents: Action = async (ctx, input: Input) => {
+/** PutEvents' answer; its JSON spelled by hand (the same text as JSON.stringify of it, unit test). */
+export class PutEventsOutput extends SpelledOutput {
+  constructor(
+    readonly FailedEntryCount: number,
+    readonly Entries: ResultEntry[],
+  ) {
+    super();
+  }
+
+  json(): string {
+    let text = `{"FailedEntryCount":${this.FailedEntryCount},"Entries":[`;
+    for (let i = 0; i < this.Entries.length; i++) {
+      const entry = this.Entries[i]!;
+      if (i > 0) text += ',';
+      // The emulator's ids need no escaping; an injected one (tests) might.
+      text += 'EventId' in entry && !needsEscape.test(entry.EventId) ? `{"EventId":"${entry.EventId}"}` : JSON.stringify(entry);
+    }
+    return text + ']}';
+  }
+}
+
+const needsEscape = /[^\w-]/;
+
+export const putEvents: Action = (ctx, input: Input) => {
   refuseWhenQueueFull(ctx.store, ctx.router.pendingOf(ctx.account));
   if (input.EndpointId !== undefined) {
     // The global endpoint picks the Region that handles the request; there it is an ordinary PutEvents.
@@ -29,22 +54,30 @@ export const putEvents: Action = async (ctx, input: Input) => {
   const now = ctx.clock.now();
   // Every entry is checked before any is routed: nothing can fail after routing began, so a
   // client that retries a failed request never gets an event twice.
+  // Most entries name no bus: they share one destination (resolved once per request).
+  let callersBus: Destination | EntryFailure | undefined;
   const checked = input.Entries.map((entry) => {
-    const valid = checkEntry(entry, { allowAwsSources: false });
+    const valid = checkEntry(entry, putEventsChecks);
     if (isEntryFailure(valid)) return valid;
-    const destination = resolveDestination(ctx, entry.EventBusName);
+    const destination = entry.EventBusName === undefined ? (callersBus ??= resolveDestination(ctx, undefined)) : resolveDestination(ctx, entry.EventBusName);
     return 'ErrorCode' in destination ? destination : { valid, destination };
   });
+  let failed = 0;
   const entries: ResultEntry[] = checked.map((c) => {
-    if ('ErrorCode' in c) return c;
+    if ('ErrorCode' in c) {
+      failed++;
+      return c;
+    }
     const id = ctx.ids.uuid();
     ctx.router.route(c.destination.ns, c.destination.busName, envelopeOf(c.valid, id, ctx.account, ctx.region, now));
     return { EventId: id };
   });
-  // Accepted means durable: every job this request produced is on disk before the answer.
-  await ctx.store.persistDeliveries();
   // AWS answers 200 with per-entry errors even when every entry failed (observed).
-  return { FailedEntryCount: entries.filter((e) => !('EventId' in e)).length, Entries: entries };
+  const answer = new PutEventsOutput(failed, entries);
+  // Accepted means durable: every job this request produced is on disk before the answer. In
+  // memory there is no disk to wait for, and the answer goes out in this turn (no promise).
+  if (ctx.store.kind === 'memory') return answer;
+  return ctx.store.persistDeliveries().then(() => answer);
 };
 
 /**
@@ -56,7 +89,7 @@ export const putEvents: Action = async (ctx, input: Input) => {
  * tells nothing about what another account holds, and no namespace is created for it:
  * AWS authorizes a cross-account call before it looks at the resource.
  */
-function resolveDestination(ctx: ActionContext, eventBusName: string | undefined): { ns: NamespaceState; busName: string } | EntryFailure {
+function resolveDestination(ctx: ActionContext, eventBusName: string | undefined): Destination | EntryFailure {
   const target = eventBusName === undefined ? { name: busName(undefined) } : parseEventBusNameOrArn(eventBusName);
   if (target.account === undefined || (target.account === ctx.account && target.region === ctx.region)) return { ns: ctx.ns, busName: target.name };
   if (target.region !== ctx.region) {

@@ -30,3 +30,12 @@ export interface ActionContext {
 
 /** An operation handler: validated wire input in, wire output out (undefined = empty body). */
 export type Action = (ctx: ActionContext, input: any) => Promise<object | void> | object | void;
+
+/**
+ * An output that spells its own JSON: exactly the text JSON.stringify makes of it, sent by the
+ * wire instead. For the hot path's answers only (a PutEvents' JSON.stringify was ~9 % of the call's
+ * CPU in process; its answer is ids that need no escaping, spelled by concatenation).
+ */
+export abstract class SpelledOutput {
+  abstract json(): string;
+}
