@@ -44,7 +44,7 @@ const authorization = 'AWS4-HMAC-SHA256 Credential=AKIDWARMUP/20260101/us-east-1
 
 /** `userBusy`: whether the user's emulator has work of its own (e.g. deliveries pending), checked before each warm-up event. */
 /** How long the warm-up before "listening" may take by default (bench/startup: ~140 ms empty, the limit is 400). */
-export const defaultWarmUpBeforeListeningMs = 60;
+export const defaultWarmUpBeforeListeningMs = 30;
 
 /**
  * The first events of a fresh process pay for what happens once: each function's first call
