@@ -42,7 +42,6 @@ const maxWaitMs = 60_000;
 // A SigV4-shaped header as the SDKs send (the private emulator does not verify it; it parses it for the account).
 const authorization = 'AWS4-HMAC-SHA256 Credential=AKIDWARMUP/20260101/us-east-1/events/aws4_request, SignedHeaders=host;x-amz-date, Signature=0';
 
-/** `userBusy`: whether the user's emulator has work of its own (e.g. deliveries pending), checked before each warm-up event. */
 /** How long the warm-up before "listening" may take by default (bench/startup: ~140 ms empty, the limit is 400). */
 export const defaultWarmUpBeforeListeningMs = 30;
 
@@ -63,6 +62,7 @@ export async function warmUpBeforeListening(budgetMs = defaultWarmUpBeforeListen
   return warmUpPrivateEmulator(events, concurrencyBeforeListening, new Set(), withinBudget, started, () => Math.max(0, budgetMs - (performance.now() - started)));
 }
 
+/** `userBusy`: whether the user's emulator has work of its own (e.g. deliveries pending), checked before each warm-up event. */
 export async function warmUp(events = defaultWarmUpEvents, userBusy: () => boolean = () => false): Promise<WarmUpResult> {
   const started = performance.now();
   // The user's requests come first: nothing of the warm-up runs while one arrived in the last
