@@ -24,7 +24,8 @@ const idleMs = Number(args.find((a) => a.startsWith('--idle-ms='))?.slice('--idl
 const trace = args.includes('--trace');
 const traceFile = trace ? join(tempDir('ebl-cold-trace-'), 'trace.json') : undefined;
 const extraFlags = args.filter((a) => a.startsWith('--node-flag=')).map((a) => a.slice('--node-flag='.length));
-const rate = 1000;
+// --rate=N: events per second (default the latency bench's 1,000; a lower one shows the first events' own cost on a loaded machine).
+const rate = Number(args.find((a) => a.startsWith('--rate='))?.slice('--rate='.length) ?? 1000);
 const slice = 100;
 
 const sink = await startSink();
