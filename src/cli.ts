@@ -7,7 +7,7 @@ import { StateFileError } from './store/lowdbFile.js';
 import { runSend } from './send/sendCommand.js';
 import { version } from './version.js';
 import { staleBuildHint } from './util/buildFreshness.js';
-import { defaultWarmUpEvents, warmUp } from './warmUp.js';
+import { defaultWarmUpBeforeListeningMs, defaultWarmUpEvents, warmUp, warmUpBeforeListening } from './warmUp.js';
 
 let emulator: Emulator | undefined;
 let stopping = false;
@@ -57,6 +57,20 @@ async function main(): Promise<void> {
   // after its rename, and a kill -9 in between left state.json world-readable.
   process.umask(0o077);
   emulator = await createEmulator(config);
+  // A private emulator takes the JIT's cold phase (src/warmUp.ts): a short part before "listening",
+  // the rest after it while the user's emulator is idle. EVENTBRIDGE_LOCAL_WARM_UP=0 turns both off;
+  // a number sets how many events it sends in all; EVENTBRIDGE_LOCAL_WARM_UP_BEFORE_LISTENING_MS the part before.
+  const warmUpEvents = Number(process.env.EVENTBRIDGE_LOCAL_WARM_UP ?? defaultWarmUpEvents);
+  const beforeListeningMs = Number(process.env.EVENTBRIDGE_LOCAL_WARM_UP_BEFORE_LISTENING_MS ?? defaultWarmUpBeforeListeningMs);
+  let warmedEvents = 0;
+  if (warmUpEvents > 0 && beforeListeningMs > 0) {
+    const r = await warmUpBeforeListening(beforeListeningMs, warmUpEvents).catch((err) => {
+      log.debug('warm-up before listening failed (nothing depends on it)', { error: String(err) });
+      return undefined;
+    });
+    if (r) log.debug('warm-up before listening done', { events: r.events, delivered: r.delivered, ms: Math.round(r.ms), setupMs: Math.round(r.setupMs ?? 0) });
+    warmedEvents = r?.events ?? 0;
+  }
   const { url } = await emulator.listen();
   const state = emulator.store.path ? `state in ${emulator.store.path}` : 'state in memory';
   process.stdout.write(`eventbridge-local listening on ${url} (${state})\n`);
@@ -65,12 +79,9 @@ async function main(): Promise<void> {
     process.stdout.write(`admin token (Authorization: Bearer <token> on /_eventbridge-local/*): ${emulator.adminToken}\n`);
     process.stdout.write(`dashboard: ${url}/_eventbridge-local/ui/#token=${emulator.adminToken}\n`);
   }
-  // After "listening", never before it: a private emulator takes the JIT's cold phase (src/warmUp.ts).
-  // EVENTBRIDGE_LOCAL_WARM_UP=0 turns it off; a number sets how many events it sends.
-  const warmUpEvents = Number(process.env.EVENTBRIDGE_LOCAL_WARM_UP ?? defaultWarmUpEvents);
-  if (warmUpEvents > 0) {
+  if (warmUpEvents - warmedEvents > 0) {
     const user = emulator;
-    warmUp(warmUpEvents, () => user.engine.pendingCount() > 0).then(
+    warmUp(warmUpEvents - warmedEvents, () => user.engine.pendingCount() > 0).then(
       (r) => log.debug('warm-up done', { events: r.events, delivered: r.delivered, ms: Math.round(r.ms) }),
       (err) => log.debug('warm-up failed (nothing depends on it)', { error: String(err) }),
     );

@@ -7,8 +7,12 @@
 // for bench/putevents/tailProfile.mjs to say what the server ran while they waited (with --cpu-prof).
 // --idle-ms: wait N ms after the set-up before the load (a user's first events rarely follow "listening" at once).
 // --trace-opt counts V8's optimizations and deoptimizations over the phase (--trace-opt --trace-deopt).
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { awsCall, emulatorCommand, fmt, percentile, startServer, startSink, monotonicNow } from '../lib/load.mjs';
+// --trace: a table per 100 ms of the first phase: latency of the events sent in it, the main thread's and the
+// other threads' (V8's compiler, GC helpers) CPU, GC pauses, event-loop delay, modules loaded (bench/lib/coldTrace.mjs).
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import os from 'node:os';
+import { awsCall, emulatorCommand, fmt, percentile, root, startServer, startSink, monotonicNow, tempDir } from '../lib/load.mjs';
 
 const args = process.argv.slice(2);
 const seconds = Number(args.find((a) => /^\d+(\.\d+)?$/.test(a)) ?? 3);
@@ -17,15 +21,18 @@ const traceOpt = args.includes('--trace-opt');
 const script = args.find((a) => a.startsWith('--script='))?.slice('--script='.length) ?? emulatorCommand.at(-1);
 const tailFile = args.find((a) => a.startsWith('--tail='))?.slice('--tail='.length);
 const idleMs = Number(args.find((a) => a.startsWith('--idle-ms='))?.slice('--idle-ms='.length) ?? 0);
+const trace = args.includes('--trace');
+const traceFile = trace ? join(tempDir('ebl-cold-trace-'), 'trace.json') : undefined;
 const extraFlags = args.filter((a) => a.startsWith('--node-flag=')).map((a) => a.slice('--node-flag='.length));
-const rate = 1000;
+// --rate=N: events per second (default the latency bench's 1,000; a lower one shows the first events' own cost on a loaded machine).
+const rate = Number(args.find((a) => a.startsWith('--rate='))?.slice('--rate='.length) ?? 1000);
 const slice = 100;
 
 const sink = await startSink();
 await sink.checkClock();
 const flags = [...emulatorCommand.slice(0, -1), ...extraFlags, ...(profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []), ...(traceOpt ? ['--trace-opt', '--trace-deopt'] : [])];
 const t0 = monotonicNow();
-const emulator = await startServer([...flags, script, '--port', '0', '--in-memory', '--log-level', 'silent']);
+const emulator = await startServer([...flags, ...(trace ? ['--import', join(root, 'bench/lib/coldTrace.mjs')] : []), script, '--port', '0', '--in-memory', '--log-level', 'silent'], trace ? { COLD_TRACE_FILE: traceFile } : {});
 const listening = monotonicNow();
 let optimized = 0;
 let deoptimized = 0;
@@ -95,8 +102,19 @@ async function offer(first) {
 const startMono = monotonicNow();
 const cpuAtStart = cpuMs();
 const threadsAtStart = threadCpu();
+const threadSamples = [[startMono, threadsAtStart]];
+const sampler = trace ? setInterval(() => threadSamples.push([monotonicNow(), threadCpu()]), slice) : undefined;
 const { sent, answered } = await offer(0);
 const { arrivals } = await sink.until(total);
+clearInterval(sampler);
+threadSamples.push([monotonicNow(), threadCpu()]);
+let traced0;
+if (trace) {
+  emulator.child.kill('SIGUSR2');
+  for (let i = 0; i < 400 && !existsSync(traceFile); i++) await new Promise((r) => setTimeout(r, 5));
+  traced0 = JSON.parse(readFileSync(traceFile, 'utf8'));
+  rmSync(traceFile);
+}
 const phaseCpu = cpuMs() - cpuAtStart;
 const threadsCold = threadCpu();
 const coldEnd = monotonicNow();
@@ -138,3 +156,33 @@ if (profDir) console.log(`phases on CLOCK_MONOTONIC, ms: cold ${startMono.toFixe
 console.log('| ms | sent | answered | delivered |');
 console.log('|---:|---:|---:|---:|');
 buckets.forEach((b, i) => console.log(`| ${i * slice} | ${b.sent} | ${b.answered} | ${b.delivered} |`));
+
+if (trace) {
+  // Per 100 ms slice of send time: the latency of the events sent in it, and what the server did in it.
+  const inSlice = (t, i) => t >= startMono + i * slice && t < startMono + (i + 1) * slice;
+  const slices = Math.ceil((Math.max(...sent.values()) - startMono) / slice);
+  const cpuIn = (i, thread) => {
+    const at = (t) => threadSamples.reduce((best, s) => (Math.abs(s[0] - t) < Math.abs(best[0] - t) ? s : best))[1][thread] ?? 0;
+    return at(startMono + (i + 1) * slice) - at(startMono + i * slice);
+  };
+  const before = traced0.modules.filter(([t]) => t < startMono);
+  if (process.env.COLD_TRACE_MODULES) for (const [t, ms, name] of traced0.modules) console.log(`module ${name}: at ${fmt(t - listening, 1)} ms after "listening", ${fmt(ms, 1)} ms`);
+  console.log(`\nmodules loaded through require before the load: ${before.length} (${fmt(before.reduce((n, m) => n + m[1], 0), 1)} ms); GC before the load: ${traced0.gc.filter(([t]) => t < startMono).length}`);
+  // One line for scripts that alternate variants: the first 300 ms (the burst a fresh process pays once) against the rest.
+  const early = [...sent].filter(([s, t]) => arrivals.has(s) && t < startMono + 300).map(([s, t]) => arrivals.get(s) - t);
+  const late = [...sent].filter(([s, t]) => arrivals.has(s) && t >= startMono + 300).map(([s, t]) => arrivals.get(s) - t);
+  const cpuUpTo = (ms, pick) => { const at = threadSamples.find(([t]) => t >= startMono + ms) ?? threadSamples.at(-1); return Object.entries(at[1]).filter(([k]) => pick(k)).reduce((n, [k, v]) => n + v - (threadsAtStart[k] ?? 0), 0); };
+  console.log(`SUMMARY ${JSON.stringify({ listeningMs: +(listening - t0).toFixed(1), configuredMs: +(configured - listening).toFixed(1), firstDeliveryMs: +(Math.min(...arrivals.values()) - startMono).toFixed(1), p50: +percentile(latencies, 50).toFixed(2), p99: +percentile(latencies, 99).toFixed(2), first300p99: +percentile(early, 99).toFixed(2), restP99: +percentile(late, 99).toFixed(2), cpuPerEventCold: +(phaseCpu / total).toFixed(3), cpuPerEventWarm: +(warmCpu / total).toFixed(3), mainCpuFirst300: cpuUpTo(300, (k) => k === 'main'), otherCpuFirst300: cpuUpTo(300, (k) => k !== 'main'), load: os.loadavg()[0] })}`);
+  console.log('| ms | sent | latency p50 / p99 / max of those sent | answer p99 | main CPU ms | other threads CPU ms | GC pauses (ms) | loop delay max ms | modules loaded |');
+  console.log('|---:|---:|---|---:|---:|---:|---|---:|---|');
+  for (let i = 0; i < slices; i++) {
+    const seqs = [...sent].filter(([, t]) => inSlice(t, i)).map(([s]) => s);
+    const lat = seqs.filter((s) => arrivals.has(s)).map((s) => arrivals.get(s) - sent.get(s));
+    const ans = seqs.filter((s) => answered.has(s)).map((s) => answered.get(s) - sent.get(s));
+    const gcs = traced0.gc.filter(([t]) => inSlice(t, i));
+    const mods = traced0.modules.filter(([t]) => inSlice(t, i));
+    const loop = traced0.loopDelay.filter(([t]) => inSlice(t, i)).map(([, max]) => max);
+    const other = Object.keys(threadSamples.at(-1)[1]).filter((k) => k !== 'main').reduce((n, k) => n + cpuIn(i, k), 0);
+    console.log(`| ${i * slice} | ${seqs.length} | ${lat.length ? `${fmt(percentile(lat, 50), 1)} / ${fmt(percentile(lat, 99), 1)} / ${fmt(Math.max(...lat), 1)}` : '-'} | ${ans.length ? fmt(percentile(ans, 99), 1) : '-'} | ${fmt(cpuIn(i, 'main'))} | ${fmt(other)} | ${gcs.length ? `${gcs.length} (${fmt(gcs.reduce((n, g) => n + g[1], 0), 1)}${gcs.some((g) => g[2] !== 'minor') ? ', ' + gcs.filter((g) => g[2] !== 'minor').map((g) => g[2]).join(' ') : ''})` : ''} | ${loop.length ? fmt(Math.max(...loop), 1) : ''} | ${mods.map((m) => `${m[2]} ${fmt(m[1], 1)}`).join(', ')} |`);
+  }
+}
