@@ -307,3 +307,27 @@ export function tempDir(prefix = 'ebl-bench-') {
   tempDirs.push(dir);
   return dir;
 }
+
+/**
+ * In-process A/B of two request functions (each returns a match count): alternating rounds of `n`
+ * calls after 2 warm-up rounds, CPU µs per call; prints A, B and B/A per round. `expected`: the
+ * count each call must return (a build that matched differently is no comparison).
+ */
+export function alternatingCpuRounds([a, b], requests, { rounds, n = 20_000, expected, what }) {
+  const us = [[], []];
+  for (let round = 0; round < rounds + 2; round++) {
+    for (const which of round % 2 ? [1, 0] : [0, 1]) {
+      const request = requests[which];
+      let sink = 0;
+      const t = process.cpuUsage();
+      for (let i = 0; i < n; i++) sink += request();
+      const used = process.cpuUsage(t);
+      if (sink !== n * expected) throw new Error(`unexpected matches: ${sink}`);
+      if (round >= 2) us[which].push((used.user + used.system) / n);
+    }
+  }
+  const text = (v) => `${fmt(median(v), 2)} µs (${fmt(Math.min(...v), 2)}–${fmt(Math.max(...v), 2)})`;
+  console.log(`${what}, ${rounds} alternating rounds of ${n.toLocaleString('en-US')} (after 2 warm-up rounds):`);
+  console.log(`A ${a}: ${text(us[0])}\nB ${b}: ${text(us[1])}`);
+  console.log(`B/A per round: ${us[1].map((x, i) => fmt(x / us[0][i], 2)).join(', ')}`);
+}

@@ -5,7 +5,7 @@
 // under load move by more than this part's share; this isolates it.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { fmt, median } from '../lib/load.mjs';
+import { alternatingCpuRounds } from '../lib/load.mjs';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const [a, b] = args;
@@ -37,20 +37,4 @@ async function load(checkout) {
 }
 
 const requests = await Promise.all([a, b].map(load));
-const n = 20_000;
-const us = [[], []];
-for (let round = 0; round < rounds + 2; round++) {
-  for (const which of round % 2 ? [1, 0] : [0, 1]) {
-    const request = requests[which];
-    let sink = 0;
-    const t = process.cpuUsage();
-    for (let i = 0; i < n; i++) sink += request();
-    const used = process.cpuUsage(t);
-    if (sink !== n * (ruleCount ? 4 : 0)) throw new Error(`unexpected matches: ${sink}`);
-    if (round >= 2) us[which].push((used.user + used.system) / n);
-  }
-}
-const text = (v) => `${fmt(median(v), 2)} µs (${fmt(Math.min(...v), 2)}–${fmt(Math.max(...v), 2)})`;
-console.log(`per 10-entry request, ${rounds} alternating rounds of ${n.toLocaleString('en-US')} (after 2 warm-up rounds):`);
-console.log(`A ${a}: ${text(us[0])}\nB ${b}: ${text(us[1])}`);
-console.log(`B/A per round: ${us[1].map((x, i) => fmt(x / us[0][i], 2)).join(', ')}`);
+alternatingCpuRounds([a, b], requests, { rounds, expected: ruleCount ? 4 : 0, what: 'per 10-entry request' });
