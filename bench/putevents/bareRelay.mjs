@@ -28,8 +28,10 @@ const server = http.createServer((req, res) => {
       relay({ version: '0', id, 'detail-type': entry.DetailType, source: entry.Source, account: '000000000000', time: new Date().toISOString(), region: 'us-east-1', resources: [], detail: JSON.parse(entry.Detail) });
       return { EventId: id };
     });
-    res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': randomUUID() });
-    res.end(JSON.stringify({ FailedEntryCount: 0, Entries: entries }));
+    const body = JSON.stringify({ FailedEntryCount: 0, Entries: entries });
+    // Content-Length, as the emulator answers (bareServer.mjs: without it node answers chunked).
+    res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': randomUUID(), 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
   });
 });
 server.listen(0, '127.0.0.1', () => process.stdout.write(`bare relay listening on http://127.0.0.1:${server.address().port}\n`));

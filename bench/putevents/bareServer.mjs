@@ -10,7 +10,9 @@ const server = http.createServer((req, res) => {
     const input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     const entries = (input.Entries ?? []).map(() => ({ EventId: randomUUID() }));
     const body = JSON.stringify({ FailedEntryCount: 0, Entries: entries });
-    res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': randomUUID() });
+    // Content-Length, as the emulator (and AWS) answer: writeHead without it makes node answer
+    // chunked, which cost the load generator ~20 % more CPU per request than the emulator's answers.
+    res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': randomUUID(), 'Content-Length': Buffer.byteLength(body) });
     res.end(body);
   });
 });
