@@ -42,8 +42,14 @@ const maxWaitMs = 60_000;
 // A SigV4-shaped header as the SDKs send (the private emulator does not verify it; it parses it for the account).
 const authorization = 'AWS4-HMAC-SHA256 Credential=AKIDWARMUP/20260101/us-east-1/events/aws4_request, SignedHeaders=host;x-amz-date, Signature=0';
 
-/** How long the warm-up before "listening" may take by default (bench/startup: ~140 ms empty, the limit is 400). */
-export const defaultWarmUpBeforeListeningMs = 30;
+/**
+ * How long the warm-up before "listening" may take by default: none. Measured on a quiet 2-core
+ * machine (docs/performance.md, "A fresh emulator's first 3 s", 2026-12-03): its one round of 8
+ * events took 60-93 ms of start-up (10,000 rules: 431 ms to "listening" with it, the limit is
+ * 400), for 4 ms less on the slowest of the first 10 events and no first-3-s p99 gain that four
+ * runs per budget could show. EVENTBRIDGE_LOCAL_WARM_UP_BEFORE_LISTENING_MS=<ms> turns it on.
+ */
+export const defaultWarmUpBeforeListeningMs = 0;
 
 /**
  * The first events of a fresh process pay for what happens once: each function's first call
