@@ -57,9 +57,9 @@ async function main(): Promise<void> {
   // after its rename, and a kill -9 in between left state.json world-readable.
   process.umask(0o077);
   emulator = await createEmulator(config);
-  // A private emulator takes the JIT's cold phase (src/warmUp.ts): a short part before "listening",
-  // the rest after it while the user's emulator is idle. EVENTBRIDGE_LOCAL_WARM_UP=0 turns both off;
-  // a number sets how many events it sends in all; EVENTBRIDGE_LOCAL_WARM_UP_BEFORE_LISTENING_MS the part before.
+  // A private emulator takes the JIT's cold phase (src/warmUp.ts) after "listening", while the user's
+  // emulator is idle, and before it only if EVENTBRIDGE_LOCAL_WARM_UP_BEFORE_LISTENING_MS asks (off by
+  // default). EVENTBRIDGE_LOCAL_WARM_UP=0 turns both off; a number sets how many events it sends in all.
   const warmUpEvents = Number(process.env.EVENTBRIDGE_LOCAL_WARM_UP ?? defaultWarmUpEvents);
   const beforeListeningMs = Number(process.env.EVENTBRIDGE_LOCAL_WARM_UP_BEFORE_LISTENING_MS ?? defaultWarmUpBeforeListeningMs);
   let warmedEvents = 0;

@@ -258,9 +258,9 @@ export const usage = `Usage: eventbridge-local [options]
                       "credentials": {"accessKeyId", "secretAccessKey"}}           env EVENTBRIDGE_LOCAL_SERVICES_CONFIG
   --webhook <spec>    an inbound webhook, repeatable: provider=github|twilio,bus=<name>,secret=<s> | secretEnv=<VAR>[,account=<id>][,region=<r>]
   --webhooks-config <file>  JSON {"webhooks": [{provider, bus, secret | secretEnv, account?, region?}]}  env EVENTBRIDGE_LOCAL_WEBHOOKS_CONFIG
-  (env only)          EVENTBRIDGE_LOCAL_WARM_UP=<n>: events a private in-memory emulator sends to warm the JIT, a few
-                      before "listening", the rest after it while this one is idle (default 1500; 0 turns it off;
-                      EVENTBRIDGE_LOCAL_WARM_UP_BEFORE_LISTENING_MS=<ms> the time before "listening"; docs/performance.md)
+  (env only)          EVENTBRIDGE_LOCAL_WARM_UP=<n>: events a private in-memory emulator sends to warm the JIT after
+                      "listening", while this one is idle (default 1500; 0 turns it off); with
+                      EVENTBRIDGE_LOCAL_WARM_UP_BEFORE_LISTENING_MS=<ms> some of them before "listening" (default 0; docs/performance.md)
   -h, --help          this text
   -v, --version       print the version and exit
 
