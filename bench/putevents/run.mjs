@@ -158,10 +158,16 @@ for (const [name, rs] of Object.entries(results)) {
   console.log(`| ${name} | ${fmt(rps[name])} | ${fmt(rps[name] * 10)} | ${p('p50')} | ${p('p99')} | ${p('cpuPerRequest', 3)} | ${ratioText(cpuVsCeiling(name))} | ${p('generatorCpuPerRequest', 3)} | ${ratioText(vsCeiling(name))} | ${rps.moto_server ? fmt(rps[name] / rps.moto_server, 1) + 'x' : '-'} |`);
 }
 
+// On 2 cores the generator and the server share the machine: once the generator costs about as much
+// CPU per request as the ceiling, requests/s ratios are pulled toward 1 (docs/performance.md, issue 24's table).
+const generatorShare = median(results.ceiling.map((r) => r.generatorCpuPerRequest / r.cpuPerRequest));
+if (generatorShare >= 0.8) console.log(`note: the generator used ${fmt(generatorShare, 2)}x the ceiling's CPU per request: the requests/s ratios are compressed toward 1; the server CPU column is the sturdier comparison`);
+
 const ingestRow = (name, what, today, goal) => {
   if (!results[name]) return;
   const v = vsCeiling(name);
-  record({ row: 'ingest', metric: `Ingest: PutEvents req/s, ${what}, vs a bare Node server answering {}`, today, emulator: fmt(rps[name]), competitors: `bare Node ${fmt(rps.ceiling)}`, ratio: ratioText(v), goal: `≥ ${goal}x`, met: v.median >= goal });
+  // The server CPU per request beside the ratio: it does not depend on how much of the 2 cores the generator takes.
+  record({ row: 'ingest', metric: `Ingest: PutEvents req/s, ${what}, vs a bare Node server answering {}`, today, emulator: fmt(rps[name]), competitors: `bare Node ${fmt(rps.ceiling)}`, ratio: `${ratioText(v)}; server CPU per request ${ratioText(cpuVsCeiling(name))} the ceiling's`, goal: `≥ ${goal}x`, met: v.median >= goal });
 };
 ingestRow('emulator (in memory)', '100 rules, 2 matching with captured SQS targets (4 deliveries per request)', '0.32x (0.21–1.11)', 0.6);
 ingestRow('emulator, matching rules without targets', '100 rules, no deliveries (the 2 matching rules have no target)', '0.61x', 0.85);
