@@ -28,7 +28,7 @@ const allCpuMs = (pid) => {
 const putEvent = (url, seq) => awsCall(url, 'PutEvents', { Entries: [{ Source: 'bench', DetailType: 'Tick', Detail: JSON.stringify({ seq }) }] });
 
 async function start(variant) {
-  if (variant === 'relay') return startServer(['bench/putevents/bareRelay.mjs', sink.url + '/relayed']);
+  if (variant === 'relay') return startServer([...emulatorCommand.slice(0, -1), 'bench/putevents/bareRelay.mjs', sink.url + '/relayed']);
   const script = variant.startsWith('emulator:') ? variant.slice('emulator:'.length) : emulatorCommand.at(-1);
   const env = variant.startsWith('emulator+') ? Object.fromEntries([variant.slice('emulator+'.length).split('=')]) : {};
   return startServer([...emulatorCommand.slice(0, -1), script, '--port', '0', '--in-memory', '--log-level', 'silent'], env);

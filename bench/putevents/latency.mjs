@@ -155,7 +155,7 @@ const toSinkClosing = (seq) => postClosing(sink.url + '/direct', JSON.stringify(
 // Both servers carry bench/lib/loopStats.mjs: their event-loop delay and GC pauses per round.
 const statsDir = tempDir('ebl-loop-stats-');
 const loopStats = ['--import', join(root, 'bench/lib/loopStats.mjs')];
-const relay = await startServer([...loopStats, 'bench/putevents/bareRelay.mjs', sink.url + '/relayed'], { LOOP_STATS_FILE: join(statsDir, 'relay.json') });
+const relay = await startServer([...emulatorCommand.slice(0, -1), ...loopStats, 'bench/putevents/bareRelay.mjs', sink.url + '/relayed'], { LOOP_STATS_FILE: join(statsDir, 'relay.json') });
 const putEventTo = (url) => (seq) => awsCall(url, 'PutEvents', { Entries: [{ Source: 'bench', DetailType: 'Tick', Detail: JSON.stringify({ seq }) }] });
 const toRelay = putEventTo(relay.url);
 await warm(toSink, 1);
@@ -180,7 +180,7 @@ async function startEmulatorPath(script, name, extraFlags = []) {
 }
 relay.statsFile = join(statsDir, 'relay.json');
 // Like with like for the cold row: a fresh relay's first seconds too (the goal is still judged against the warm relay).
-const freshRelay = await startServer(['bench/putevents/bareRelay.mjs', sink.url + '/relayed']);
+const freshRelay = await startServer([...emulatorCommand.slice(0, -1), 'bench/putevents/bareRelay.mjs', sink.url + '/relayed']);
 const freshRelaySent = await offer(putEventTo(freshRelay.url), coldSeconds);
 const relayCold = latencies(freshRelaySent, await settle(rate * coldSeconds));
 await sink.reset();
