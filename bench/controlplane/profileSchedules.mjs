@@ -2,7 +2,7 @@
 // timed CreateSchedule calls from 16 connections, with the JSON store (or --in-memory).
 //   node bench/controlplane/profileSchedules.mjs <out-dir> [existing=5000] [calls=1000] [--in-memory]
 // Prints the timed phase's window on CLOCK_MONOTONIC for bench/putevents/profileWindow.mjs.
-import { authorization, emulatorCommand, fmt, forEachConcurrent, freePort, monotonicNow, post, spawnAndWait, awsCall, tempDir } from '../lib/load.mjs';
+import { authorization, emulatorCommand, fmt, forEachConcurrent, freePort, monotonicNow, post, spawnAndWait, awsCall, tempDir, nodeFlags } from '../lib/load.mjs';
 
 const [outDir, existingArg, callsArg] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const existing = Number(existingArg ?? 5000);
@@ -10,7 +10,7 @@ const calls = Number(callsArg ?? 1000);
 const store = process.argv.includes('--in-memory') ? ['--in-memory'] : ['--data-dir', tempDir()];
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
-const server = await spawnAndWait(process.execPath, [...emulatorCommand.slice(0, -1), '--cpu-prof', '--cpu-prof-dir', outDir, emulatorCommand.at(-1), '--port', String(port), '--log-level', 'silent', ...store], url, (u) => awsCall(u, 'ListRules', {}));
+const server = await spawnAndWait(process.execPath, [...nodeFlags, '--cpu-prof', '--cpu-prof-dir', outDir, emulatorCommand.at(-1), '--port', String(port), '--log-level', 'silent', ...store], url, (u) => awsCall(u, 'ListRules', {}));
 const schedulerAuthorization = authorization.replace('/events/', '/scheduler/');
 const body = JSON.stringify({ ScheduleExpression: 'rate(1 day)', FlexibleTimeWindow: { Mode: 'OFF' }, Target: { Arn: 'arn:aws:sqs:us-east-1:000000000000:q', RoleArn: 'arn:aws:iam::000000000000:role/r' } });
 const create = (from, count) =>

@@ -204,6 +204,8 @@ export async function startMoto() {
  * node flags included), so the benches measure what users start.
  */
 export const emulatorCommand = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start.split(/\s+/).slice(1);
+/** `npm start`'s node flags alone: the emulator's, and every bare peer's (like with like). */
+export const nodeFlags = emulatorCommand.slice(0, -1);
 
 /** The emulator on 127.0.0.1 and a free port, `--in-memory` unless `dataDir` is given. */
 export async function startEmulator(dataDir) {

@@ -9,7 +9,7 @@
 // falls as the rate rises, and under a closed loop the rate is the neighbours' to set.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { awsOk, closedLoop, emulatorCommand, fmt, freePort, median, pacedLoop, preparedAwsCall, spawnAndWait, startServer, tempDir, awsCall } from '../lib/load.mjs';
+import { awsOk, closedLoop, fmt, freePort, median, pacedLoop, preparedAwsCall, spawnAndWait, startServer, tempDir, awsCall, nodeFlags } from '../lib/load.mjs';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const [a, b] = args;
@@ -37,7 +37,7 @@ function runMs(pid) {
 }
 
 async function start(checkout) {
-  if (checkout === 'bare') return startServer([...emulatorCommand.slice(0, -1), 'bench/putevents/bareServer.mjs']);
+  if (checkout === 'bare') return startServer([...nodeFlags, 'bench/putevents/bareServer.mjs']);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const flags = JSON.parse(readFileSync(join(checkout, 'package.json'), 'utf8')).scripts.start.split(/\s+/).slice(1, -1);

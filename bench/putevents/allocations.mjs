@@ -3,7 +3,7 @@
 // Allocation is what drives the scavenges; unlike requests/s it hardly depends on the machine's load.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { awsCall, awsOk, closedLoop, emulatorCommand, fmt, freePort, preparedAwsCall, root, spawnAndWait, tempDir } from '../lib/load.mjs';
+import { awsCall, awsOk, closedLoop, emulatorCommand, fmt, freePort, preparedAwsCall, root, spawnAndWait, tempDir, nodeFlags } from '../lib/load.mjs';
 
 const seconds = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 3);
 const ruleCount = process.argv.includes('--no-rules') ? 0 : 100;
@@ -11,7 +11,7 @@ const withTargets = !process.argv.includes('--no-targets');
 const out = join(tempDir(), 'heap.json');
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
-const [flags, script] = [emulatorCommand.slice(0, -1), emulatorCommand.at(-1)];
+const [flags, script] = [nodeFlags, emulatorCommand.at(-1)];
 const server = await spawnAndWait(process.execPath, [...flags, '--import', join(root, 'bench/lib/heapSample.mjs'), script, '--port', String(port), '--log-level', 'silent', '--in-memory'], url, (u) => awsCall(u, 'ListRules', {}), { env: { HEAP_SAMPLE_OUT: out } });
 for (let i = 0; i < ruleCount; i++) {
   const matching = i < 2;

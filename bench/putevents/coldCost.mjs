@@ -8,7 +8,7 @@
 //   node bench/putevents/coldCost.mjs [rounds=5] [variant ...]
 // variant: `relay`, `emulator` (this checkout), `emulator:<bundle>`, or `emulator+<ENV>=<value>` (this checkout with that environment).
 import { readFileSync } from 'node:fs';
-import { awsCall, emulatorCommand, fmt, median, percentile, startServer, startSink, monotonicNow } from '../lib/load.mjs';
+import { awsCall, emulatorCommand, fmt, median, percentile, startServer, startSink, monotonicNow, nodeFlags } from '../lib/load.mjs';
 
 const args = process.argv.slice(2);
 const rounds = Number(args.find((a) => /^\d+$/.test(a)) ?? 5);
@@ -28,10 +28,10 @@ const allCpuMs = (pid) => {
 const putEvent = (url, seq) => awsCall(url, 'PutEvents', { Entries: [{ Source: 'bench', DetailType: 'Tick', Detail: JSON.stringify({ seq }) }] });
 
 async function start(variant) {
-  if (variant === 'relay') return startServer([...emulatorCommand.slice(0, -1), 'bench/putevents/bareRelay.mjs', sink.url + '/relayed']);
+  if (variant === 'relay') return startServer([...nodeFlags, 'bench/putevents/bareRelay.mjs', sink.url + '/relayed']);
   const script = variant.startsWith('emulator:') ? variant.slice('emulator:'.length) : emulatorCommand.at(-1);
   const env = variant.startsWith('emulator+') ? Object.fromEntries([variant.slice('emulator+'.length).split('=')]) : {};
-  return startServer([...emulatorCommand.slice(0, -1), script, '--port', '0', '--in-memory', '--log-level', 'silent'], env);
+  return startServer([...nodeFlags, script, '--port', '0', '--in-memory', '--log-level', 'silent'], env);
 }
 
 async function configure(url) {

@@ -12,7 +12,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import os from 'node:os';
-import { awsCall, emulatorCommand, fmt, percentile, root, startServer, startSink, monotonicNow, tempDir } from '../lib/load.mjs';
+import { awsCall, emulatorCommand, fmt, percentile, root, startServer, startSink, monotonicNow, tempDir, nodeFlags } from '../lib/load.mjs';
 
 const args = process.argv.slice(2);
 const seconds = Number(args.find((a) => /^\d+(\.\d+)?$/.test(a)) ?? 3);
@@ -30,7 +30,7 @@ const slice = 100;
 
 const sink = await startSink();
 await sink.checkClock();
-const flags = [...emulatorCommand.slice(0, -1), ...extraFlags, ...(profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []), ...(traceOpt ? ['--trace-opt', '--trace-deopt'] : [])];
+const flags = [...nodeFlags, ...extraFlags, ...(profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []), ...(traceOpt ? ['--trace-opt', '--trace-deopt'] : [])];
 const t0 = monotonicNow();
 const emulator = await startServer([...flags, ...(trace ? ['--import', join(root, 'bench/lib/coldTrace.mjs')] : []), script, '--port', '0', '--in-memory', '--log-level', 'silent'], trace ? { COLD_TRACE_FILE: traceFile } : {});
 const listening = monotonicNow();

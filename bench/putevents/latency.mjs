@@ -10,7 +10,7 @@
 // the same bundle with those flags (an A/B of a command-line flag).
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { awsCall, emulatorCommand, fmt, median, percentile, post, postClosing, quick, record, root, startServer, startSink, monotonicNow, tempDir } from '../lib/load.mjs';
+import { awsCall, emulatorCommand, fmt, median, percentile, post, postClosing, quick, record, root, startServer, startSink, monotonicNow, tempDir, nodeFlags } from '../lib/load.mjs';
 
 const rate = Number(process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 1000);
 const seconds = Number(process.argv[3] && !process.argv[3].startsWith('--') ? process.argv[3] : quick ? 3 : 5);
@@ -155,7 +155,7 @@ const toSinkClosing = (seq) => postClosing(sink.url + '/direct', JSON.stringify(
 // Both servers carry bench/lib/loopStats.mjs: their event-loop delay and GC pauses per round.
 const statsDir = tempDir('ebl-loop-stats-');
 const loopStats = ['--import', join(root, 'bench/lib/loopStats.mjs')];
-const relay = await startServer([...emulatorCommand.slice(0, -1), ...loopStats, 'bench/putevents/bareRelay.mjs', sink.url + '/relayed'], { LOOP_STATS_FILE: join(statsDir, 'relay.json') });
+const relay = await startServer([...nodeFlags, ...loopStats, 'bench/putevents/bareRelay.mjs', sink.url + '/relayed'], { LOOP_STATS_FILE: join(statsDir, 'relay.json') });
 const putEventTo = (url) => (seq) => awsCall(url, 'PutEvents', { Entries: [{ Source: 'bench', DetailType: 'Tick', Detail: JSON.stringify({ seq }) }] });
 const toRelay = putEventTo(relay.url);
 await warm(toSink, 1);
@@ -163,7 +163,7 @@ const ceiling = await measure(toSink);
 
 /** A fresh emulator from `script` with the bench's destination, rule and target; `cold`: its first `coldSeconds`. */
 async function startEmulatorPath(script, name, extraFlags = []) {
-  const emulator = await startServer([...emulatorCommand.slice(0, -1), ...extraFlags, ...loopStats, script, '--port', '0', '--in-memory', '--log-level', 'silent'], { LOOP_STATS_FILE: join(statsDir, `${name}.json`) });
+  const emulator = await startServer([...nodeFlags, ...extraFlags, ...loopStats, script, '--port', '0', '--in-memory', '--log-level', 'silent'], { LOOP_STATS_FILE: join(statsDir, `${name}.json`) });
   emulator.statsFile = join(statsDir, `${name}.json`);
   const connection = JSON.parse((await awsCall(emulator.url, 'CreateConnection', { Name: 'bench', AuthorizationType: 'API_KEY', AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'x-api-key', ApiKeyValue: 'k' } } })).body);
   const destination = JSON.parse(
@@ -180,7 +180,7 @@ async function startEmulatorPath(script, name, extraFlags = []) {
 }
 relay.statsFile = join(statsDir, 'relay.json');
 // Like with like for the cold row: a fresh relay's first seconds too (the goal is still judged against the warm relay).
-const freshRelay = await startServer([...emulatorCommand.slice(0, -1), 'bench/putevents/bareRelay.mjs', sink.url + '/relayed']);
+const freshRelay = await startServer([...nodeFlags, 'bench/putevents/bareRelay.mjs', sink.url + '/relayed']);
 const freshRelaySent = await offer(putEventTo(freshRelay.url), coldSeconds);
 const relayCold = latencies(freshRelaySent, await settle(rate * coldSeconds));
 await sink.reset();

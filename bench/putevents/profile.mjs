@@ -3,7 +3,7 @@
 // Writes a .cpuprofile into <out-dir> (open it in Chrome DevTools) and prints the top self-time functions.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { awsCall, awsOk, closedLoop, emulatorCommand, fmt, freePort, preparedAwsCall, spawnAndWait, tempDir } from '../lib/load.mjs';
+import { awsCall, awsOk, closedLoop, emulatorCommand, fmt, freePort, preparedAwsCall, spawnAndWait, tempDir, nodeFlags } from '../lib/load.mjs';
 
 const [outDir, secondsArg] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const seconds = Number(secondsArg ?? 5);
@@ -13,7 +13,7 @@ const ruleCount = process.argv.includes('--no-rules') ? 0 : 100;
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
 const store = jsonStore ? ['--data-dir', tempDir()] : ['--in-memory'];
-const [flags, script] = [emulatorCommand.slice(0, -1), emulatorCommand.at(-1)];
+const [flags, script] = [nodeFlags, emulatorCommand.at(-1)];
 const server = await spawnAndWait(process.execPath, [...flags, '--cpu-prof', '--cpu-prof-dir', outDir, script, '--port', String(port), '--log-level', 'silent', ...store], url, (u) => awsCall(u, 'ListRules', {}));
 for (let i = 0; i < ruleCount; i++) {
   const matching = i < 2;

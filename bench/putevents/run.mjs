@@ -3,7 +3,7 @@
 // server answering the same requests (the ceiling), alternating, in one run.
 // Run after `npm run build`: node bench/putevents/run.mjs [seconds-per-round] [rounds] [--quick]
 import { readFileSync } from 'node:fs';
-import { awsOk, closedLoop, emulatorCommand, fmt, median, post, preparedAwsCall, quick, record, startEmulator, startMoto, startServer, tempDir } from '../lib/load.mjs';
+import { awsOk, closedLoop, fmt, median, post, preparedAwsCall, quick, record, startEmulator, startMoto, startServer, tempDir, nodeFlags } from '../lib/load.mjs';
 
 const numbers = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const seconds = Number(numbers[0] ?? (quick ? 2 : 3));
@@ -81,7 +81,7 @@ const emulatorWithout = (options) => async () => {
 const allCompetitors = {
   // With npm start's node flags, as the emulator runs (like with like: without them the bare server's
   // default V8 helper threads cost it more CPU per request: 0.136 ms against 0.100-0.114 with the flags, 2026-12-03).
-  ceiling: () => startServer([...emulatorCommand.slice(0, -1), 'bench/putevents/bareServer.mjs']),
+  ceiling: () => startServer([...nodeFlags, 'bench/putevents/bareServer.mjs']),
   'emulator (in memory)': emulator(undefined),
   'emulator (JSON store)': () => emulator(tempDir())(),
   // The issue's two references without deliveries: an empty bus, and the same 100 rules with no target on the matching two.
