@@ -11,7 +11,7 @@ const server = http.createServer((req, res) => {
     const entries = (input.Entries ?? []).map(() => ({ EventId: randomUUID() }));
     const body = JSON.stringify({ FailedEntryCount: 0, Entries: entries });
     // Content-Length, as the emulator (and AWS) answer: writeHead without it makes node answer
-    // chunked, which cost the load generator ~20 % more CPU per request than the emulator's answers.
+    // chunked: the load generator then paid 0.118 ms of CPU per request, against 0.094-0.123 ms for the emulator's answers.
     res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': randomUUID(), 'Content-Length': Buffer.byteLength(body) });
     res.end(body);
   });
