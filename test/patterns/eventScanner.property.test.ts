@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { FlatEvent, RuleIndex, SlotTable, compilePattern, matchPattern, parseEventJson } from '../../src/engine/patterns/index.js';
-import { scanEventText } from '../../src/engine/patterns/eventScanner.js';
+import { isJsonObjectText, scanEventText } from '../../src/engine/patterns/eventScanner.js';
 
 type Node =
   | { readonly t: 'obj'; readonly members: readonly (readonly [string, Node])[] }
@@ -154,5 +154,47 @@ describe('the JSON-text scanner agrees with parse + flatten', () => {
     const deep = `{"d": ${'['.repeat(200)}${']'.repeat(200)}, "a": {"b": 0}}`;
     expect(index.match(deep)).toEqual(['deep']);
     expect(index.match('{"a": {"b": 0}, "a": {"c": 0}}')).toEqual([]); // the last "a" wins, as in JSON.parse
+  });
+});
+
+/** What PutEvents requires of a Detail: JSON.parse reads it, as an object. */
+function parsesToObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+describe('isJsonObjectText agrees with JSON.parse', () => {
+  it('on the texts above (broken ones included) it answers exactly as JSON.parse does', () => {
+    const seen = { objects: 0, not: 0 };
+    fc.assert(
+      fc.property(eventText, (text) => {
+        const expected = parsesToObject(text);
+        expect(isJsonObjectText(text)).toBe(expected);
+        if (expected) seen.objects++;
+        else seen.not++;
+      }),
+      { numRuns: 5000 },
+    );
+    expect(seen.objects).toBeGreaterThan(1000);
+    expect(seen.not).toBeGreaterThan(500);
+  });
+
+  it('on any JSON object it answers true; on any text at all, true only where JSON.parse reads an object', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.constantFrom(undefined, 2, '\t'), (object, space) => {
+        expect(isJsonObjectText(JSON.stringify(object, null, space))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom('{', '}', '[', ']', '"', ':', ',', '1', 'e', '-', '.', '\\', 'u', ' ', '\ud800', '\u0000', 'x') })), (text) => {
+        if (isJsonObjectText(text)) expect(parsesToObject(text)).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

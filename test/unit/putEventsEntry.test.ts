@@ -1,4 +1,5 @@
-import { entriesExceed, entrySize, type PutEventsEntry } from '../../src/apis/events/bus/putEventsEntry.js';
+import { checkEntry, entriesExceed, entrySize, isEntryFailure, type PutEventsEntry } from '../../src/apis/events/bus/putEventsEntry.js';
+import { UnparsedDetail } from '../../src/apis/events/bus/envelope.js';
 
 describe('entriesExceed', () => {
   const entry = (detailText: string, extra: Partial<PutEventsEntry> = {}): PutEventsEntry => ({ Source: 's', DetailType: 'd', Detail: `{"t":"${detailText}"}`, ...extra });
@@ -18,5 +19,27 @@ describe('entriesExceed', () => {
     expect(entriesExceed([], 0)).toBe(false);
     expect(entriesExceed([{}], 0)).toBe(false);
     expect(entriesExceed([{ Source: 'x' }], 0)).toBe(true);
+  });
+});
+
+describe('checkEntry: the Detail', () => {
+  const check = (Detail: string) => checkEntry({ Source: 's', DetailType: 'd', Detail }, { allowAwsSources: false });
+  const detailOf = (Detail: string) => {
+    const checked = check(Detail);
+    if (isEntryFailure(checked)) return checked;
+    return checked.detail instanceof UnparsedDetail ? { unparsed: checked.detail.parse() } : { parsed: checked.detail };
+  };
+  const malformed = { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+
+  test('a JSON object is accepted; the scanner leaves it unparsed where it can tell, JSON.parse decides the rest', () => {
+    expect(detailOf(' {"a": [1, {"b": null}], "c": "\\u00e9"} ')).toEqual({ unparsed: { a: [1, { b: null }], c: 'é' } });
+    // A lone surrogate, and nesting past the scanner's depth: JSON.parse reads them.
+    expect(detailOf('{"a":"\ud800"}')).toEqual({ parsed: { a: '\ud800' } });
+    const deep = `{"a":${'['.repeat(200)}${']'.repeat(200)}}`;
+    expect(detailOf(deep)).toEqual({ parsed: JSON.parse(deep) });
+  });
+
+  test.each(['', ' ', '[1]', '"text"', '1', 'null', '{not json', '{"a":1,}', '{"a":1} x', '{"a":01}', '{"a":"\u0001"}', '{"a":1}\u0000', `{"a":${'['.repeat(200)}}`])('%j is malformed', (text) => {
+    expect(check(text)).toEqual(malformed);
   });
 });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { RecentEventList } from '../../src/engine/delivery/recentEventList.js';
+import { UnparsedDetail } from '../../src/apis/events/bus/envelope.js';
 
 const item = (n: number) => ({ n, detail: { text: `event ${n}`, tags: ['a', 'b'] } });
 const items = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => item(from + i));
@@ -126,4 +127,14 @@ test('the ring holds, ages and reads exactly what the array it replaced did', ()
     }),
     { numRuns: 300 },
   );
+});
+
+test('an event whose Detail is still unparsed text is listed with it parsed, fresh and after aging', () => {
+  const list = new RecentEventList<{ id: string; detail: unknown }>(5, 1024 * 1024);
+  const text = '{ "total" : 1.50, "note": "caf\\u00e9", "items": [ {"sku": "a"} ] }';
+  list.push({ id: 'e1', detail: new UnparsedDetail(text) });
+  expect(list.toArray()).toEqual([{ id: 'e1', detail: JSON.parse(text) }]);
+  list.age();
+  expect(list.age()).toBe(false); // serialized
+  expect(list.toArray()).toEqual([{ id: 'e1', detail: JSON.parse(text) }]);
 });

@@ -41,6 +41,23 @@ export function scanEventText(text: string, paths: PathNode, into: FlatEvent, me
   return new Scanner(text, length === text.length, length, into, members).event(paths);
 }
 
+/**
+ * True when JSON.parse certainly reads the text as an object (not null, not an array), told
+ * without building it. False when it does not, and also when the scanner cannot tell (lone
+ * surrogates, nesting deeper than MAX_DEPTH): the caller then asks JSON.parse itself.
+ */
+export function isJsonObjectText(text: string): boolean {
+  if (typeof text !== 'string') return false;
+  const length = encode(text);
+  if (length < 0) return false;
+  let p = bytes[0]! <= 32 ? spaceEnd(bytes, 0) : 0;
+  if (bytes[p] !== OPEN_BRACE) return false;
+  p = skipValue(bytes, p, MAX_DEPTH);
+  if (p < 0) return false;
+  if (bytes[p]! <= 32) p = spaceEnd(bytes, p);
+  return p === length;
+}
+
 const encoder = new TextEncoder();
 let bytes = Buffer.allocUnsafeSlow(1 << 16);
 /** `bytes` read 4 at a time (digitsEnd). */

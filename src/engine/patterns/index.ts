@@ -21,6 +21,7 @@ export { RuleIndex } from './ruleIndex.js';
 export { flattenEvent, FlatEvent, PathTree, type Leaf, type PathNode } from './flatten.js';
 export { SlotTable } from './match.js';
 export { parseEventJson, JsonNumber } from './eventJson.js';
+export { isJsonObjectText } from './eventScanner.js';
 
 export const INVALID_PATTERN_PREFIX = 'Event pattern is not valid. Reason: ';
 

@@ -174,6 +174,14 @@ export class RuleIndex<T> {
   }
 
   /**
+   * False when no rule can match the event, told from its anchors alone (`source`, `detail-type`:
+   * see noCandidates), before anything else of it is read; true when one may.
+   */
+  mayMatch(event: object): boolean {
+    return this.entries.size > 0 && !this.noCandidates(event);
+  }
+
+  /**
    * True when the anchors alone, read straight from the event object, show that no rule can
    * match: every rule sits in an anchor bucket (the scan list is empty), and no anchor path's
    * value is a string with a bucket. Most events on a bus with many rules meet no candidate

@@ -2,7 +2,8 @@
  * One PutEvents / PutPartnerEvents entry: AWS's per-entry checks and the envelope
  * it becomes. Pure apart from the id and clock passed in.
  */
-import { formatEventTime, type EventEnvelope } from './envelope.js';
+import { isJsonObjectText } from '../../../engine/patterns/index.js';
+import { formatEventTime, UnparsedDetail, type EventEnvelope } from './envelope.js';
 
 export interface PutEventsEntry {
   Time?: number;
@@ -24,10 +25,13 @@ const required = (name: string): EntryFailure => ({
   ErrorMessage: `Parameter ${name} is not valid. Reason: ${name} is a required argument.`,
 });
 
-/** An entry that passed AWS's checks, with its Detail parsed (once: it is most of an entry's cost). */
+/**
+ * An entry that passed AWS's checks, with its Detail parsed, or checked and left for the router to
+ * parse when a rule may read it (UnparsedDetail: parsing is most of an entry's cost).
+ */
 export interface CheckedEntry {
   entry: PutEventsEntry;
-  detail: Record<string, unknown>;
+  detail: Record<string, unknown> | UnparsedDetail;
 }
 
 // An event's `time` is `YYYY-MM-DDThh:mm:ssZ`: a Time outside years 0-9999 has no such form (and
@@ -43,7 +47,8 @@ export function checkEntry(entry: PutEventsEntry, options: { allowAwsSources: bo
   if (entry.Time !== undefined && !(entry.Time >= minTimeSeconds && entry.Time < maxTimeSeconds)) {
     return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Time is not valid. Reason: Time must be a date between the years 0 and 9999.' };
   }
-  const detail = parseJsonObject(entry.Detail);
+  // Scanned, not parsed, when the scanner can tell; JSON.parse decides the rest (and every malformed one).
+  const detail = isJsonObjectText(entry.Detail) ? new UnparsedDetail(entry.Detail) : parseJsonObject(entry.Detail);
   if (!detail) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
   // The aws. namespace is reserved for AWS services.
   if (!options.allowAwsSources && entry.Source.startsWith('aws.')) {

@@ -14,7 +14,7 @@ import type { Logger } from '../../../util/log.js';
 import { isoMillis } from '../../../util/isoMillis.js';
 import type { DeliveryEngine } from '../../../engine/delivery/engine.js';
 import type { DeliveryHistory } from '../../../engine/delivery/history.js';
-import type { EventEnvelope } from './envelope.js';
+import { UnparsedDetail, type EventEnvelope } from './envelope.js';
 import { limits } from '../../../limits.js';
 
 /** What forwarding an event to a bus answers (an event-bus target's delivery outcome). */
@@ -154,7 +154,14 @@ export class EventRouter {
   private matchingRules(ns: NamespaceState, busName: string, event: EventEnvelope, options: RouteOptions | undefined): RuleRecord[] {
     // A new list on every call (RuleIndex.match), so a delivery that routes again, inside the
     // loop over these rules, cannot change it.
-    const matched = this.index(ns, busName).match(event);
+    const index = this.index(ns, busName);
+    const detail = event.detail;
+    if (detail instanceof UnparsedDetail) {
+      // Parsed only when a rule may read it; an event that meets none keeps its text (see UnparsedDetail).
+      if (options === undefined && !index.mayMatch(event)) return [];
+      event.detail = detail.parse();
+    }
+    const matched = index.match(event);
     if (options === undefined) return matched;
     let rules = [...matched];
     if (options.ownerRule && !rules.includes(options.ownerRule)) rules.unshift(options.ownerRule);
