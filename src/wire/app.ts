@@ -142,7 +142,8 @@ function run(deps: WireDeps, operation: string, body: Record<string, unknown>, c
   const input = parseRequest(operation, body);
   const action = actions[operation as OperationName];
   if (!action) throw new NotImplementedException(`Operation ${operation} is not implemented by eventbridge-local yet (see docs/compatibility.md).`);
-  const existed = deps.store.findNamespace(caller.account, caller.region) !== undefined;
+  const found = deps.store.findNamespace(caller.account, caller.region);
+  const existed = found !== undefined;
   // Spelled out rather than spread from deps: this runs on every call, and a literal of fixed shape is cheaper.
   const ctx: ActionContext = {
     store: deps.store,
@@ -156,7 +157,7 @@ function run(deps: WireDeps, operation: string, body: Record<string, unknown>, c
     account: caller.account,
     region: caller.region,
     requestId,
-    ns: deps.store.namespace(caller.account, caller.region),
+    ns: found ?? deps.store.namespace(caller.account, caller.region),
   };
   // A refused request leaves no trace: not even the caller's namespace, if this request created it.
   const forget = (err: unknown): never => {

@@ -9,6 +9,8 @@ test("PutEvents' answer spells the JSON that JSON.stringify makes of it", () => 
   spelledAsStringify(new PutEventsOutput(0, []));
   spelledAsStringify(new PutEventsOutput(0, [{ EventId: randomIds.uuid() }, { EventId: randomUUID() }]));
   spelledAsStringify(new PutEventsOutput(1, [{ EventId: randomIds.uuid() }, { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' }]));
+  // Told that the ids are the emulator's own UUIDs (PutEvents with randomIds).
+  spelledAsStringify(new PutEventsOutput(1, [{ EventId: randomIds.uuid() }, { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' }, { EventId: randomIds.uuid() }], true));
   // Injected ids (tests choose their own) that need escaping, lone surrogates included.
   spelledAsStringify(new PutEventsOutput(0, [{ EventId: 'a"b\\c' }, { EventId: 'line\nbreak' }, { EventId: '\ud800' }, { EventId: 'é' }, { EventId: '' }]));
   const entry = fc.oneof(

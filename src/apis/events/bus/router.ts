@@ -112,11 +112,13 @@ export class EventRouter {
     this.fanOut.set(id, { deliveries, warned: false });
   }
 
-  /** Match and enqueue. Returns the names of the rules the event reached; undefined when the bus does not exist. */
-  route(ns: NamespaceState, busName: string, event: EventEnvelope, options?: RouteOptions): string[] | undefined {
+  /**
+   * Match and enqueue. Returns the names of the rules the event reached; undefined when the bus does not exist.
+   * `receivedAt`: when the event was received (PutEvents reads the clock once for all its entries).
+   */
+  route(ns: NamespaceState, busName: string, event: EventEnvelope, options?: RouteOptions, receivedAt: number = this.deps.clock.now()): string[] | undefined {
     // Runs for every entry of every PutEvents: no closures or throw-away objects per event here.
-    const { history, log, clock } = this.deps;
-    const receivedAt = clock.now();
+    const { history, log } = this.deps;
     const recordedEvent = event as unknown as Record<string, unknown>;
     if (!ns.eventBuses[busName]) {
       // AWS accepts the entry (it gets an EventId) and the event goes nowhere; say so where users look.
