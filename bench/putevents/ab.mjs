@@ -9,7 +9,7 @@
 // falls as the rate rises, and under a closed loop the rate is the neighbours' to set.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { awsOk, closedLoop, fmt, freePort, median, pacedLoop, preparedAwsCall, spawnAndWait, startServer, tempDir, awsCall, nodeFlags } from '../lib/load.mjs';
+import { awsOk, closedLoop, fmt, freePort, median, pacedLoop, rawAwsCall, spawnAndWait, startServer, tempDir, awsCall, nodeFlags } from '../lib/load.mjs';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const [a, b] = args;
@@ -57,7 +57,7 @@ for (let round = 0; round < rounds; round++) {
   for (const [name, checkout] of round % 2 ? [['B', b], ['A', a]] : [['A', a], ['B', b]]) {
     const server = await start(checkout);
     try {
-      const call = preparedAwsCall(server.url, 'PutEvents', { Entries: entries });
+      const call = rawAwsCall(server.url, 'PutEvents', { Entries: entries });
       await closedLoop(call, { seconds: 0.5 });
       const cpu0 = cpuMs(server.child.pid);
       const run0 = runMs(server.child.pid);

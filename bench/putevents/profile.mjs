@@ -3,7 +3,7 @@
 // Writes a .cpuprofile into <out-dir> (open it in Chrome DevTools) and prints the top self-time functions.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { awsCall, awsOk, closedLoop, emulatorCommand, fmt, freePort, preparedAwsCall, spawnAndWait, tempDir, nodeFlags } from '../lib/load.mjs';
+import { awsCall, awsOk, closedLoop, emulatorCommand, fmt, freePort, rawAwsCall, spawnAndWait, tempDir, nodeFlags } from '../lib/load.mjs';
 
 const [outDir, secondsArg] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const seconds = Number(secondsArg ?? 5);
@@ -21,7 +21,7 @@ for (let i = 0; i < ruleCount; i++) {
   if (matching && withTargets) await awsOk(url, 'PutTargets', { Rule: `rule-${i}`, Targets: [{ Id: 't', Arn: `arn:aws:sqs:us-east-1:000000000000:q${i}` }] });
 }
 const entries = Array.from({ length: 10 }, (_, i) => ({ Source: i % 5 === 0 ? 'bench.orders' : `bench.other${i}`, DetailType: 'Order Placed', Detail: JSON.stringify({ orderId: `o-${i}`, total: 10 + i, items: [{ sku: 'a', qty: 1 }] }) }));
-const r = await closedLoop(preparedAwsCall(url, 'PutEvents', { Entries: entries }), { seconds, concurrency: 16 });
+const r = await closedLoop(rawAwsCall(url, 'PutEvents', { Entries: entries }), { seconds, concurrency: 16 });
 console.log(`${fmt(r.rps)} requests/s, p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms, failed ${r.failed}`);
 await server.stop();
 
