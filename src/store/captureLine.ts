@@ -24,6 +24,15 @@ interface TargetPart {
 
 /** By list key (the target ARN). Checked on each use, not trusted: a key's captures may come from another rule. */
 const targetParts = new Map<string, TargetPart>();
+/**
+ * At most this many keys are kept: a long-running emulator whose tests make a queue of their own
+ * each time would otherwise keep one entry per ARN ever captured. Past it the cache starts again
+ * (a cache: the texts are made again on the next capture of each key).
+ */
+export const maxTargetParts = 1024;
+
+/** Keys cached now (tests). */
+export const targetPartsCached = (): number => targetParts.size;
 
 function targetPart(key: string, c: CapturedPayload): TargetPart {
   const known = targetParts.get(key);
@@ -36,6 +45,7 @@ function targetPart(key: string, c: CapturedPayload): TargetPart {
     head: `{"o":"c","k":${str(key)},"v":{"targetArn":${str(c.targetArn)},"targetId":${str(c.targetId)},"ruleArn":${str(c.ruleArn)},"eventId":`,
     tail: `,"parameters":${str(c.parameters)}}`,
   };
+  if (targetParts.size >= maxTargetParts && !targetParts.has(key)) targetParts.clear();
   targetParts.set(key, part);
   return part;
 }

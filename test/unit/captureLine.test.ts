@@ -1,4 +1,4 @@
-import { captureLine } from '../../src/store/captureLine.js';
+import { captureLine, maxTargetParts, targetPartsCached } from '../../src/store/captureLine.js';
 import type { CapturedPayload } from '../../src/store/schema.js';
 
 const parameters = { SqsParameters: { MessageGroupId: 'g"1' } };
@@ -34,4 +34,13 @@ test('consecutive, alternating and equal-but-distinct payloads each get their ow
   const built = (text: string) => [...text].join(''); // equal content, another string
   const payloads = ['{"a":1}', '{"a":1}', '', 'x"y', '{"a":1}', built('{"a":1}'), '\u2028', '', '""'];
   for (const payload of payloads) expect(captureLine(key, capture({ payload }), 10)).toBe(stringified(key, capture({ payload }), 10));
+});
+
+test('the per-target texts kept stay bounded however many targets were captured, and lines stay right past the bound', () => {
+  for (let i = 0; i < 3 * maxTargetParts; i++) {
+    const key = `arn:aws:sqs:us-east-1:123456789012:q-${i}`;
+    const c = capture({ targetArn: key });
+    expect(captureLine(key, c, 10)).toBe(stringified(key, c, 10));
+    expect(targetPartsCached()).toBeLessThanOrEqual(maxTargetParts);
+  }
 });
