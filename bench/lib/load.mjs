@@ -120,7 +120,7 @@ export function awsCall(url, operation, input, target = `AWSEvents.${operation}`
 export function preparedAwsCall(url, operation, input) {
   const body = JSON.stringify(input);
   const { hostname, port } = new URL(url);
-  const headers = { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `AWSEvents.${operation}`, Authorization: authorization, 'Content-Length': Buffer.byteLength(body) };
+  const headers = preparedHeaders(operation, body);
   const options = { method: 'POST', agent, hostname, port, path: '/', headers };
   return () => send(options, undefined, body);
 }
@@ -137,9 +137,8 @@ export function preparedAwsCall(url, operation, input) {
 export function rawAwsCall(url, operation, input) {
   const body = JSON.stringify(input);
   const { hostname, port } = new URL(url);
-  const head =
-    `POST / HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: AWSEvents.${operation}\r\n` +
-    `Authorization: ${authorization}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: keep-alive\r\n\r\n`;
+  const headers = { Host: `${hostname}:${port}`, ...preparedHeaders(operation, body), Connection: 'keep-alive' };
+  const head = `POST / HTTP/1.1\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`;
   const bytes = Buffer.from(head + body, 'utf8');
   const idle = [];
   const connect = () =>
@@ -190,6 +189,11 @@ export function rawAwsCall(url, operation, input) {
       socket.write(bytes);
     });
   };
+}
+
+/** The headers of a prepared AWS call (preparedAwsCall, rawAwsCall): both generators send the same ones. */
+function preparedHeaders(operation, body) {
+  return { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `AWSEvents.${operation}`, Authorization: authorization, 'Content-Length': Buffer.byteLength(body) };
 }
 
 /** An AWS call that must succeed; returns the parsed answer. */
