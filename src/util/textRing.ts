@@ -5,9 +5,14 @@
  * thousands per second: as strings they would be garbage that only a full collection clears; here
  * a record costs the collector nothing.
  *
- * The buffer starts small and doubles as needed up to `maxBytes`. Records are written one after
- * another; when the next one does not fit before the end, writing goes on from the start. A record
- * longer than `maxBytes` is kept alone (the buffer grows to hold it).
+ * Records are written one after another into the part of the buffer in use (`end` bytes); when
+ * the next one does not fit before `end`, writing goes on from the start. The first buffer is
+ * `initialBytes`; once the records outgrow it, one buffer of `maxBytes` replaces it (the only copy
+ * ever made) and the part in use grows from there, doubling, each time a record meets its end
+ * while the kept records fill it. Growing is then a number changed: no record moves, and only the
+ * pages written to become resident. (A buffer grown by copying stalled the event loop 5-20 ms at
+ * each doubling of the delivery history, in the latency bench's tail: docs/performance.md.)
+ * A record longer than `maxBytes` is kept alone (a buffer of its size holds it).
  */
 export class TextRing {
   private buffer: Buffer | undefined;
@@ -20,6 +25,8 @@ export class TextRing {
   private used = 0;
   /** Where the next record is written. */
   private write = 0;
+  /** The part of the buffer in use: writing wraps here (at most the buffer's length). */
+  private end = 0;
 
   constructor(
     private readonly maxRecords: number,
@@ -35,10 +42,12 @@ export class TextRing {
     const bytes = Buffer.byteLength(text, 'utf8');
     const buffer = this.room(bytes);
     if (this.count === this.maxRecords) this.dropOldest();
-    if (this.write + bytes > buffer.length) {
-      // The records after the last one written are the oldest: they go before the start is reused.
+    if (this.write + bytes > this.end) {
+      // The records after the last one written are the oldest: they go whether writing wraps or
+      // the part in use grows past them.
       while (this.count && this.starts[this.first] >= this.write) this.dropOldest();
-      this.write = 0;
+      if (this.end < buffer.length && this.used + bytes > this.end) this.end = Math.min(buffer.length, Math.max(this.end * 2, this.write + bytes));
+      if (this.write + bytes > this.end) this.write = 0;
     }
     buffer.write(text, this.write);
     this.written(this.write + bytes);
@@ -55,8 +64,8 @@ export class TextRing {
 
   /**
    * The usual case without measuring the text first (a second pass over it): by its largest
-   * possible size (3 UTF-8 bytes per UTF-16 unit) it fits before the buffer's end, and the buffer
-   * need not grow for it. The records it overwrote are dropped after, by its real size.
+   * possible size (3 UTF-8 bytes per UTF-16 unit) it fits before the end of the part in use, and the
+   * first buffer need not be replaced for it. The records it overwrote are dropped after, by its real size.
    */
   private pushInPlace(text: string | readonly string[]): boolean {
     const buffer = this.buffer;
@@ -64,7 +73,7 @@ export class TextRing {
     if (typeof text === 'string') length = text.length;
     else for (let i = 0; i < text.length; i++) length += text[i]!.length;
     const largest = length * 3;
-    if (!buffer || this.write + largest > buffer.length || (buffer.length < this.maxBytes && this.used + largest > buffer.length)) return false;
+    if (!buffer || this.write + largest > this.end || (buffer.length < this.maxBytes && this.used + largest > buffer.length)) return false;
     if (this.count === this.maxRecords) this.dropOldest();
     // write(text, offset), UTF-8 by default: with a length or an encoding argument it took 3-4x
     // as long for a record of a few hundred bytes (argument checks), in a loop of 1,000 records.
@@ -85,6 +94,9 @@ export class TextRing {
     this.count++;
     this.used += end - start;
     this.write = end;
+    // Only after a record longer than maxBytes (its buffer is longer too) can the kept records add
+    // up to more: the bound holds for them as for the rest.
+    while (this.count > 1 && this.used > this.maxBytes) this.dropOldest();
   }
 
   /** How many texts are kept. */
@@ -119,19 +131,19 @@ export class TextRing {
   }
 
   /**
-   * The buffer, first made or grown when the kept records and the new one would not fit in it (the
-   * records are copied to the start of the new one, oldest first; `push` then makes room as usual). Short of `maxBytes` a wrap may
-   * still drop a few old records early: the space left at the end is not used.
+   * The buffer, made or replaced when the record cannot be written in it: the first buffer (or the
+   * one of an oversized record) when the kept records and this one would not fit in it, and any
+   * buffer shorter than the record. The kept records are copied to the start of the new one, oldest
+   * first; `push` then makes room as usual. Short of `maxBytes` a wrap may still drop a few old
+   * records early: the space left at the end is not used.
    */
   private room(bytes: number): Buffer {
     const current = this.buffer;
     if (current && bytes <= current.length && (current.length >= this.maxBytes || this.used + bytes <= current.length)) return current;
-    let size = current?.length ?? this.initialBytes;
-    while (size < this.used + bytes && size < this.maxBytes) size *= 2;
-    size = Math.max(Math.min(size, this.maxBytes), bytes);
     // Not zero-filled: only the pages written to become resident.
-    const grown = Buffer.allocUnsafeSlow(size);
+    const grown = Buffer.allocUnsafeSlow(current ? Math.max(this.maxBytes, bytes) : Math.max(this.initialBytes, bytes));
     this.write = current ? this.copyRecords(current, grown) : 0;
+    this.end = current ? Math.min(grown.length, Math.max(current.length * 2, this.write + bytes)) : grown.length;
     this.buffer = grown;
     return grown;
   }

@@ -92,13 +92,13 @@ test('a record pushed in parts is kept as the joined text, in place or not (grow
       const kept = ring.toArray();
       expect(kept).toEqual(pushed.slice(pushed.length - kept.length));
       expect(kept.at(-1)).toBe(pushed.at(-1));
-      // (After the oversized record the buffer stays at its size: the byte bound is checked before it.)
-      if (i < 150) expect(Buffer.byteLength(kept.join(''))).toBeLessThanOrEqual(256);
+      // After the oversized record too (its buffer is longer than maxBytes), unless it is alone.
+      if (kept.length > 1) expect(Buffer.byteLength(kept.join(''))).toBeLessThanOrEqual(256);
     }
   }
 });
 
-test('growing after a wrap keeps every record, in order (records are copied in runs)', () => {
+test('growing after a wrap keeps the records in order (those of the first buffer are copied in runs)', () => {
   // Few records and a small first buffer: the count bound drops records, so writing wraps before the
   // bytes fill the buffer, and a later longer record makes it grow with its records in two runs.
   for (const maxRecords of [3, 5, 8]) {
@@ -111,6 +111,58 @@ test('growing after a wrap keeps every record, in order (records are copied in r
       const kept = ring.toArray();
       expect(kept).toEqual(pushed.slice(pushed.length - kept.length));
       expect(kept.at(-1)).toBe(text);
+    }
+  }
+});
+
+test('grows without moving its records: one buffer replaces the first, and no other is made', () => {
+  const allocUnsafeSlow = Buffer.allocUnsafeSlow;
+  const sizes: number[] = [];
+  Buffer.allocUnsafeSlow = (size: number) => {
+    sizes.push(size);
+    return allocUnsafeSlow(size);
+  };
+  try {
+    // 64 KiB at most, from 1 KiB: the part in use doubles six times, and writing wraps many times after.
+    const ring = new TextRing(100_000, 64 * 1024, 1024);
+    const all = texts(5000, 100);
+    all.forEach((t, i) => {
+      ring.push(t);
+      const kept = ring.toArray();
+      expect(kept.at(-1)).toBe(t);
+      // Nothing is dropped while the part in use can still grow past the records.
+      if ((i + 1) * 100 <= 32 * 1024) expect(kept).toHaveLength(i + 1);
+    });
+    expect(sizes).toEqual([1024, 64 * 1024]);
+    const kept = ring.toArray();
+    expect(kept).toEqual(all.slice(-kept.length));
+    expect(kept.length).toBeGreaterThanOrEqual(654);
+  } finally {
+    Buffer.allocUnsafeSlow = allocUnsafeSlow;
+  }
+});
+
+test('any mix of pushes keeps the newest texts in order, within both bounds (seeded random sizes, parts and multi-byte text)', () => {
+  let seed = 7;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  for (const [maxRecords, maxBytes, initial] of [[5, 512, 32], [50, 4096, 64], [1000, 2048, 2048], [3, 300, 16]] as const) {
+    const ring = new TextRing(maxRecords, maxBytes, initial);
+    const pushed: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      // Mostly short records; now and then one near the bound, one past it, a run of long ones.
+      const size = i % 500 === 499 ? maxBytes + 10 : i % 97 === 0 ? maxBytes - 5 : (i / 300) % 2 < 1 ? 1 + random(40) : 20 + random(200);
+      const text = `${i}:`.padEnd(size, random(4) === 0 ? 'é✓' : 'x');
+      if (random(2)) ring.push(text);
+      else ring.pushParts([text.slice(0, 3), text.slice(3)]);
+      pushed.push(text);
+      const kept = ring.toArray();
+      expect(kept).toEqual(pushed.slice(pushed.length - kept.length));
+      expect(kept.at(-1)).toBe(text);
+      expect(kept.length).toBeLessThanOrEqual(maxRecords);
+      if (kept.length > 1) expect(Buffer.byteLength(kept.join(''))).toBeLessThanOrEqual(maxBytes);
     }
   }
 });
