@@ -48,6 +48,8 @@ export const limits = {
   fanOutEventsTracked: 10_000,
   /** Inspection records kept (oldest dropped first). */
   capturesPerTarget: 1_000,
+  /** ... and no more than 8 MiB of them per target (as the recent events per bus). */
+  captureBytesPerTarget: 8 * 1024 * 1024,
   deadLettersPerQueue: 10_000,
   /** Recent events kept per bus for inspection: the last 1,000, and no more than 8 MiB of them. */
   recentEventsPerBus: 1_000,

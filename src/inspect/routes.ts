@@ -88,7 +88,7 @@ export function inspectRouter(deps: InspectDeps): express.Router {
     answerList(res, () => {
       const { query, filters: f } = parseListQuery(req.query, { targetArn: checks.arn });
       const lists = deps.store.delivery.captures;
-      const all = newestFirst(f.targetArn ? [lastOf(ownList(lists, f.targetArn), limits.capturesPerTarget)] : Object.values(lists).map((l) => lastOf(l, limits.capturesPerTarget)));
+      const all = newestFirst(f.targetArn ? [lists.list(f.targetArn)] : lists.entries().map(([, list]) => list));
       const { items, nextToken } = page(all, query);
       return { captures: items.map((c) => ({ ...c, at: new Date(c.at).toISOString() })), nextToken };
     }),

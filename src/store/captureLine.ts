@@ -68,14 +68,15 @@ function payloadJson(payload: string): string {
 }
 
 export function captureLine(key: string, capture: CapturedPayload, max: number): string {
-  if (!wellTyped(capture)) return str({ o: 'c', k: key, v: capture, max });
+  if (!isWellTypedCapture(capture)) return str({ o: 'c', k: key, v: capture, max });
   const part = targetPart(key, capture);
   return `${part.head}${str(capture.eventId)},"at":${number(capture.at)},"payload":${payloadJson(capture.payload)}${part.tail},"max":${number(max)}}`;
 }
 
 /** Every field of the type it is declared with (the hand-built text has no way to leave one out, as JSON.stringify does an undefined). */
-function wellTyped(c: CapturedPayload): boolean {
+export function isWellTypedCapture(c: CapturedPayload): boolean {
   return (
+    typeof c === 'object' && c !== null &&
     typeof c.targetArn === 'string' && typeof c.targetId === 'string' && typeof c.ruleArn === 'string' && typeof c.eventId === 'string' &&
     typeof c.at === 'number' && typeof c.payload === 'string' && typeof c.parameters === 'object' && c.parameters !== null
   );

@@ -11,6 +11,8 @@ import type { ArchivedEvent, CapturedPayload, DeadLetterMessage, DeliveryData, D
 import { emptyDeliveryData } from './schema.js';
 import { seal, sealedRoom, sealInto } from './lineSeal.js';
 import { captureLine } from './captureLine.js';
+import { CaptureLists } from './captureLists.js';
+import { limits } from '../limits.js';
 
 /** A journal line, parsed. Short keys: the journal holds one per job change. */
 export type JournalOperation =
@@ -107,7 +109,8 @@ function clearKeys(record: Record<string, unknown>): void {
  */
 export class DeliveryRecords {
   readonly deliveries: Record<string, DeliveryJob>;
-  readonly captures: Record<string, CapturedPayload[]>;
+  /** Out of the JS heap (see CaptureLists); the loaded data's lists are moved in and emptied. */
+  readonly captures: CaptureLists;
   readonly deadLetters: Record<string, DeadLetterMessage[]>;
   readonly archivedEvents: Record<string, ArchivedEvent[]>;
   private jobCount: number;
@@ -127,7 +130,9 @@ export class DeliveryRecords {
     readonly capacity = Number.POSITIVE_INFINITY,
   ) {
     this.deliveries = data.deliveries;
-    this.captures = data.captures;
+    this.captures = new CaptureLists(limits.captureBytesPerTarget);
+    for (const [key, list] of Object.entries(data.captures)) for (const capture of lastOf(list, limits.capturesPerTarget)) this.captures.append(key, capture, limits.capturesPerTarget);
+    clearKeys(data.captures);
     this.deadLetters = data.deadLetters;
     this.archivedEvents = data.archivedEvents;
     this.jobCount = Object.keys(data.deliveries).length;
@@ -162,7 +167,7 @@ export class DeliveryRecords {
   }
 
   appendCapture(targetArn: string, capture: CapturedPayload, max: number): void {
-    appendBounded(this.captures, targetArn, capture, max);
+    this.captures.append(targetArn, capture, max);
     if (this.journaled) this.ops.push(captureLine(targetArn, capture, max));
   }
 
@@ -190,14 +195,15 @@ export class DeliveryRecords {
 
   /** Clear captures and dead letters (pending deliveries are kept: they were accepted). */
   clearInspectionRecords(): void {
-    clearKeys(this.captures);
+    this.captures.clear();
     clearKeys(this.deadLetters);
     this.note({ o: 'cr' });
   }
 
   /** Forget everything, in place (parts of the runtime hold these collections). */
   clear(): void {
-    applyOperation(this, { o: 'r' });
+    applyOperation({ deliveries: this.deliveries, captures: {}, deadLetters: this.deadLetters, archivedEvents: this.archivedEvents }, { o: 'r' });
+    this.captures.clear();
     this.jobCount = 0;
     this.ops = [];
     this.jobs.clear();
@@ -239,7 +245,7 @@ export class DeliveryRecords {
   /** Records in the live data (what a snapshot holds), to decide when the journal is worth compacting. */
   liveRecordCount(): number {
     let n = this.jobCount;
-    for (const list of Object.values(this.captures)) n += list.length;
+    n += this.captures.count;
     for (const list of Object.values(this.deadLetters)) n += list.length;
     for (const list of Object.values(this.archivedEvents)) n += list.length;
     return n;
@@ -254,7 +260,7 @@ export class DeliveryRecords {
   snapshotLines(chunkLines = 2_000): Iterable<string> {
     const jobs = Object.values(this.deliveries);
     const lists: Array<[string, string, unknown[]]> = [];
-    for (const [k, list] of Object.entries(this.captures)) lists.push(['c', k, list.slice()]);
+    for (const [k, list] of this.captures.entries()) lists.push(['c', k, list]);
     for (const [k, list] of Object.entries(this.deadLetters)) lists.push(['q', k, list.slice()]);
     for (const [k, list] of Object.entries(this.archivedEvents)) lists.push(['a', k, list.slice()]);
     return chunked(jobs, lists, chunkLines);
