@@ -131,9 +131,9 @@ export class TextRing {
   }
 
   /**
-   * The buffer, made or replaced when the record cannot be written in it: the first buffer (or the
-   * one of an oversized record) when the kept records and this one would not fit in it, and any
-   * buffer shorter than the record. The kept records are copied to the start of the new one, oldest
+   * The buffer, made or replaced when the record cannot be written in it: the first buffer when the
+   * kept records and this one would not fit in it, and any buffer shorter than the record (then one
+   * of the record's size when it is longer than maxBytes). The kept records are copied to the start of the new one, oldest
    * first; `push` then makes room as usual. Short of `maxBytes` a wrap may still drop a few old
    * records early: the space left at the end is not used.
    */
