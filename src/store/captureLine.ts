@@ -50,7 +50,8 @@ function targetPart(key: string, c: CapturedPayload): TargetPart {
   return part;
 }
 
-const number = (n: number) => (Number.isFinite(n) ? String(n) : 'null');
+/** A number as JSON.stringify writes it (null when not finite). */
+export const jsonNumber = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
 
 /**
  * The last payload written and its JSON: an event's targets are delivered one after another and
@@ -70,7 +71,7 @@ function payloadJson(payload: string): string {
 export function captureLine(key: string, capture: CapturedPayload, max: number): string {
   if (!isWellTypedCapture(capture)) return str({ o: 'c', k: key, v: capture, max });
   const part = targetPart(key, capture);
-  return `${part.head}${str(capture.eventId)},"at":${number(capture.at)},"payload":${payloadJson(capture.payload)}${part.tail},"max":${number(max)}}`;
+  return `${part.head}${str(capture.eventId)},"at":${jsonNumber(capture.at)},"payload":${payloadJson(capture.payload)}${part.tail},"max":${jsonNumber(max)}}`;
 }
 
 /** Every field of the type it is declared with (the hand-built text has no way to leave one out, as JSON.stringify does an undefined). */

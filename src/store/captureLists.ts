@@ -12,7 +12,7 @@
  * into a JSON string, so that it is written as one part, and read back by a slice).
  */
 import { TextRing } from '../util/textRing.js';
-import { isWellTypedCapture } from './captureLine.js';
+import { isWellTypedCapture, jsonNumber } from './captureLine.js';
 import type { CapturedPayload } from './schema.js';
 
 const str = JSON.stringify;
@@ -48,7 +48,7 @@ export class CaptureLists {
       list.parameters = capture.parameters;
       list.head = `{"targetArn":${str(capture.targetArn)},"targetId":${str(capture.targetId)},"ruleArn":${str(capture.ruleArn)},"parameters":${str(capture.parameters)},"eventId":`;
     }
-    list.ring.pushParts([`${list.head}${str(capture.eventId)},"at":${Number.isFinite(capture.at) ? capture.at : 'null'}}\n`, capture.payload]);
+    list.ring.pushParts([`${list.head}${str(capture.eventId)},"at":${jsonNumber(capture.at)}}\n`, capture.payload]);
   }
 
   /** One target's captures, oldest first (new objects on each call); none for a key never captured. */
