@@ -1,12 +1,15 @@
 // A/B of two built checkouts under the ingest bench's load, alternating round by round:
-//   node bench/putevents/ab.mjs <checkout-A> <checkout-B> [rounds] [seconds] [--no-rules] [--no-targets] [--json-store] [--rate=N]
+//   node bench/putevents/ab.mjs <checkout-A> <checkout-B> [rounds] [seconds] [--no-rules] [--no-targets] [--json-store] [--rate=N] [--warm-up=S]
 // Prints each build's server CPU per request per round and the median with min–max: on a shared
 // machine requests/s follow the neighbours, CPU per request much less. CPU is the run time of all
 // the server's threads from /proc/<pid>/task/*/schedstat (nanoseconds); /proc/<pid>/stat's user and
 // system times (also printed) come in steps too coarse for 3 s rounds here (0.008 ms per request).
-// A checkout named `bare` is the ingest bench's ceiling (bench/putevents/bareServer.mjs) instead.
+// A checkout named `bare` is the ingest bench's ceiling (bench/putevents/bareServer.mjs) instead;
+// `bare+N` is the ceiling with N µs of extra CPU work per request (its BARE_EXTRA_US).
 // --rate=N sends N requests/s to both (pacedLoop) instead of as many as they answer: CPU per request
 // falls as the rate rises, and under a closed loop the rate is the neighbours' to set.
+// --warm-up=S: load before each timed round (default 0.5 s). The emulator with deliveries took 2-8 s to
+// settle (bench/putevents/settle.mjs); a short warm-up measures some of its cold phase too.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { awsOk, closedLoop, fmt, freePort, median, pacedLoop, rawAwsCall, spawnAndWait, startServer, tempDir, awsCall, nodeFlags } from '../lib/load.mjs';
@@ -19,6 +22,7 @@ const seconds = Number(args[3] ?? 3);
 const ruleCount = process.argv.includes('--no-rules') ? 0 : 100;
 const withTargets = !process.argv.includes('--no-targets');
 const jsonStore = process.argv.includes('--json-store');
+const warmUpSeconds = Number(process.argv.find((a) => a.startsWith('--warm-up='))?.slice('--warm-up='.length) ?? 0.5);
 const rate = Number(process.argv.find((a) => a.startsWith('--rate='))?.slice('--rate='.length) ?? 0);
 
 const entries = Array.from({ length: 10 }, (_, i) => ({ Source: i % 5 === 0 ? 'bench.orders' : `bench.other${i}`, DetailType: 'Order Placed', Detail: JSON.stringify({ orderId: `o-${i}`, total: 10 + i, items: [{ sku: 'a', qty: 1 }] }) }));
@@ -37,7 +41,8 @@ function runMs(pid) {
 }
 
 async function start(checkout) {
-  if (checkout === 'bare') return startServer([...nodeFlags, 'bench/putevents/bareServer.mjs']);
+  const bare = /^bare(?:\+(\d+(?:\.\d+)?))?$/.exec(checkout);
+  if (bare) return startServer([...nodeFlags, 'bench/putevents/bareServer.mjs'], { BARE_EXTRA_US: bare[1] ?? '0' });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const flags = JSON.parse(readFileSync(join(checkout, 'package.json'), 'utf8')).scripts.start.split(/\s+/).slice(1, -1);
@@ -58,7 +63,7 @@ for (let round = 0; round < rounds; round++) {
     const server = await start(checkout);
     try {
       const call = rawAwsCall(server.url, 'PutEvents', { Entries: entries });
-      await closedLoop(call, { seconds: 0.5 });
+      await closedLoop(call, { seconds: warmUpSeconds });
       const cpu0 = cpuMs(server.child.pid);
       const run0 = runMs(server.child.pid);
       const r = rate ? await pacedLoop(call, { rate, seconds }) : await closedLoop(call, { seconds });

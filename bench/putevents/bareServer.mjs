@@ -3,11 +3,21 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 
+// BARE_EXTRA_US=N: the ceiling made slower by N µs of CPU work per request (a busy loop before it
+// answers). The ingest bench runs a few of these beside the ceiling to tell what a requests/s goal asks
+// in server CPU per request on this machine, in the same run (bench/putevents/run.mjs, "calibration").
+const extraMs = Number(process.env.BARE_EXTRA_US ?? 0) / 1000;
+function extraWork() {
+  const until = performance.now() + extraMs;
+  while (performance.now() < until);
+}
+
 const server = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
     const input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    if (extraMs > 0) extraWork();
     const entries = (input.Entries ?? []).map(() => ({ EventId: randomUUID() }));
     const body = JSON.stringify({ FailedEntryCount: 0, Entries: entries });
     // Content-Length, as the emulator (and AWS) answer: writeHead without it makes node answer

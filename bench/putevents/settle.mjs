@@ -1,0 +1,57 @@
+// How long a server takes to settle under the ingest bench's load: from "listening", consecutive
+// windows of the closed loop, each with the server's CPU per request (all its threads, from
+// /proc/<pid>/task/*/schedstat), the main thread's share, and the page faults it took.
+//   node bench/putevents/settle.mjs [windows=8] [seconds=2] [--bare] [--no-targets] [--no-rules] [--json-store]
+// The ingest bench's warm-up (bench/putevents/run.mjs) is chosen from what this prints.
+import { readdirSync, readFileSync } from 'node:fs';
+import { awsCall, awsOk, closedLoop, emulatorCommand, fmt, freePort, nodeFlags, rawAwsCall, spawnAndWait, startServer, tempDir } from '../lib/load.mjs';
+
+const numbers = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const windows = Number(numbers[0] ?? 8);
+const seconds = Number(numbers[1] ?? 2);
+const flag = (name) => process.argv.includes(name);
+
+async function start() {
+  if (flag('--bare')) return startServer([...nodeFlags, 'bench/putevents/bareServer.mjs']);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const store = flag('--json-store') ? ['--data-dir', tempDir()] : ['--in-memory'];
+  const server = await spawnAndWait(process.execPath, [...emulatorCommand, '--port', String(port), '--log-level', 'silent', ...store], url, (u) => awsCall(u, 'ListRules', {}));
+  // The ingest bench's 100 rules: 2 matching (with a captured SQS target each, unless --no-targets).
+  for (let i = 0; i < (flag('--no-rules') ? 0 : 100); i++) {
+    const matching = i < 2;
+    await awsOk(url, 'PutRule', { Name: `rule-${i}`, EventPattern: JSON.stringify(matching ? { source: ['bench.orders'], detail: { total: [{ numeric: ['>', 0] }] } } : { source: [`nomatch.${i}`], 'detail-type': ['Order Placed'] }) });
+    if (matching && !flag('--no-targets')) await awsOk(url, 'PutTargets', { Rule: `rule-${i}`, Targets: [{ Id: 't', Arn: `arn:aws:sqs:us-east-1:000000000000:q${i}` }] });
+  }
+  return server;
+}
+
+/** Run time per thread so far, ns (schedstat's first field), by thread id; the main thread's id is the pid. */
+function threadTimes(pid) {
+  return new Map(readdirSync(`/proc/${pid}/task`).map((tid) => [tid, Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0])]));
+}
+const minorFaults = (pid) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[7]);
+
+const entries = Array.from({ length: 10 }, (_, i) => ({ Source: i % 5 === 0 ? 'bench.orders' : `bench.other${i}`, DetailType: 'Order Placed', Detail: JSON.stringify({ orderId: `o-${i}`, total: 10 + i, items: [{ sku: 'a', qty: 1 }] }) }));
+const server = await start();
+const pid = server.child.pid;
+const call = rawAwsCall(server.url, 'PutEvents', { Entries: entries });
+console.log(`${flag('--bare') ? 'bare server' : 'emulator'}: ${windows} windows of ${seconds} s from its set-up`);
+console.log('| from, s | requests/s | server CPU per request, µs | main thread, µs | other threads, µs | page faults |');
+console.log('|---:|---:|---:|---:|---:|---:|');
+try {
+  for (let w = 0; w < windows; w++) {
+    const [t0, f0] = [threadTimes(pid), minorFaults(pid)];
+    const r = await closedLoop(call, { seconds, concurrency: 16 });
+    const [t1, f1] = [threadTimes(pid), minorFaults(pid)];
+    if (r.failed) throw new Error(`${r.failed} requests failed`);
+    const requests = r.rps * r.seconds;
+    let all = 0;
+    for (const [tid, ns] of t1) all += ns - (t0.get(tid) ?? 0);
+    const main = t1.get(String(pid)) - t0.get(String(pid));
+    const us = (ns) => fmt(ns / 1000 / requests, 1);
+    console.log(`| ${fmt(w * seconds)} | ${fmt(r.rps)} | ${us(all)} | ${us(main)} | ${us(all - main)} | ${fmt(f1 - f0)} |`);
+  }
+} finally {
+  await server.stop();
+}
