@@ -10,8 +10,8 @@ const seconds = Number(numbers[0] ?? (quick ? 2 : 3));
 const rounds = Number(numbers[1] ?? 3);
 // The same warm-up for every server, long enough for the emulator's CPU per request to settle
 // (bench/putevents/settle.mjs, 2 s windows from its set-up, 2026-12-03 #4). With deliveries it was
-// ~134-138 µs in the first window (V8's compiler thread ~30 µs of it) and settled at 76-85 µs from 2 s
-// on in one run, from 4 s and 8 s on in two others; the bare server's ~52-63 µs settled at 41-47 µs
+// ~133-138 µs in the first window (V8's compiler and GC threads ~30 µs of it) and settled at 76-87 µs
+// from 2 s on in one run, from 6 s on in two others; the bare server's ~52-63 µs settled at 41-47 µs
 // by 2-4 s. With the 0.5 s used before, the timed rounds measured part of the cold phase, which the
 // latency bench's "first 3 s" row is for. BENCH_INGEST_WARMUP_S sets it (quick: 2 s).
 const warmUpSeconds = Number(process.env.BENCH_INGEST_WARMUP_S ?? (quick ? 2 : 6));
