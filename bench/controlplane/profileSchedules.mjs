@@ -1,6 +1,7 @@
 // Profile the emulator under bench/controlplane/schedules.mjs's load: N existing schedules, then
 // timed CreateSchedule calls from 16 connections, with the JSON store (or --in-memory).
-//   node bench/controlplane/profileSchedules.mjs <out-dir> [existing=5000] [calls=1000] [--in-memory]
+//   node bench/controlplane/profileSchedules.mjs <out-dir> [existing=5000] [calls=1000] [--in-memory] [--not-firing]
+// --not-firing: StartDate a day ahead (schedules.mjs's "not firing yet": the control plane alone).
 // Prints the timed phase's window on CLOCK_MONOTONIC for bench/putevents/profileWindow.mjs.
 import { authorization, emulatorCommand, fmt, forEachConcurrent, freePort, monotonicNow, post, spawnAndWait, awsCall, tempDir, nodeFlags } from '../lib/load.mjs';
 
@@ -12,7 +13,8 @@ const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
 const server = await spawnAndWait(process.execPath, [...nodeFlags, '--cpu-prof', '--cpu-prof-dir', outDir, emulatorCommand.at(-1), '--port', String(port), '--log-level', 'silent', ...store], url, (u) => awsCall(u, 'ListRules', {}));
 const schedulerAuthorization = authorization.replace('/events/', '/scheduler/');
-const body = JSON.stringify({ ScheduleExpression: 'rate(1 day)', FlexibleTimeWindow: { Mode: 'OFF' }, Target: { Arn: 'arn:aws:sqs:us-east-1:000000000000:q', RoleArn: 'arn:aws:iam::000000000000:role/r' } });
+const startDate = process.argv.includes('--not-firing') ? { StartDate: Math.floor(Date.now() / 1000) + 86_400 } : {};
+const body = JSON.stringify({ ScheduleExpression: 'rate(1 day)', ...startDate, FlexibleTimeWindow: { Mode: 'OFF' }, Target: { Arn: 'arn:aws:sqs:us-east-1:000000000000:q', RoleArn: 'arn:aws:iam::000000000000:role/r' } });
 const create = (from, count) =>
   forEachConcurrent(count, 16, async (i) => {
     const res = await post(`${url}/schedules/s-${from + i}`, { 'Content-Type': 'application/json', Authorization: schedulerAuthorization }, body);
