@@ -124,9 +124,16 @@ function cpuMs(pid) {
   return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in clock ticks (USER_HZ 100)
 }
 
+// The order servers run in within a round: each emulator row beside the ceiling or a calibration server
+// (the machine has slow phases of several seconds, docs/performance.md 2026-12-03 #4), the main row next
+// to the ceiling itself; every other round the other way round, so no server always follows the same one.
+const runOrder = ['ceiling', 'emulator (in memory)', 'ceiling + 10 µs per request', 'emulator, matching rules without targets', 'ceiling + 25 µs per request', 'emulator, no rules', 'ceiling + 40 µs per request', 'emulator (JSON store)'];
+const position = (name) => (runOrder.includes(name) ? runOrder.indexOf(name) : runOrder.length);
+const inRunOrder = Object.entries(competitors).sort(([a], [b]) => position(a) - position(b));
+
 const results = Object.fromEntries(Object.keys(competitors).map((k) => [k, []]));
 for (let round = 0; round < rounds; round++) {
-  for (const [name, start] of Object.entries(competitors)) {
+  for (const [name, start] of round % 2 === 0 ? inRunOrder : [...inRunOrder].reverse()) {
     const server = await start();
     // moto answers about one such request per second (each delivery into its SQS costs
     // hundreds of ms): 4 connections, no warm-up, so a round does not drain for minutes.
