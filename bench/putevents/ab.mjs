@@ -13,6 +13,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { awsOk, closedLoop, fmt, freePort, median, pacedLoop, rawAwsCall, spawnAndWait, startServer, tempDir, awsCall, nodeFlags } from '../lib/load.mjs';
+import { ingestEntries, prepareIngestRules } from '../lib/ingestLoad.mjs';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const [a, b] = args;
@@ -25,7 +26,7 @@ const jsonStore = process.argv.includes('--json-store');
 const warmUpSeconds = Number(process.argv.find((a) => a.startsWith('--warm-up='))?.slice('--warm-up='.length) ?? 0.5);
 const rate = Number(process.argv.find((a) => a.startsWith('--rate='))?.slice('--rate='.length) ?? 0);
 
-const entries = Array.from({ length: 10 }, (_, i) => ({ Source: i % 5 === 0 ? 'bench.orders' : `bench.other${i}`, DetailType: 'Order Placed', Detail: JSON.stringify({ orderId: `o-${i}`, total: 10 + i, items: [{ sku: 'a', qty: 1 }] }) }));
+const entries = ingestEntries;
 
 /** User and system CPU time of a process so far, ms (clock ticks of 10 ms). */
 function cpuMs(pid) {
@@ -48,11 +49,7 @@ async function start(checkout) {
   const flags = JSON.parse(readFileSync(join(checkout, 'package.json'), 'utf8')).scripts.start.split(/\s+/).slice(1, -1);
   const store = jsonStore ? ['--data-dir', tempDir()] : ['--in-memory'];
   const server = await spawnAndWait(process.execPath, [...flags, join(checkout, 'dist/src/cli.js'), '--port', String(port), '--log-level', 'silent', ...store], url, (u) => awsCall(u, 'ListRules', {}));
-  for (let i = 0; i < ruleCount; i++) {
-    const matching = i < 2;
-    await awsOk(url, 'PutRule', { Name: `rule-${i}`, EventPattern: JSON.stringify(matching ? { source: ['bench.orders'], detail: { total: [{ numeric: ['>', 0] }] } } : { source: [`nomatch.${i}`], 'detail-type': ['Order Placed'] }) });
-    if (matching && withTargets) await awsOk(url, 'PutTargets', { Rule: `rule-${i}`, Targets: [{ Id: 't', Arn: `arn:aws:sqs:us-east-1:000000000000:q${i}` }] });
-  }
+  await prepareIngestRules((operation, input) => awsOk(url, operation, input), { rules: ruleCount, matchingTargets: withTargets });
   return server;
 }
 

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { awsCall, awsOk, closedLoop, emulatorCommand, fmt, freePort, preparedAwsCall, root, spawnAndWait, tempDir, nodeFlags } from '../lib/load.mjs';
+import { ingestEntries, prepareIngestRules } from '../lib/ingestLoad.mjs';
 
 const seconds = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 3);
 const ruleCount = process.argv.includes('--no-rules') ? 0 : 100;
@@ -13,12 +14,8 @@ const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
 const [flags, script] = [nodeFlags, emulatorCommand.at(-1)];
 const server = await spawnAndWait(process.execPath, [...flags, '--import', join(root, 'bench/lib/heapSample.mjs'), script, '--port', String(port), '--log-level', 'silent', '--in-memory'], url, (u) => awsCall(u, 'ListRules', {}), { env: { HEAP_SAMPLE_OUT: out } });
-for (let i = 0; i < ruleCount; i++) {
-  const matching = i < 2;
-  await awsOk(url, 'PutRule', { Name: `rule-${i}`, EventPattern: JSON.stringify(matching ? { source: ['bench.orders'], detail: { total: [{ numeric: ['>', 0] }] } } : { source: [`nomatch.${i}`], 'detail-type': ['Order Placed'] }) });
-  if (matching && withTargets) await awsOk(url, 'PutTargets', { Rule: `rule-${i}`, Targets: [{ Id: 't', Arn: `arn:aws:sqs:us-east-1:000000000000:q${i}` }] });
-}
-const entries = Array.from({ length: 10 }, (_, i) => ({ Source: i % 5 === 0 ? 'bench.orders' : `bench.other${i}`, DetailType: 'Order Placed', Detail: JSON.stringify({ orderId: `o-${i}`, total: 10 + i, items: [{ sku: 'a', qty: 1 }] }) }));
+await prepareIngestRules((operation, input) => awsOk(url, operation, input), { rules: ruleCount, matchingTargets: withTargets });
+const entries = ingestEntries;
 const call = preparedAwsCall(url, 'PutEvents', { Entries: entries });
 await closedLoop(call, { seconds: 1 }); // warm-up
 // Requests answered between the two signals are the ones sampled (the loop stops before the second).

@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { awsCall, awsOk, closedLoop, emulatorCommand, fmt, freePort, rawAwsCall, spawnAndWait, tempDir, nodeFlags } from '../lib/load.mjs';
+import { ingestEntries, prepareIngestRules } from '../lib/ingestLoad.mjs';
 
 const [outDir, secondsArg] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const seconds = Number(secondsArg ?? 5);
@@ -15,12 +16,8 @@ const url = `http://127.0.0.1:${port}`;
 const store = jsonStore ? ['--data-dir', tempDir()] : ['--in-memory'];
 const [flags, script] = [nodeFlags, emulatorCommand.at(-1)];
 const server = await spawnAndWait(process.execPath, [...flags, '--cpu-prof', '--cpu-prof-dir', outDir, script, '--port', String(port), '--log-level', 'silent', ...store], url, (u) => awsCall(u, 'ListRules', {}));
-for (let i = 0; i < ruleCount; i++) {
-  const matching = i < 2;
-  await awsOk(url, 'PutRule', { Name: `rule-${i}`, EventPattern: JSON.stringify(matching ? { source: ['bench.orders'], detail: { total: [{ numeric: ['>', 0] }] } } : { source: [`nomatch.${i}`], 'detail-type': ['Order Placed'] }) });
-  if (matching && withTargets) await awsOk(url, 'PutTargets', { Rule: `rule-${i}`, Targets: [{ Id: 't', Arn: `arn:aws:sqs:us-east-1:000000000000:q${i}` }] });
-}
-const entries = Array.from({ length: 10 }, (_, i) => ({ Source: i % 5 === 0 ? 'bench.orders' : `bench.other${i}`, DetailType: 'Order Placed', Detail: JSON.stringify({ orderId: `o-${i}`, total: 10 + i, items: [{ sku: 'a', qty: 1 }] }) }));
+await prepareIngestRules((operation, input) => awsOk(url, operation, input), { rules: ruleCount, matchingTargets: withTargets });
+const entries = ingestEntries;
 const r = await closedLoop(rawAwsCall(url, 'PutEvents', { Entries: entries }), { seconds, concurrency: 16 });
 console.log(`${fmt(r.rps)} requests/s, p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms, failed ${r.failed}`);
 await server.stop();

@@ -7,12 +7,12 @@
 // Both make the text once, so the difference is what matching costs each way.
 import { compilePattern, RuleIndex } from '../../dist/src/engine/patterns/index.js';
 import { fmt, median } from '../lib/load.mjs';
+import { ingestPattern } from '../lib/ingestLoad.mjs';
 
 const rounds = Number(process.argv[2] ?? 5);
 const index = new RuleIndex();
 for (let i = 0; i < 100; i++) {
-  const matching = i < 2;
-  const pattern = matching ? { source: ['bench.orders'], detail: { total: [{ numeric: ['>', 0] }] } } : { source: [`nomatch.${i}`], 'detail-type': ['Order Placed'] };
+  const pattern = ingestPattern(i);
   index.add(`rule-${i}`, compilePattern(JSON.stringify(pattern)), i);
 }
 const events = Array.from({ length: 10 }, (_, i) => ({

@@ -12,6 +12,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { alternatingCpuRounds } from '../lib/load.mjs';
+import { ingestEntries, ingestPattern, ingestTarget } from '../lib/ingestLoad.mjs';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const [a, b] = args;
@@ -19,7 +20,7 @@ const rounds = Number(args[2] ?? 8);
 const journaled = process.argv.includes('--journaled');
 const withTargets = !process.argv.includes('--no-targets');
 const ruleCount = 100;
-const entries = Array.from({ length: 10 }, (_, i) => ({ Source: i % 5 === 0 ? 'bench.orders' : `bench.other${i}`, DetailType: 'Order Placed', Detail: JSON.stringify({ orderId: `o-${i}`, total: 10 + i, items: [{ sku: 'a', qty: 1 }] }) }));
+const entries = ingestEntries;
 
 async function load(checkout) {
   const from = (path) => import(pathToFileURL(resolve(checkout, 'dist/src', path)).href);
@@ -49,8 +50,8 @@ async function load(checkout) {
   const rules = {};
   for (let i = 0; i < ruleCount; i++) {
     const matching = i < 2;
-    const pattern = matching ? { source: ['bench.orders'], detail: { total: [{ numeric: ['>', 0] }] } } : { source: [`nomatch.${i}`], 'detail-type': ['Order Placed'] };
-    const targets = matching && withTargets ? [{ Id: 't', Arn: `arn:aws:sqs:us-east-1:000000000000:q${i}` }] : [];
+    const pattern = ingestPattern(i);
+    const targets = matching && withTargets ? [ingestTarget(i)] : [];
     rules[`rule-${i}`] = { name: `rule-${i}`, arn: `arn:aws:events:us-east-1:000000000000:rule/rule-${i}`, eventBusName: 'default', eventPattern: JSON.stringify(pattern), state: 'ENABLED', targets };
   }
   const ns = { account: '000000000000', region: 'us-east-1', eventBuses: { default: {} }, rules: { default: rules } };

@@ -4,6 +4,7 @@
 // Run after `npm run build`: node bench/putevents/run.mjs [seconds-per-round] [rounds] [--quick]
 import { readFileSync } from 'node:fs';
 import { awsOk, closedLoop, fmt, median, post, preparedAwsCall, rawAwsCall, quick, record, startEmulator, startMoto, startServer, tempDir, nodeFlags } from '../lib/load.mjs';
+import { ingestEntries, ingestMatchesPerRequest, prepareIngestRules } from '../lib/ingestLoad.mjs';
 
 const numbers = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const seconds = Number(numbers[0] ?? (quick ? 2 : 3));
@@ -16,25 +17,10 @@ const rounds = Number(numbers[1] ?? 3);
 // latency bench's "first 3 s" row is for. BENCH_INGEST_WARMUP_S sets it (quick: 2 s).
 const warmUpSeconds = Number(process.env.BENCH_INGEST_WARMUP_S ?? (quick ? 2 : 6));
 
-// Entries 0 and 5 come from bench.orders and match rules 0 and 1; the other 8 match nothing.
-const entries = Array.from({ length: 10 }, (_, i) => ({
-  Source: i % 5 === 0 ? 'bench.orders' : `bench.other${i}`,
-  DetailType: 'Order Placed',
-  Detail: JSON.stringify({ orderId: `o-${i}`, total: 10 + i, items: [{ sku: 'a', qty: 1 }] }),
-}));
-const body = { Entries: entries };
-const MATCHES_PER_REQUEST = 4; // 2 entries x 2 rules
+const body = { Entries: ingestEntries };
 
-async function prepareRules(url, account, { matchingTargets = true, rules = 100 } = {}) {
-  for (let i = 0; i < rules; i++) {
-    const matching = i < 2;
-    await awsOk(url, 'PutRule', {
-      Name: `rule-${i}`,
-      EventPattern: JSON.stringify(matching ? { source: ['bench.orders'], detail: { total: [{ numeric: ['>', 0] }] } } : { source: [`nomatch.${i}`], 'detail-type': ['Order Placed'] }),
-    });
-    if (matching && !matchingTargets) continue;
-    await awsOk(url, 'PutTargets', { Rule: `rule-${i}`, Targets: [{ Id: 't', Arn: `arn:aws:sqs:us-east-1:${account}:q${i}` }] });
-  }
+function prepareRules(url, account, options) {
+  return prepareIngestRules((operation, input) => awsOk(url, operation, input), { ...options, account });
 }
 
 // moto delivers SQS targets into its own SQS (and refuses PutEvents whose target queue does
@@ -173,7 +159,7 @@ const cpuVsCeiling = (name) => {
   return { median: median(each), min: Math.min(...each), max: Math.max(...each) };
 };
 const ratioText = (v) => `${fmt(v.median, 2)}x (${fmt(v.min, 2)}–${fmt(v.max, 2)})`;
-console.log(`PutEvents, 10 entries per request, 100 rules (2 matching, ${MATCHES_PER_REQUEST} deliveries per request), 16 connections (moto 4), ${rounds} alternating rounds of ${seconds}s, medians`);
+console.log(`PutEvents, 10 entries per request, 100 rules (2 matching, ${ingestMatchesPerRequest} deliveries per request), 16 connections (moto 4), ${rounds} alternating rounds of ${seconds}s, medians`);
 console.log('| server | requests/s | events/s | p50 ms | p99 ms | server CPU ms per request | its CPU vs the ceiling\'s | generator CPU ms per request | vs ceiling, per round (min–max) | vs moto_server |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const [name, rs] of Object.entries(results)) {

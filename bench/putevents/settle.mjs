@@ -5,6 +5,7 @@
 // The ingest bench's warm-up (bench/putevents/run.mjs) is chosen from what this prints.
 import { readdirSync, readFileSync } from 'node:fs';
 import { awsCall, awsOk, closedLoop, emulatorCommand, fmt, freePort, nodeFlags, rawAwsCall, spawnAndWait, startServer, tempDir } from '../lib/load.mjs';
+import { ingestEntries, prepareIngestRules } from '../lib/ingestLoad.mjs';
 
 const numbers = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const windows = Number(numbers[0] ?? 8);
@@ -17,12 +18,7 @@ async function start() {
   const url = `http://127.0.0.1:${port}`;
   const store = flag('--json-store') ? ['--data-dir', tempDir()] : ['--in-memory'];
   const server = await spawnAndWait(process.execPath, [...emulatorCommand, '--port', String(port), '--log-level', 'silent', ...store], url, (u) => awsCall(u, 'ListRules', {}));
-  // The ingest bench's 100 rules: 2 matching (with a captured SQS target each, unless --no-targets).
-  for (let i = 0; i < (flag('--no-rules') ? 0 : 100); i++) {
-    const matching = i < 2;
-    await awsOk(url, 'PutRule', { Name: `rule-${i}`, EventPattern: JSON.stringify(matching ? { source: ['bench.orders'], detail: { total: [{ numeric: ['>', 0] }] } } : { source: [`nomatch.${i}`], 'detail-type': ['Order Placed'] }) });
-    if (matching && !flag('--no-targets')) await awsOk(url, 'PutTargets', { Rule: `rule-${i}`, Targets: [{ Id: 't', Arn: `arn:aws:sqs:us-east-1:000000000000:q${i}` }] });
-  }
+  await prepareIngestRules((operation, input) => awsOk(url, operation, input), { rules: flag('--no-rules') ? 0 : 100, matchingTargets: !flag('--no-targets') });
   return server;
 }
 
@@ -32,7 +28,7 @@ function threadTimes(pid) {
 }
 const minorFaults = (pid) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[7]);
 
-const entries = Array.from({ length: 10 }, (_, i) => ({ Source: i % 5 === 0 ? 'bench.orders' : `bench.other${i}`, DetailType: 'Order Placed', Detail: JSON.stringify({ orderId: `o-${i}`, total: 10 + i, items: [{ sku: 'a', qty: 1 }] }) }));
+const entries = ingestEntries;
 const server = await start();
 const pid = server.child.pid;
 const call = rawAwsCall(server.url, 'PutEvents', { Entries: entries });

@@ -3,9 +3,10 @@
 //   node bench/putevents/validation.mjs <checkout-A> <checkout-B>
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ingestEntries } from '../lib/ingestLoad.mjs';
 const dirs = process.argv.slice(2);
 const mods = await Promise.all(dirs.map((d) => import(pathToFileURL(resolve(d, 'dist/src/engine/validation/index.js')).href)));
-const entries = Array.from({ length: 10 }, (_, i) => ({ Source: i % 5 === 0 ? 'bench.orders' : `bench.other${i}`, DetailType: 'Order Placed', Detail: JSON.stringify({ orderId: `o-${i}`, total: 10 + i, items: [{ sku: 'a', qty: 1 }] }) }));
+const entries = ingestEntries;
 const text = JSON.stringify({ Entries: entries });
 const N = 100000;
 const body = JSON.parse(text);

@@ -10,6 +10,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { authorization, fmt, median } from '../lib/load.mjs';
+import { ingestEntries, prepareIngestRules } from '../lib/ingestLoad.mjs';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const [a, b] = args;
@@ -17,7 +18,7 @@ if (!a || !b) throw new Error('usage: wireHandler.mjs <checkout-A> <checkout-B> 
 const rounds = Number(args[2] ?? 20);
 const ruleCount = process.argv.includes('--no-rules') ? 0 : 100;
 const withTargets = !process.argv.includes('--no-targets');
-const entries = Array.from({ length: 10 }, (_, i) => ({ Source: i % 5 === 0 ? 'bench.orders' : `bench.other${i}`, DetailType: 'Order Placed', Detail: JSON.stringify({ orderId: `o-${i}`, total: 10 + i, items: [{ sku: 'a', qty: 1 }] }) }));
+const entries = ingestEntries;
 
 class FakeRequest extends EventEmitter {
   method = 'POST';
@@ -68,11 +69,7 @@ async function load(checkout) {
       req.emit('data', body);
       req.emit('end');
     });
-  for (let i = 0; i < ruleCount; i++) {
-    const matching = i < 2;
-    await call('PutRule', { Name: `rule-${i}`, EventPattern: JSON.stringify(matching ? { source: ['bench.orders'], detail: { total: [{ numeric: ['>', 0] }] } } : { source: [`nomatch.${i}`], 'detail-type': ['Order Placed'] }) });
-    if (matching && withTargets) await call('PutTargets', { Rule: `rule-${i}`, Targets: [{ Id: 't', Arn: `arn:aws:sqs:us-east-1:000000000000:q${i}` }] });
-  }
+  await prepareIngestRules(call, { rules: ruleCount, matchingTargets: withTargets });
   const body = Buffer.from(JSON.stringify({ Entries: entries }));
   const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents', authorization, 'content-length': String(body.length) };
   /**
