@@ -26,27 +26,37 @@ async function start() {
 function threadTimes(pid) {
   return new Map(readdirSync(`/proc/${pid}/task`).map((tid) => [tid, Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0])]));
 }
-const minorFaults = (pid) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[7]);
+const statFields = (pid) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+const minorFaults = (pid) => Number(statFields(pid)[7]);
+/** The process's user and system CPU so far, ns (utime and stime, in clock ticks of 10 ms: Linux's USER_HZ). */
+function userSystem(pid) {
+  const f = statFields(pid);
+  return [Number(f[11]) * 1e7, Number(f[12]) * 1e7];
+}
 
 const entries = ingestEntries;
 const server = await start();
 const pid = server.child.pid;
 const call = rawAwsCall(server.url, 'PutEvents', { Entries: entries });
 console.log(`${flag('--bare') ? 'bare server' : 'emulator'}: ${windows} windows of ${seconds} s from its set-up`);
-console.log('| from, s | requests/s | server CPU per request, µs | main thread, µs | other threads, µs | page faults |');
-console.log('|---:|---:|---:|---:|---:|---:|');
+// The user/system split: the kernel's part of a request (above all the socket write, which on
+// loopback also wakes the load generator when it sleeps) grows as the server gets slower, with the
+// same code (BARE_EXTRA_US=N --bare: docs/performance.md, "the socket write's share").
+console.log('| from, s | requests/s | server CPU per request, µs | main thread, µs | other threads, µs | user, µs | system, µs | load generator CPU per request, µs | page faults |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 try {
   for (let w = 0; w < windows; w++) {
-    const [t0, f0] = [threadTimes(pid), minorFaults(pid)];
+    const [t0, f0, us0, g0] = [threadTimes(pid), minorFaults(pid), userSystem(pid), process.cpuUsage()];
     const r = await closedLoop(call, { seconds, concurrency: 16 });
-    const [t1, f1] = [threadTimes(pid), minorFaults(pid)];
+    const [t1, f1, us1, g1] = [threadTimes(pid), minorFaults(pid), userSystem(pid), process.cpuUsage(g0)];
     if (r.failed) throw new Error(`${r.failed} requests failed`);
     const requests = r.rps * r.seconds;
     let all = 0;
     for (const [tid, ns] of t1) all += ns - (t0.get(tid) ?? 0);
     const main = t1.get(String(pid)) - t0.get(String(pid));
     const us = (ns) => fmt(ns / 1000 / requests, 1);
-    console.log(`| ${fmt(w * seconds)} | ${fmt(r.rps)} | ${us(all)} | ${us(main)} | ${us(all - main)} | ${fmt(f1 - f0)} |`);
+    const generator = fmt((g1.user + g1.system) / requests, 1);
+    console.log(`| ${fmt(w * seconds)} | ${fmt(r.rps)} | ${us(all)} | ${us(main)} | ${us(all - main)} | ${us(us1[0] - us0[0])} | ${us(us1[1] - us0[1])} | ${generator} | ${fmt(f1 - f0)} |`);
   }
 } finally {
   await server.stop();

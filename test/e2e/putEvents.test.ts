@@ -1,4 +1,4 @@
-import { CreateEventBusCommand, DeleteEventBusCommand, PutEventsCommand, PutPermissionCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateEventBusCommand, DeleteEventBusCommand, PutEventsCommand, PutPermissionCommand, PutRuleCommand, PutTargetsCommand, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
 import { expectAwsError, useEmulator } from '../helpers/emulator.js';
 import { captures, deadLetters, inspect } from '../helpers/inspect.js';
 import { awsEvents } from '../helpers/awsCli.js';
@@ -44,6 +44,40 @@ describe('PutEvents', () => {
     expect(seen).toHaveLength(3);
     const [captured] = await captures(emu.url, queue('orders'));
     expect(JSON.parse(captured.payload).detail).toEqual(parsed);
+  });
+
+  test('rules read the Detail\'s numbers as written, as TestEventPattern reads them, with or without targets', async () => {
+    // A number a double cannot carry is matched by its text only (test/patterns/corpus:
+    // exact-values.json, numeric.json); JSON.parse would have made 12345678901234567890 into ...7000.
+    // Patterns as text: JSON.stringify would round the number too.
+    const exact = '{"source": ["numbers"], "detail": {"id": [12345678901234567890]}}';
+    const positive = '{"source": ["numbers"], "detail": {"v": [{"numeric": [">", 0]}]}}';
+    for (const [name, pattern, target] of [['exact', exact, 'exact'], ['positive', positive, 'positive'], ['no-targets', exact, undefined]] as const) {
+      await emu.client.send(new PutRuleCommand({ Name: name, EventPattern: pattern }));
+      if (target) await emu.client.send(new PutTargetsCommand({ Rule: name, Targets: [{ Id: 't1', Arn: queue(target) }] }));
+    }
+    const details = ['{"k": 0, "id": 12345678901234567890}', '{"k": 1, "id": 12345678901234567000}', '{"k": 2, "v": 12345678901234567890123}', '{"k": 3, "v": 2.5, "id": 1}'];
+    await emu.client.send(new PutEventsCommand({ Entries: details.map((Detail) => ({ Source: 'numbers', DetailType: 'T', Detail })) }));
+    await settle();
+    const delivered = async (name: string) => (await captures(emu.url, queue(name))).map((c) => JSON.parse(c.payload).detail.k as number);
+    expect(await delivered('exact')).toEqual([0]);
+    expect(await delivered('positive')).toEqual([3]);
+    const { events } = await inspect<{ events: { event: { detail: { k: number } }; matchedRules: string[] }[] }>(emu.url, 'events');
+    expect(events.map((e) => [e.event.detail.k, [...e.matchedRules].sort()]).sort()).toEqual([
+      [0, ['exact', 'no-targets']],
+      [1, []],
+      [2, []],
+      [3, ['positive']],
+    ]);
+    // TestEventPattern, given each event's text, agrees with the routing.
+    for (const [name, pattern] of [['exact', exact], ['positive', positive]] as const) {
+      const routed = await delivered(name);
+      for (const [k, detail] of details.entries()) {
+        const event = `{"version":"0","id":"e","detail-type":"T","source":"numbers","account":"000000000000","time":"2026-01-01T00:00:00Z","region":"us-east-1","resources":[],"detail":${detail}}`;
+        const { Result } = await emu.client.send(new TestEventPatternCommand({ EventPattern: pattern, Event: event }));
+        expect([name, k, Result]).toEqual([name, k, routed.includes(k)]);
+      }
+    }
   });
 
   test('an accepted event reaches a matching rule and its target receives the AWS envelope', async () => {

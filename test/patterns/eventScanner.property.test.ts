@@ -8,7 +8,7 @@
  * nesting, and broken JSON.
  */
 import fc from 'fast-check';
-import { FlatEvent, RuleIndex, SlotTable, compilePattern, matchPattern, parseEventJson } from '../../src/engine/patterns/index.js';
+import { FlatEvent, JsonObjectText, RuleIndex, SlotTable, compilePattern, matchPattern, parseEventJson } from '../../src/engine/patterns/index.js';
 import { isJsonObjectText, scanEventText } from '../../src/engine/patterns/eventScanner.js';
 
 type Node =
@@ -154,6 +154,56 @@ describe('the JSON-text scanner agrees with parse + flatten', () => {
     const deep = `{"d": ${'['.repeat(200)}${']'.repeat(200)}, "a": {"b": 0}}`;
     expect(index.match(deep)).toEqual(['deep']);
     expect(index.match('{"a": {"b": 0}, "a": {"c": 0}}')).toEqual([]); // the last "a" wins, as in JSON.parse
+  });
+});
+
+/**
+ * The patterns above with their fields under `detail`, and some that also read the envelope's own
+ * arrays: a PutEvents event is an object whose detail may still be its text (JsonObjectText), and
+ * the leaves of both must keep apart the elements of different arrays.
+ */
+const DETAIL_PATTERNS = [
+  ...PATTERNS.map((p) => p.source),
+  '{"resources": ["x"], "detail": {"a": ["x"]}}',
+  '{"resources": ["y"], "detail": {"a": {"b": [1]}}}',
+  '{"resources": [{"prefix": "x"}], "detail": {"b": [{"exists": true}]}}',
+  '{"source": ["s"], "detail": {"a": [{"exists": false}]}}',
+].map((text, i) => compilePattern(i < PATTERNS.length ? `{"detail": ${text}}` : text));
+
+describe('a detail still as text (JsonObjectText) is matched as its parse would be', () => {
+  const detailText = eventText.filter((text) => parsesToObject(text) && isJsonObjectText(text));
+  const resources = fc.array(fc.constantFrom('x', 'y', 'xy'), { maxLength: 3 });
+
+  it('a RuleIndex returns the same rules for an envelope with the text as with its parseEventJson', () => {
+    const seen = { matched: 0, none: 0 };
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.nat(DETAIL_PATTERNS.length - 1), { minLength: 1, maxLength: 6 }), detailText, resources, (chosen, text, resourceList) => {
+        const index = new RuleIndex<number>();
+        for (const i of chosen) index.add(`r${i}`, DETAIL_PATTERNS[i]!, i);
+        const envelope = (detail: unknown) => ({ version: '0', id: 'e', 'detail-type': 't', source: 's', resources: resourceList, detail });
+        const viaParse = index.match(envelope(parseEventJson(text)));
+        expect(index.match(envelope(new JsonObjectText(text)))).toEqual(viaParse);
+        // The envelope's text as a whole, as TestEventPattern reads it, agrees too.
+        expect(index.match(JSON.stringify(envelope(null)).replace(/"detail":null/, `"detail":${text}`))).toEqual(viaParse);
+        if (viaParse.length > 0) seen.matched++;
+        else seen.none++;
+      }),
+      { numRuns: 3000 },
+    );
+    expect(seen.matched).toBeGreaterThan(300);
+    expect(seen.none).toBeGreaterThan(300);
+  });
+
+  it('a repeated wanted key in the text is read as JSON.parse reads it (the last one), elements of two arrays stay apart', () => {
+    const index = new RuleIndex<string>();
+    index.add('ab', compilePattern('{"detail": {"a": {"b": [2]}}}'), 'ab');
+    index.add('both', compilePattern('{"resources": ["x"], "detail": {"c": ["y"]}}'), 'both');
+    const envelope = (text: string, resourceList: string[] = []) => ({ source: 's', resources: resourceList, detail: new JsonObjectText(text) });
+    expect(index.match(envelope('{"a": {"b": 1}, "a": {"b": 2}}'))).toEqual(['ab']);
+    expect(index.match(envelope('{"a": {"b": 2}, "a": {"b": 1}}'))).toEqual([]);
+    // resources[0] and c[1]: two arrays, so any element of one goes with any element of the other.
+    expect(index.match(envelope('{"c": ["z", "y"]}', ['x', 'w']))).toEqual(['both']);
+    expect(index.match(envelope('{"c": ["z"]}', ['x']))).toEqual([]);
   });
 });
 

@@ -12,6 +12,16 @@ export class JsonNumber {
   }
 }
 
+/**
+ * A JSON object still as its text, inside an event otherwise parsed (PutEvents' Detail: see
+ * UnparsedDetail). The text must be one JSON.parse reads as an object (isJsonObjectText). Flattening
+ * scans it as an event given as text is scanned: numbers keep their text, as TestEventPattern
+ * reads them, and nothing is built for the keys no rule names.
+ */
+export class JsonObjectText {
+  constructor(readonly text: string) {}
+}
+
 /** Parses JSON text, keeping each number's text. Throws SyntaxError on bad input. */
 export function parseEventJson(text: string): unknown {
   const parser = new EventJsonParser(text);

@@ -42,6 +42,20 @@ export function scanEventText(text: string, paths: PathNode, into: FlatEvent, me
 }
 
 /**
+ * A JSON object's text met inside an event being flattened from objects (a JsonObjectText: see
+ * flattenEvent), its leaves added to `into` as the flattening of its parse with parseEventJson would
+ * add them, at `node`, inside the arrays of `membership`. `arrayId`: the first array id the
+ * enclosing flattening has not given; returns the next one free, or -1 when the scanner gave up
+ * (`into` may then hold some of the text's leaves: the caller starts again).
+ */
+export function scanObjectText(text: string, node: PathNode, into: FlatEvent, membership: Membership, arrayId: number): number {
+  const length = encode(text);
+  if (length < 0) return -1;
+  const scanner = new Scanner(text, length === text.length, length, into, undefined, arrayId);
+  return scanner.objectValue(node, membership) ? scanner.arrayIdsEnd : -1;
+}
+
+/**
  * True when JSON.parse certainly reads the text as an object (not null, not an array), told
  * without building it. False when it does not, and also when the scanner cannot tell (lone
  * surrogates, nesting deeper than MAX_DEPTH): the caller then asks JSON.parse itself.
@@ -91,7 +105,6 @@ const DOT = 46;
 
 class Scanner {
   private pos = 0;
-  private nextArrayId = 0;
   private ok = true;
 
   private readonly src = bytes;
@@ -103,6 +116,7 @@ class Scanner {
     private readonly length: number,
     private readonly flat: FlatEvent,
     private readonly members: MemberPaths | undefined,
+    private nextArrayId = 0,
   ) {}
 
   event(paths: PathNode): boolean {
@@ -112,6 +126,21 @@ class Scanner {
     if (!this.ok) return false;
     this.space();
     return this.pos === this.length;
+  }
+
+  /** The text as one object at `node` (scanObjectText); false when the scanner gave up. */
+  objectValue(node: PathNode, membership: Membership): boolean {
+    this.space();
+    if (this.src[this.pos] !== OPEN_BRACE) return false;
+    this.object(node, membership, 1);
+    if (!this.ok) return false;
+    this.space();
+    return this.pos === this.length;
+  }
+
+  /** The first array id this scan has not given. */
+  get arrayIdsEnd(): number {
+    return this.nextArrayId;
   }
 
   /** Each method returns early once `ok` is false; callers check it after every step. */

@@ -7,7 +7,8 @@
  */
 import { comparableValue } from './numbers.js';
 import { carriesExactly } from './exactness.js';
-import { JsonNumber } from './eventJson.js';
+import { JsonNumber, JsonObjectText, parseEventJson } from './eventJson.js';
+import { scanObjectText } from './eventScanner.js';
 
 export const STRING = 0;
 export const NUMBER = 1;
@@ -148,15 +149,30 @@ export function numberText(leaf: Leaf): string {
  * `members`: at least those it chooses under each top-level member).
  */
 export function flattenEvent(event: unknown, paths: PathNode, into: FlatEvent = new FlatEvent(), members?: MemberPaths): FlatEvent {
-  if (event === null || typeof event !== 'object' || Array.isArray(event) || event instanceof JsonNumber) return into;
-  new Flattener(into).object(event as Record<string, unknown>, paths, null, members);
+  if (event === null || typeof event !== 'object' || Array.isArray(event) || event instanceof JsonNumber || event instanceof JsonObjectText) return into;
+  try {
+    new Flattener(into, false).object(event as Record<string, unknown>, paths, null, members);
+  } catch (error) {
+    if (error !== scannerGaveUp) throw error;
+    // A JsonObjectText the scanner could not be sure of (a repeated key on a wanted path): the
+    // event again from the start, with such texts parsed (the scanner may have written leaves).
+    into.reset();
+    new Flattener(into, true).object(event as Record<string, unknown>, paths, null, members);
+  }
   return into;
 }
+
+/** Thrown inside a flattening when the scanner gives up on a JsonObjectText (see flattenEvent). */
+const scannerGaveUp = new Error('the scanner gave up');
 
 class Flattener {
   private nextArrayId = 0;
 
-  constructor(private readonly flat: FlatEvent) {}
+  constructor(
+    private readonly flat: FlatEvent,
+    /** Parse JsonObjectTexts (parseEventJson) instead of scanning them. */
+    private readonly parseTexts: boolean,
+  ) {}
 
   /** `members`: for the top-level object only. */
   object(obj: Record<string, unknown>, node: PathNode, membership: Membership, members?: MemberPaths): void {
@@ -184,11 +200,20 @@ class Flattener {
         if (value instanceof JsonNumber) {
           return this.leaf(slot, { kind: NUMBER, text: value.text, num: Number(value.text), exact: undefined, membership });
         }
+        if (value instanceof JsonObjectText) return this.objectText(value.text, node, membership);
         if (Array.isArray(value)) return this.array(value, node, membership);
         return this.object(value as Record<string, unknown>, node, membership);
       default:
         return; // undefined, functions: not JSON
     }
+  }
+
+  private objectText(text: string, node: PathNode, membership: Membership): void {
+    if (node.children.size === 0) return; // an object adds no leaf: only its keys lead anywhere
+    if (this.parseTexts) return this.value(parseEventJson(text), node, membership);
+    const next = scanObjectText(text, node, this.flat, membership, this.nextArrayId);
+    if (next < 0) throw scannerGaveUp;
+    this.nextArrayId = next;
   }
 
   private array(items: unknown[], node: PathNode, membership: Membership): void {

@@ -20,7 +20,7 @@ export type { CompiledPattern, FieldTest, SubRule } from './compile.js';
 export { RuleIndex } from './ruleIndex.js';
 export { flattenEvent, FlatEvent, PathTree, type Leaf, type PathNode } from './flatten.js';
 export { SlotTable } from './match.js';
-export { parseEventJson, JsonNumber } from './eventJson.js';
+export { parseEventJson, JsonNumber, JsonObjectText } from './eventJson.js';
 export { isJsonObjectText } from './eventScanner.js';
 
 export const INVALID_PATTERN_PREFIX = 'Event pattern is not valid. Reason: ';

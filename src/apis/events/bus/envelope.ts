@@ -1,3 +1,4 @@
+import { JsonObjectText } from '../../../engine/patterns/index.js';
 import { rememberLast } from '../../../util/rememberLast.js';
 
 /** The event as targets receive it, keys in the order AWS sends them. */
@@ -17,14 +18,13 @@ export interface EventEnvelope {
 
 /**
  * An entry's Detail known to be a JSON object (isJsonObjectText) and not parsed yet. Most events
- * on a bus with many rules meet no rule that could read them; then only the recent-events list
- * reads their detail, as JSON (toJSON), and at high rates it drops them unread. The router
- * replaces it with the parsed object before any rule or target sees the event. (Profile of the
- * ingest bench without targets: JSON.parse of every Detail was the largest part of our own CPU.)
+ * on a bus with many rules meet no rule that could read them, and those that do are matched on
+ * this text (JsonObjectText: the rules read only the paths they name); it is parsed only when a
+ * matched rule has a target (EventRouter.deliver). Else only the recent-events list reads it, as
+ * JSON (toJSON), and at high rates it drops them unread. (Profile of the ingest bench without
+ * targets: JSON.parse of every Detail was the largest part of our own CPU.)
  */
-export class UnparsedDetail {
-  constructor(readonly text: string) {}
-
+export class UnparsedDetail extends JsonObjectText {
   parse(): Record<string, unknown> {
     return JSON.parse(this.text) as Record<string, unknown>;
   }

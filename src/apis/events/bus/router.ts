@@ -137,6 +137,8 @@ export class EventRouter {
 
   /** Each matching rule's targets get the event (an archive's managed rule fills its archive). */
   private deliver(ns: NamespaceState, rules: RuleRecord[], event: EventEnvelope, receivedAt: number, hops: number): void {
+    // Targets read the event as an object (input paths, transformers, HTTP parameters, the queue).
+    if (event.detail instanceof UnparsedDetail && rules.some(hasTargets)) event.detail = event.detail.parse();
     const ingestionTime = isoMillis(receivedAt);
     // The event's JSON, made at most once for all the targets that receive the whole event.
     const eventJson = {};
@@ -157,12 +159,8 @@ export class EventRouter {
     // A new list on every call (RuleIndex.match), so a delivery that routes again, inside the
     // loop over these rules, cannot change it.
     const index = this.index(ns, busName);
-    const detail = event.detail;
-    if (detail instanceof UnparsedDetail) {
-      // Parsed only when a rule may read it; an event that meets none keeps its text (see UnparsedDetail).
-      if (options === undefined && !index.mayMatch(event)) return [];
-      event.detail = detail.parse();
-    }
+    // A Detail still as text is matched as text (see UnparsedDetail), and parsed by deliver() only.
+    if (options === undefined && event.detail instanceof UnparsedDetail && !index.mayMatch(event)) return [];
     const matched = index.match(event);
     if (options === undefined) return matched;
     let rules = [...matched];
@@ -228,6 +226,7 @@ export class EventRouter {
   }
 }
 
+const hasTargets = (rule: RuleRecord) => rule.targets.length > 0;
 const reachesAnotherBus = (rule: RuleRecord) => rule.targets.some((target) => target.Arn.includes(':event-bus/'));
 
 /** The rules' names, a new list (it is kept in the recent-events list). */
