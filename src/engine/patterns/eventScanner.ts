@@ -120,15 +120,10 @@ class Scanner {
   ) {}
 
   event(paths: PathNode): boolean {
-    this.space();
-    if (this.src[this.pos] !== OPEN_BRACE) return false;
-    this.object(paths, null, 1);
-    if (!this.ok) return false;
-    this.space();
-    return this.pos === this.length;
+    return this.objectValue(paths, null);
   }
 
-  /** The text as one object at `node` (scanObjectText); false when the scanner gave up. */
+  /** The text as one object at `node` (an event at the paths' root, or scanObjectText); false when the scanner gave up. */
   objectValue(node: PathNode, membership: Membership): boolean {
     this.space();
     if (this.src[this.pos] !== OPEN_BRACE) return false;
