@@ -74,8 +74,9 @@ test('the README marks its blocks: the install line is skipped, the servers run 
 test('every shell block runs as printed, and does what the README says', async () => {
   const port = new URL(emulator.url).port;
   const [webhookPort, sinkPort, motoPort, pipesPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const ports = (text: string) =>
-    text.replaceAll('4010', port).replaceAll('4011', String(webhookPort)).replaceAll('8080', String(sinkPort)).replaceAll('4012', String(motoPort)).replaceAll('4013', String(pipesPort));
+  // One pass: replaced one after another, a port put in for 4010 (say 44011) was itself rewritten by the next (CI: "Port out of range").
+  const portFor: Record<string, string> = { '4010': port, '4011': String(webhookPort), '8080': String(sinkPort), '4012': String(motoPort), '4013': String(pipesPort) };
+  const ports = (text: string) => text.replace(/4010|4011|8080|4012|4013/g, (readmePort) => portFor[readmePort]!);
   const blocks = shellBlocks(readFileSync(join(root, 'README.md'), 'utf8'));
   const logs: string[] = [];
   const lines = [
