@@ -39,9 +39,9 @@ const server = await start();
 const pid = server.child.pid;
 const call = rawAwsCall(server.url, 'PutEvents', { Entries: entries });
 console.log(`${flag('--bare') ? 'bare server' : 'emulator'}: ${windows} windows of ${seconds} s from its set-up`);
-// The user/system split: the kernel's part of a request (above all the socket write, which on
-// loopback also wakes the load generator when it sleeps) grows as the server gets slower, with the
-// same code (BARE_EXTRA_US=N --bare: docs/performance.md, "the socket write's share").
+// The user/system split: V8's CPU profile gives the socket write a share that grows as the server
+// gets slower; the kernel's own accounting (system time) stays the same (BARE_EXTRA_US=N --bare:
+// docs/performance.md, "Ingest: the Detail matched as text; where the kernel's part of a request goes").
 console.log('| from, s | requests/s | server CPU per request, µs | main thread, µs | other threads, µs | user, µs | system, µs | load generator CPU per request, µs | page faults |');
 console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 try {
