@@ -80,6 +80,35 @@ describe('PutEvents', () => {
     }
   });
 
+  test('a target of the whole event receives the Detail as JSON.stringify writes its parse, however it was spelled', async () => {
+    // The usual Detail (an SDK user's JSON.stringify) is delivered as its text; any other spelling
+    // (whitespace, escapes, 1.0, a repeated key, keys JSON.parse puts first) as its parse written out again.
+    await ruleTo(queue('whole'), { source: ['spelling'] });
+    // Its own events: a target that reads the event's fields has the Detail parsed for all the event's targets.
+    await ruleTo(queue('detail-only'), { source: ['spelling-path'] }, { InputPath: '$.detail' }, undefined, 'r2');
+    const details = [
+      '{"k":0,"note":"café \\"q\\" \\\\ \\n","n":-12.5,"e":1e+21,"a":[true,null,{"b":"😀"}],"o":{}}',
+      '{"k": 1, "total" : 2}',
+      '{"k":2,"v":1.0,"w":1e3,"s":"\\u0041\\/","z":-0}',
+      '{"k":3,"a":1,"a":2}',
+      '{"k":4,"b":1,"10":2,"2":3}',
+      '{"k":5,"big":12345678901234567890}',
+    ];
+    for (const Source of ['spelling', 'spelling-path']) await emu.client.send(new PutEventsCommand({ Entries: details.map((Detail) => ({ Source, DetailType: 'T', Detail })) }));
+    await settle();
+    const whole = await captures(emu.url, queue('whole'));
+    const detailOnly = await captures(emu.url, queue('detail-only'));
+    expect(whole).toHaveLength(details.length);
+    for (const [k, detail] of details.entries()) {
+      const payload = whole.find((c) => JSON.parse(c.payload).detail.k === k)!.payload as string;
+      // The envelope as delivered, with the Detail the entry gave parsed: JSON.stringify writes the payload exactly.
+      const envelope = { ...JSON.parse(payload), detail: JSON.parse(detail) };
+      expect([k, payload]).toEqual([k, JSON.stringify(envelope)]);
+      expect([k, payload.endsWith(`,"detail":${detail}}`)]).toEqual([k, k === 0]);
+      expect(detailOnly.map((c) => c.payload)).toContain(JSON.stringify(JSON.parse(detail)));
+    }
+  });
+
   test('an accepted event reaches a matching rule and its target receives the AWS envelope', async () => {
     await ruleTo(queue('orders'), { source: ['shop'], 'detail-type': ['Order Placed'] });
     const res = await emu.client.send(

@@ -20,6 +20,14 @@ export class JsonNumber {
  */
 export class JsonObjectText {
   constructor(readonly text: string) {}
+
+  parse(): Record<string, unknown> {
+    return JSON.parse(this.text) as Record<string, unknown>;
+  }
+
+  toJSON(): unknown {
+    return this.parse();
+  }
 }
 
 /** Parses JSON text, keeping each number's text. Throws SyntaxError on bad input. */

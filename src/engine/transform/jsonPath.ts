@@ -1,3 +1,4 @@
+import { JsonObjectText } from '../patterns/index.js';
 import type { JsonPathResult } from './types.js';
 
 /**
@@ -58,10 +59,14 @@ export function evaluateJsonPath(event: unknown, path: string): JsonPathResult {
     nodes = nodes.flatMap((node) => applyStep(node, step));
     if (nodes.length === 0 && !indefinite) return { found: false };
   }
-  return indefinite ? { found: true, value: nodes } : { found: true, value: nodes[0] };
+  return indefinite ? { found: true, value: nodes.map(parsed) } : { found: true, value: parsed(nodes[0]) };
 }
 
-function applyStep(node: unknown, step: Step): unknown[] {
+/** A delivery's event may hold its Detail still as text (see UnparsedDetail): a path reads its parse. */
+const parsed = (node: unknown) => (node instanceof JsonObjectText ? node.parse() : node);
+
+function applyStep(at: unknown, step: Step): unknown[] {
+  const node = parsed(at);
   if (step.kind === 'wildcard') {
     if (Array.isArray(node)) return node;
     return isObject(node) ? Object.values(node) : [];

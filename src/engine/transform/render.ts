@@ -17,7 +17,7 @@ export function renderTargetInput(event: object, cfg: TargetInputConfig, ctx: Ru
   if (typeof cfg.Input === 'string') return cfg.Input;
   if (typeof cfg.InputPath === 'string') return renderInputPath(event, cfg.InputPath);
   if (cfg.InputTransformer) return renderInputTransformer(event, cfg.InputTransformer, ctx);
-  if (ctx.eventJson) return (ctx.eventJson.text ??= JSON.stringify(event));
+  if (ctx.eventJson) return (ctx.eventJson.text ??= ctx.eventJson.write ? ctx.eventJson.write(event as never) : JSON.stringify(event));
   return JSON.stringify(event);
 }
 

@@ -14,8 +14,11 @@ export interface RuleContext {
   ruleName: string;
   /** ISO-8601, exactly as it should appear in the rendered body. */
   ingestionTime: string;
-  /** Shared by the targets of one event, so the whole event is serialized once, not per target. */
-  eventJson?: { text?: string };
+  /**
+   * Shared by the targets of one event, so the whole event is serialized once, not per target;
+   * `write` makes the text (JSON.stringify without it).
+   */
+  eventJson?: { text?: string; write?: (event: never) => string };
 }
 
 /** The outcome of evaluating a JSONPath: `found: false` when the path selects nothing. */

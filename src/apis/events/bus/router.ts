@@ -14,7 +14,7 @@ import type { Logger } from '../../../util/log.js';
 import { isoMillis } from '../../../util/isoMillis.js';
 import type { DeliveryEngine } from '../../../engine/delivery/engine.js';
 import type { DeliveryHistory } from '../../../engine/delivery/history.js';
-import { UnparsedDetail, type EventEnvelope } from './envelope.js';
+import { UnparsedDetail, envelopeJson, type EventEnvelope } from './envelope.js';
 import { limits } from '../../../limits.js';
 
 /** What forwarding an event to a bus answers (an event-bus target's delivery outcome). */
@@ -137,11 +137,13 @@ export class EventRouter {
 
   /** Each matching rule's targets get the event (an archive's managed rule fills its archive). */
   private deliver(ns: NamespaceState, rules: RuleRecord[], event: EventEnvelope, receivedAt: number, hops: number): void {
-    // Targets read the event as an object (input paths, transformers, HTTP parameters, the queue).
-    if (event.detail instanceof UnparsedDetail && rules.some(hasTargets)) event.detail = event.detail.parse();
+    // Input paths and transformers read the event's fields; a target that takes the whole event
+    // may take the Detail's text (envelopeJson). Other readers of a delivery's event (a Kinesis
+    // PartitionKeyPath, HTTP parameters' paths) go through evaluateJsonPath, which parses it.
+    if (event.detail instanceof UnparsedDetail && rules.some(readsEventFields)) event.detail = event.detail.parse();
     const ingestionTime = isoMillis(receivedAt);
     // The event's JSON, made at most once for all the targets that receive the whole event.
-    const eventJson = {};
+    const eventJson = { text: undefined, write: envelopeJson };
     // Only events that reach another bus can multiply (forward() counts the rest of the way). Counted
     // before enqueueing: a due job may be attempted, and forwarded, inside enqueue.
     if (!hops && rules.some(reachesAnotherBus)) this.trackFanOut(String(event.id), deliveriesOf(rules));
@@ -226,7 +228,7 @@ export class EventRouter {
   }
 }
 
-const hasTargets = (rule: RuleRecord) => rule.targets.length > 0;
+const readsEventFields = (rule: RuleRecord) => rule.targets.some((target) => target.InputPath !== undefined || target.InputTransformer !== undefined);
 const reachesAnotherBus = (rule: RuleRecord) => rule.targets.some((target) => target.Arn.includes(':event-bus/'));
 
 /** The rules' names, a new list (it is kept in the recent-events list). */
