@@ -31,7 +31,6 @@ const keyStarts = new Int32Array(MAX_KEYS * 8);
 const keyEnds = new Int32Array(MAX_KEYS * 8);
 let keyTop = 0;
 
-
 // Character codes, declared here as in eventScanner.ts and not shared through a module: with
 // eventScanner's imported from one, the in-process ingest path without targets ran 15 % slower
 // (bench/putevents/routeDeliveries.mjs, 12 rounds; tsc's unbundled output, which createEmulator
