@@ -228,7 +228,8 @@ export class EventRouter {
   }
 }
 
-const readsEventFields = (rule: RuleRecord) => rule.targets.some((target) => target.InputPath !== undefined || target.InputTransformer !== undefined);
+const readsFields = (target: RuleRecord['targets'][number]) => target.InputPath !== undefined || target.InputTransformer !== undefined;
+const readsEventFields = (rule: RuleRecord) => rule.targets.some(readsFields);
 const reachesAnotherBus = (rule: RuleRecord) => rule.targets.some((target) => target.Arn.includes(':event-bus/'));
 
 /** The rules' names, a new list (it is kept in the recent-events list). */
