@@ -5,6 +5,7 @@ import {
   validateTargetInput,
   type TargetInputConfig,
 } from '../../src/engine/transform/index.js';
+import { JsonObjectText } from '../../src/engine/patterns/index.js';
 import { ACCOUNT_EVENT, EC2_EVENT, RULE, TRANSFORMER_CASES, type TransformerCase } from './transform-cases.js';
 
 function transformerConfig(c: TransformerCase): TargetInputConfig {
@@ -148,5 +149,26 @@ describe('evaluateJsonPath', () => {
 
   it.each(cases)('%s', (path, expected) => {
     expect(evaluateJsonPath(doc, path)).toEqual(expected);
+  });
+});
+
+describe('evaluateJsonPath on an event whose Detail is still text (a PutEvents Detail delivered as it was sent)', () => {
+  const detailText = '{"customer":{"id":"c-7","tags":["a","b"]},"total":42}';
+  const event = { id: 'e-1', source: 'shop', detail: new JsonObjectText(detailText) };
+  const cases: Array<[string, { found: boolean; value?: unknown }]> = [
+    ['$.detail.customer.id', { found: true, value: 'c-7' }],
+    ['$.detail.customer.tags[1]', { found: true, value: 'b' }],
+    ['$.detail.total', { found: true, value: 42 }],
+    ['$.detail', { found: true, value: JSON.parse(detailText) }],
+    ['$.detail.*', { found: true, value: [{ id: 'c-7', tags: ['a', 'b'] }, 42] }],
+    ['$.*', { found: true, value: ['e-1', 'shop', JSON.parse(detailText)] }],
+    ['$.detail.missing', { found: false }],
+    ['$.source', { found: true, value: 'shop' }],
+  ];
+
+  it.each(cases)('%s', (path, expected) => {
+    // The same as on the event with its Detail parsed.
+    expect(evaluateJsonPath(event, path)).toEqual(expected);
+    expect(evaluateJsonPath({ ...event, detail: JSON.parse(detailText) }, path)).toEqual(expected);
   });
 });
