@@ -21,4 +21,4 @@ COPY ui ./ui
 VOLUME /data
 EXPOSE 4010
 # Bind all interfaces inside the container so the published port reaches it.
-CMD ["node", "--v8-pool-size=1", "--interrupt-budget=16384", "dist/src/cli.js", "--host", "0.0.0.0", "--port", "4010", "--data-dir", "/data"]
+CMD ["node", "--v8-pool-size=1", "dist/src/cli.js", "--host", "0.0.0.0", "--port", "4010", "--data-dir", "/data"]

@@ -5,7 +5,7 @@
 // threads, /proc/<pid>/task/*/schedstat) per window, and B/A per pair of windows.
 //   node bench/putevents/alternate.mjs <checkout-A> <checkout-B> [windows=12] [seconds=1.5] [--flags-b="<node flags>"] [--no-targets]
 // A checkout is a built clone (its dist/src/cli.js); the same one twice measures the method's own spread.
-// --flags-b: node flags for B instead of npm start's (e.g. "--v8-pool-size=1 --interrupt-budget=16384 --max-semi-space-size=8").
+// --flags-b: node flags for B instead of npm start's (e.g. "--v8-pool-size=1 --interrupt-budget=16384" to try a V8 flag).
 // Both run without the start-up warm-up (EVENTBRIDGE_LOCAL_WARM_UP=0) and get 6 s of load before the windows.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
