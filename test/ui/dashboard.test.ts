@@ -93,7 +93,12 @@ test('a failing destination shows each attempt, the next retry, then the dead le
   // page still sees the delivery pending (with the default 1 s backoff it could be dead-lettered first).
   failing.reply({ status: 500, headers: { 'Retry-After': '3600' }, body: '{"message":"down"}' });
   await emu.client.send(new PutEventsCommand({ Entries: [{ Source: 'flaky', DetailType: 'Ping', Detail: '{"n":1}' }] }));
-  await page.locator('#deliveries-list .row', { hasText: 'flaky → flaky-api' }).click();
+  // Opened once its row shows the first attempt: a row clicked while the delivery had none was, on a busy CI
+  // machine, twice left showing "No attempt yet" for 60 s (2026-12-04; not reproduced alone or under load).
+  // The row updating tells the stream apart from the detail pane if it happens again.
+  const row = page.locator('#deliveries-list .row', { hasText: 'flaky → flaky-api' });
+  await row.filter({ hasText: '1 attempt' }).filter({ hasText: '500' }).waitFor();
+  await row.click();
   const detail = page.locator('#delivery-detail .delivery[data-status="pending"]');
   await detail.locator('.attempt[data-status-code="500"]').waitFor();
   await detail.locator('.next-retry').waitFor();
